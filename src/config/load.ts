@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../util/errors';
+import { DEFAULT_CONFIG } from './defaults';
+import type { Config } from './types';
+import { validateConfig } from './validate';
+
+/** Flat ROS parameter map: `ollama.model` -> value. */
+export type ParamMap = Map<string, unknown>;
+
+/** Node-name keys accepted in a params file, as ROS 2 does (plus the wildcard). */
+const NODE_KEYS = ['/**', '**', 'claudia_llm', '/claudia_llm', '/claudia/claudia_llm', 'claudia/claudia_llm'];
+
+/** Reads a ROS 2 params file (`<node>: ros__parameters: ...`) into a flat parameter map. */
+export function readParamsFile(file: string, nodeName = 'claudia_llm'): ParamMap {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read params file ${file}: ${(err as Error).message}`);
+  }
+  return parseParamsYaml(text, file, nodeName);
+}
+
+export function parseParamsYaml(text: string, where = 'params', nodeName = 'claudia_llm'): ParamMap {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`${where} is not valid YAML: ${(err as Error).message}`);
+  }
+  const out: ParamMap = new Map();
+  if (doc === null || doc === undefined) return out;
+  if (!isPlainObject(doc)) throw new ConfigError(`${where}: expected a mapping of node names to ros__parameters`);
+  const keys = [...NODE_KEYS, nodeName, `/${nodeName}`];
+  let found = false;
+  for (const [key, block] of Object.entries(doc)) {
+    if (!keys.includes(key) && !key.endsWith(`/${nodeName}`)) continue;
+    if (!isPlainObject(block) || !isPlainObject(block['ros__parameters'])) {
+      throw new ConfigError(`${where}: '${key}' must contain a 'ros__parameters' mapping`);
+    }
+    found = true;
+    flatten(block['ros__parameters'], '', out);
+  }
+  if (!found) throw new ConfigError(`${where}: no 'ros__parameters' block for node '${nodeName}' (or '/**')`);
+  return out;
+}
+
+function flatten(obj: Record<string, unknown>, prefix: string, out: ParamMap): void {
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isPlainObject(v)) flatten(v, key, out);
+    else out.set(key, v);
+  }
+}
+
+/** `name:=value` (ROS) or `name=value` (CLI); the value is read as a YAML scalar, like ROS does. */
+export function parseParamAssignment(arg: string): [string, unknown] {
+  const m = /^([A-Za-z_][\w.]*)\s*:?=(.*)$/s.exec(arg);
+  if (!m) throw new ConfigError(`parameter '${arg}' must look like name:=value`);
+  const [, name, raw] = m as unknown as [string, string, string];
+  let value: unknown;
+  try {
+    value = parseYaml(raw);
+  } catch {
+    value = raw;
+  }
+  return [name, value ?? ''];
+}
+
+/**
+ * Applies parameters over a config. Types follow the defaults: a number parameter accepts
+ * numbers, a string list accepts a list (or one string), and unknown names are refused, so
+ * a typo in params.yaml fails at start-up instead of being ignored.
+ */
+export function applyParams(base: Config, params: ParamMap, where = 'parameter'): Config {
+  const cfg = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
+  for (const [name, value] of params) {
+    const dot = name.indexOf('.');
+    const section = dot > 0 ? name.slice(0, dot) : '';
+    const key = dot > 0 ? name.slice(dot + 1) : name;
+    const sec = cfg[section];
+    if (!sec || !(key in sec)) throw new ConfigError(`${where} '${name}' is unknown; see config/params.yaml for the list`);
+    sec[key] = coerce(name, sec[key], value, where);
+  }
+  return cfg as unknown as Config;
+}
+
+function coerce(name: string, current: unknown, value: unknown, where: string): unknown {
+  const bad = (want: string) =>
+    new ConfigError(`${where} '${name}' must be ${want}, got ${JSON.stringify(value)}`);
+  if (Array.isArray(current)) {
+    if (typeof value === 'string') return value === '' ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw bad('a list of strings');
+    return value;
+  }
+  switch (typeof current) {
+    case 'number': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n)) throw bad('a number');
+      return n;
+    }
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === 'false') return value === 'true';
+      throw bad('true or false');
+    case 'string':
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      throw bad('a string');
+    default:
+      return value;
+  }
+}
+
+export interface LoadOptions {
+  /** params.yaml to read; default: the package's config/params.yaml. */
+  paramsFile?: string;
+  /** `--ros-args -p` and CLI overrides, applied last. */
+  overrides?: Array<[string, unknown]>;
+  nodeName?: string;
+}
+
+/** The package's own config folder (works from src/ under tsx and from dist/ after a build). */
+export function packageConfigDir(): string {
+  return path.resolve(__dirname, '..', '..', 'config');
+}
+
+/** DEFAULT_CONFIG, then the params file, then overrides; validated and frozen. */
+export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
+  const file = opts.paramsFile ?? path.join(packageConfigDir(), 'params.yaml');
+  let cfg = applyParams(DEFAULT_CONFIG, readParamsFile(file, opts.nodeName), `parameter in ${file}`);
+  if (opts.overrides?.length) cfg = applyParams(cfg, new Map(opts.overrides), 'override');
+  if (!path.isAbsolute(cfg.robot.actions_file)) {
+    cfg.robot.actions_file = path.resolve(path.dirname(file), cfg.robot.actions_file);
+  }
+  validateConfig(cfg);
+  return deepFreeze(cfg);
+}
+
+/** For tests: defaults plus a partial override object, validated (no file read). */
+export function configWith(overrides: DeepPartial<Config> = {}): Readonly<Config> {
+  const cfg = structuredClone(DEFAULT_CONFIG) as Config;
+  for (const [section, values] of Object.entries(overrides)) {
+    const sec = (cfg as unknown as Record<string, Record<string, unknown>>)[section];
+    if (!sec) throw new ConfigError(`unknown config section '${section}'`);
+    for (const [k, v] of Object.entries(values as Record<string, unknown>)) {
+      if (!(k in sec)) throw new ConfigError(`unknown config key '${section}.${k}'`);
+      sec[k] = v;
+    }
+  }
+  if (!path.isAbsolute(cfg.robot.actions_file)) cfg.robot.actions_file = path.join(packageConfigDir(), cfg.robot.actions_file);
+  validateConfig(cfg);
+  return deepFreeze(cfg);
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,67 @@
+import { ConfigError } from '../util/errors';
+import type { Config } from './types';
+
+const ENUMS: Record<string, readonly string[]> = {
+  'transport.kind': ['memory', 'dds', 'rclnodejs'],
+  'robot.initial_posture': ['unknown', 'standing', 'sitting', 'lying', 'damp'],
+  'language.default': ['ja', 'zh', 'en'],
+  'language.japanese_analyser': ['light', 'kuromoji'],
+  'prompt.default_type': ['auto', 'dialog', 'command', 'technical', 'emergency'],
+  'log.level': ['debug', 'info', 'warn', 'error'],
+  'topics.battery_type': ['sensor_msgs/msg/BatteryState', ''],
+};
+
+/** Throws ConfigError naming the parameter and what it must be; runs before anything connects. */
+export function validateConfig(cfg: Config): void {
+  const get = (name: string): unknown => {
+    const [s, k] = name.split('.') as [string, string];
+    return (cfg as unknown as Record<string, Record<string, unknown>>)[s]?.[k];
+  };
+  for (const [name, allowed] of Object.entries(ENUMS)) {
+    const v = get(name);
+    if (typeof v !== 'string' || !allowed.includes(v)) {
+      throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(v)}`);
+    }
+  }
+  const atLeast = (name: string, min: number) => {
+    const v = get(name);
+    if (typeof v !== 'number' || !(v >= min)) throw new ConfigError(`${name} must be >= ${min}; got ${JSON.stringify(v)}`);
+  };
+  const between = (name: string, lo: number, hi: number) => {
+    const v = get(name);
+    if (typeof v !== 'number' || v < lo || v > hi) throw new ConfigError(`${name} must be between ${lo} and ${hi}; got ${JSON.stringify(v)}`);
+  };
+  atLeast('ollama.num_parallel', 1);
+  atLeast('ollama.num_ctx', 256);
+  atLeast('ollama.request_timeout_s', 0.1);
+  atLeast('cache.memory_max_entries', 1);
+  atLeast('cache.memory_max_bytes', 1024);
+  atLeast('cache.ttl_s', 1);
+  atLeast('cache.redis_command_timeout_ms', 1);
+  between('cache.semantic_threshold', 0, 1);
+  atLeast('language.max_input_chars', 1);
+  for (const lane of ['urgent', 'high', 'medium', 'low']) {
+    atLeast(`sched.lane_max_${lane}`, 1);
+    atLeast(`sched.deadline_${lane}_s`, 0.1);
+  }
+  atLeast('robot.move_rate_hz', 1);
+  atLeast('robot.response_timeout_s', 0.05);
+  atLeast('robot.settle_ms', 0);
+  atLeast('robot.sequence_pause_ms', 0);
+  atLeast('robot.move_max_duration_s', 0.1);
+  between('safety.high_risk_min_confidence', 0, 1);
+  between('safety.max_actions_per_request', 1, 20);
+  between('metrics.port', 0, 65535);
+  atLeast('metrics.max_ws_clients', 1);
+  atLeast('diagnostics.rate_hz', 0.1);
+  atLeast('transport.dds_domain_id', 0);
+  if (!cfg.node.namespace.startsWith('/')) throw new ConfigError(`node.namespace must start with '/'; got '${cfg.node.namespace}'`);
+  if (cfg.ollama.enabled && cfg.ollama.hosts.length === 0) throw new ConfigError('ollama.hosts must list at least one host (or set ollama.enabled false)');
+  for (const h of cfg.ollama.hosts) {
+    try {
+      new URL(h.includes('://') ? h : `http://${h}`);
+    } catch {
+      throw new ConfigError(`ollama.hosts entry '${h}' is not a host URL like http://127.0.0.1:11434`);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './types';
+export { normaliseText, boundText } from './normalise';
+export { detectLanguage, analyse } from './detect-language';

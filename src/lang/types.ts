@@ -1,0 +1,14 @@
+/** '' = unknown. */
+export type Language = 'ja' | 'zh' | 'en' | '';
+
+/** One utterance after the cheap language front end. */
+export interface Analysed {
+  /** The text as received (bounded in length). */
+  raw: string;
+  /** NFKC, width-folded, lower-cased, punctuation/whitespace folded; what caches and grammars key on. */
+  normalised: string;
+  /** Best language: the hint when given, else detected, else ''. */
+  language: Language;
+  /** False when the text alone cannot tell (e.g. kanji only, ja vs zh) and no hint was given. */
+  languageCertain: boolean;
+}

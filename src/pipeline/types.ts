@@ -1,0 +1,130 @@
+import type { Analysed, Language } from '../lang/types';
+import type { ActionSpec } from '../robot/catalogue';
+
+/** Where an answer came from. */
+export type Source = 'reflex' | 'cache' | 'semantic_cache' | 'llm' | 'fallback';
+export type PromptType = 'dialog' | 'command' | 'technical' | 'emergency';
+/** 0 auto, 1 urgent, 2 high, 3 medium, 4 low (as in LlmQuery.srv). */
+export type Priority = 0 | 1 | 2 | 3 | 4;
+export type Origin = 'speech_text' | 'speech' | 'service' | 'cli' | 'replay';
+
+/** What a caller hands the pipeline: one utterance, from any entry point. */
+export interface QueryInput {
+  text: string;
+  origin: Origin;
+  language?: string;
+  promptType?: string;
+  sessionId?: string;
+  priority?: number;
+  dryRun?: boolean;
+  timeoutS?: number;
+  utteranceId?: string;
+  /** ASR confidence 0..1; negative or absent = unscored. */
+  confidence?: number;
+  /** Partial ASR results (false) only reach the emergency reflex. Default true. */
+  isFinal?: boolean;
+}
+
+/** One utterance inside the pipeline. */
+export interface Request {
+  id: string;
+  utteranceId: string;
+  origin: Origin;
+  analysed: Analysed;
+  confidence: number;
+  promptType: PromptType | '';
+  sessionId: string;
+  priority: Priority;
+  dryRun: boolean;
+  timeoutMs: number;
+  /** Clock time the utterance arrived (ms). */
+  receivedAt: number;
+  /** Stop epoch current when the utterance arrived; decisions from older epochs never execute. */
+  epoch: number;
+}
+
+/** An action as a stage proposes it, before the safety compiler. */
+export interface Proposal {
+  name: string;
+  params?: Record<string, number | boolean>;
+}
+
+/** What a stage decided: actions (maybe none = chat) and the reply. */
+export interface Decision {
+  actions: Proposal[];
+  reply: string;
+  language: Language;
+  source: Source;
+  /** False for answers that must never be stored (session history, time/state questions, failures). */
+  cacheable: boolean;
+  /** For the audit log and metrics: which tier, score, guard, prompt type, timings. */
+  detail?: DecisionDetail;
+}
+
+export interface DecisionDetail {
+  cacheTier?: 'memory' | 'redis' | 'semantic';
+  score?: number;
+  guard?: string;
+  promptType?: PromptType;
+  host?: string;
+  queueMs?: number;
+  ttftMs?: number;
+  ttfaMs?: number;
+  llmMs?: number;
+  coalesced?: boolean;
+  usedSession?: boolean;
+}
+
+/** An action after the safety compiler, as it goes out in RobotAction messages. */
+export interface CompiledAction {
+  name: string;
+  api_id: number;
+  parameter: string;
+  /** ok | inserted | blocked:<reason> | dropped:<reason> */
+  verdict: string;
+}
+
+/** One thing the executor does. */
+export interface PlanStep {
+  spec: ActionSpec;
+  /** JSON parameter for the Request. */
+  parameter: Record<string, unknown>;
+  /** Set for Move streams: velocities and duration, already clamped. */
+  move?: { vx: number; vy: number; vyaw: number; durationMs: number };
+  /** Index into Plan.actions, so the executor can update the verdict it reports. */
+  actionIndex: number;
+}
+
+export interface Plan {
+  steps: PlanStep[];
+  actions: CompiledAction[];
+}
+
+export interface Answer {
+  requestId: string;
+  utteranceId: string;
+  text: string;
+  success: boolean;
+  reply: string;
+  language: Language;
+  actions: CompiledAction[];
+  source: Source;
+  latencyMs: number;
+  /** `CODE: message`, empty on success. */
+  error: string;
+}
+
+/** Everything known about one finished request: audit log, metrics, dashboard. */
+export interface AnswerRecord extends Answer {
+  at: number;
+  wallMs: number;
+  origin: Origin;
+  promptType: PromptType | '';
+  proposals: Proposal[];
+  publishedApiIds: number[];
+  robotCodes: Array<{ apiId: number; code: number | 'unknown' }>;
+  detail: DecisionDetail;
+  /** ms from arrival to the first effect: first motion command published, or the reply when there is no motion. */
+  firstEffectMs: number;
+  dryRun: boolean;
+}

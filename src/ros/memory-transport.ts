@@ -1,0 +1,143 @@
+import type { Clock } from '../util/clock';
+import { ClaudiaError } from '../util/errors';
+import type { Logger } from '../util/logger';
+import {
+  resolveRosName,
+  type Publisher,
+  type QosProfile,
+  type RosTransport,
+  type Service,
+  type ServiceClient,
+  type Subscription,
+} from './types';
+
+type Listener = (msg: unknown) => void;
+
+/**
+ * An in-process ROS graph: several transports (the node, a test's peer, a recorder)
+ * attached to one graph see each other's topics and services. Delivery is asynchronous
+ * (next microtask) like a middleware, and messages are cloned so no node shares objects.
+ */
+export class MemoryGraph {
+  private readonly topics = new Map<string, { type: string; listeners: Set<Listener> }>();
+  private readonly services = new Map<string, { type: string; handler: (req: unknown) => Promise<unknown> }>();
+  /** Every message published, for tests and the recorder: [topic, type, message]. */
+  readonly taps = new Set<(topic: string, type: string, msg: unknown) => void>();
+
+  publish(topic: string, type: string, msg: unknown): void {
+    const entry = this.topicEntry(topic, type);
+    for (const tap of this.taps) tap(topic, type, msg);
+    for (const l of entry.listeners) {
+      const copy = structuredClone(msg);
+      queueMicrotask(() => l(copy));
+    }
+  }
+
+  subscribe(topic: string, type: string, l: Listener): () => void {
+    const entry = this.topicEntry(topic, type);
+    entry.listeners.add(l);
+    return () => entry.listeners.delete(l);
+  }
+
+  advertiseService(name: string, type: string, handler: (req: unknown) => Promise<unknown>): () => void {
+    if (this.services.has(name)) throw new ClaudiaError('E_TRANSPORT', `service ${name} is already advertised on this graph`);
+    this.services.set(name, { type, handler });
+    return () => this.services.delete(name);
+  }
+
+  async call(name: string, type: string, req: unknown): Promise<unknown> {
+    const svc = this.services.get(name);
+    if (!svc) throw new ClaudiaError('E_TRANSPORT', `service ${name} is not available`);
+    if (svc.type !== type) throw new ClaudiaError('E_TRANSPORT', `service ${name} has type ${svc.type}, not ${type}`);
+    await Promise.resolve();
+    return structuredClone(await svc.handler(structuredClone(req)));
+  }
+
+  hasService(name: string): boolean {
+    return this.services.has(name);
+  }
+
+  private topicEntry(topic: string, type: string) {
+    let entry = this.topics.get(topic);
+    if (!entry) {
+      entry = { type, listeners: new Set() };
+      this.topics.set(topic, entry);
+    } else if (entry.type !== type) {
+      throw new ClaudiaError('E_TRANSPORT', `topic ${topic} carries ${entry.type}; cannot use it as ${type}`);
+    }
+    return entry;
+  }
+}
+
+export interface MemoryTransportOptions {
+  graph?: MemoryGraph;
+  namespace: string;
+  clock: Clock;
+  logger: Logger;
+  remap?: ReadonlyMap<string, string>;
+}
+
+export function createMemoryTransport(opts: MemoryTransportOptions): RosTransport & { graph: MemoryGraph } {
+  const graph = opts.graph ?? new MemoryGraph();
+  const closers = new Set<() => void>();
+  const resolve = (name: string) => resolveRosName(opts.namespace, name, opts.remap);
+  const track = (close: () => void) => {
+    closers.add(close);
+    return () => {
+      closers.delete(close);
+      close();
+    };
+  };
+  return {
+    kind: 'memory',
+    graph,
+    clock: opts.clock,
+    logger: opts.logger,
+    namespace: opts.namespace,
+    resolveName: resolve,
+    createPublisher<T>(type: string, topic: string, _qos?: Partial<QosProfile>): Publisher<T> {
+      const full = resolve(topic);
+      return { topic: full, type, publish: (msg: T) => graph.publish(full, type, msg) };
+    },
+    createSubscription<T>(type: string, topic: string, onMessage: (msg: T) => void): Subscription {
+      const full = resolve(topic);
+      const safe = (msg: unknown) => {
+        try {
+          onMessage(msg as T);
+        } catch (err) {
+          opts.logger.error('subscription callback threw', { topic: full, error: String(err) });
+        }
+      };
+      const close = track(graph.subscribe(full, type, safe));
+      return { topic: full, close };
+    },
+    createService<Req, Res>(type: string, name: string, handler: (req: Req) => Promise<Res>): Service {
+      const full = resolve(name);
+      const close = track(graph.advertiseService(full, type, handler as (req: unknown) => Promise<unknown>));
+      return { name: full, close };
+    },
+    createClient<Req, Res>(type: string, name: string): ServiceClient<Req, Res> {
+      const full = resolve(name);
+      return {
+        name: full,
+        async call(req: Req, o?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Res> {
+          const p = graph.call(full, type, req) as Promise<Res>;
+          if (!o?.timeoutMs) return p;
+          let handle: ReturnType<Clock['setTimeout']> | undefined;
+          const timeout = new Promise<never>((_, reject) => {
+            handle = opts.clock.setTimeout(() => reject(new ClaudiaError('E_TRANSPORT', `service ${full} did not answer within ${o.timeoutMs} ms`)), o.timeoutMs ?? 0);
+          });
+          try {
+            return await Promise.race([p, timeout]);
+          } finally {
+            opts.clock.clearTimeout(handle);
+          }
+        },
+      };
+    },
+    async close() {
+      for (const c of [...closers]) c();
+      closers.clear();
+    },
+  };
+}
