@@ -1,0 +1,269 @@
+import type { Config } from '../config/types';
+import { analyse } from '../lang/detect-language';
+import type { Analysed, Language } from '../lang/types';
+import type { ActionCatalogue } from '../robot/catalogue';
+import { anySignal } from '../util/any-signal';
+import type { Clock } from '../util/clock';
+import { ClaudiaError, asClaudiaError } from '../util/errors';
+import { newRequestId } from '../util/ids';
+import { excerpt, type Logger } from '../util/logger';
+import type { Telemetry } from '../util/telemetry';
+import { badInputReply, dangerReply, fallbackReply } from './fallback-replies';
+import { checkInput } from './input-guard';
+import type { DecisionCache, EmergencyReflex, ExecReport, LlmDecider, MotionExecutor, ReflexGrammar, SafetyCompiler, StopEpoch, StopHit } from './stages';
+import type { AnswerRecord, CompiledAction, Decision, Origin, Plan, Proposal, QueryInput, Request } from './types';
+import { createUtteranceGate } from './utterance-gate';
+
+export interface PipelineDeps {
+  config: Readonly<Config>;
+  catalogue: ActionCatalogue;
+  clock: Clock;
+  logger: Logger;
+  telemetry: Telemetry;
+  epoch: StopEpoch;
+  emergency: EmergencyReflex;
+  grammar?: ReflexGrammar;
+  cache?: DecisionCache;
+  llm?: LlmDecider;
+  safety: SafetyCompiler;
+  executor: MotionExecutor;
+}
+
+export interface Pipeline {
+  /** One final utterance through every stage. Never rejects: errors become the answer's `error`. */
+  handle(input: QueryInput): Promise<AnswerRecord>;
+  /** A partial ASR result: only the emergency reflex sees it. Returns the stop's record when it fired. */
+  partial(input: QueryInput): AnswerRecord | undefined;
+  close(): Promise<void>;
+}
+
+const EMPTY_REPORT: ExecReport = { publishedApiIds: [], robotCodes: [] };
+
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  const { config, clock, telemetry, logger } = deps;
+  const maxChars = config.language.max_input_chars;
+  const dflt = config.language.default;
+  const gate = createUtteranceGate(1024);
+  const inflight = new Set<AbortController>();
+  let closed = false;
+
+  /** L0 on raw text: bump the epoch, stop the body, all before anything else is looked at. */
+  function tryStop(rawText: unknown, t0: number): StopHit | undefined {
+    if (typeof rawText !== 'string' || rawText.length === 0) return undefined;
+    const head = rawText.length > maxChars ? rawText.slice(0, maxChars) : rawText;
+    const hit = deps.emergency.match(head);
+    if (!hit) return undefined;
+    deps.epoch.bump();
+    deps.executor.emergencyStop(`reflex:${hit.word}`);
+    telemetry.emit({ type: 'stop', word: hit.word, latencyMs: clock.now() - t0 });
+    return hit;
+  }
+
+  function stopAction(): CompiledAction {
+    const stop = deps.catalogue.byName('stop');
+    return { name: 'stop', api_id: stop?.apiId ?? 1003, parameter: '{}', verdict: 'ok' };
+  }
+
+  function record(base: {
+    id: string;
+    input: QueryInput;
+    t0: number;
+    language: Language;
+    reply: string;
+    actions: CompiledAction[];
+    source: AnswerRecord['source'];
+    error?: ClaudiaError;
+    promptType?: AnswerRecord['promptType'];
+    proposals?: Proposal[];
+    report?: ExecReport;
+    detail?: Decision['detail'];
+    firstEffectAt?: number;
+  }): AnswerRecord {
+    const end = clock.now();
+    const report = base.report ?? EMPTY_REPORT;
+    const firstEffect = base.firstEffectAt ?? report.firstPublishAt ?? end;
+    const rec: AnswerRecord = {
+      requestId: base.id,
+      utteranceId: base.input.utteranceId ?? '',
+      text: typeof base.input.text === 'string' ? base.input.text : '',
+      success: !base.error,
+      reply: base.reply,
+      language: base.language,
+      actions: base.actions,
+      source: base.source,
+      latencyMs: end - base.t0,
+      error: base.error ? base.error.toField() : '',
+      at: end,
+      wallMs: Number(clock.wallNs() / 1_000_000n),
+      origin: base.input.origin,
+      promptType: base.promptType ?? '',
+      proposals: base.proposals ?? [],
+      publishedApiIds: report.publishedApiIds,
+      robotCodes: report.robotCodes,
+      detail: base.detail ?? {},
+      firstEffectMs: Math.max(0, firstEffect - base.t0),
+      dryRun: base.input.dryRun === true,
+    };
+    telemetry.emit({ type: 'answer', record: rec });
+    return rec;
+  }
+
+  async function run(input: QueryInput): Promise<AnswerRecord> {
+    const t0 = clock.now();
+    const id = newRequestId();
+    const epochAtArrival = deps.epoch.current();
+    const hit = tryStop(input.text, t0);
+
+    let checked;
+    try {
+      checked = checkInput(input, maxChars);
+    } catch (err) {
+      const e = asClaudiaError(err, 'E_BAD_INPUT');
+      const lang = typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? (input.language as Language) : '';
+      logger.warn('refused input', { request_id: id, origin: input.origin, error: e.toField() });
+      return record({
+        id, input, t0, language: lang, reply: hit ? deps.catalogue.byName('stop')?.replies[lang || dflt] ?? '' : badInputReply(lang, dflt),
+        actions: hit ? [stopAction()] : [], source: hit ? 'reflex' : 'fallback', error: e,
+      });
+    }
+
+    const analysed = analyse(checked.text, checked.language, maxChars);
+    const lang = analysed.language;
+    if (hit) return answerStop(id, input, t0, hit, analysed);
+
+    const req: Request = {
+      id,
+      utteranceId: input.utteranceId ?? '',
+      origin: input.origin,
+      analysed,
+      confidence: checked.confidence,
+      promptType: checked.promptType,
+      sessionId: input.sessionId ?? '',
+      priority: checked.priority,
+      dryRun: input.dryRun === true,
+      timeoutMs: checked.timeoutMs ?? config.ollama.request_timeout_s * 1000,
+      receivedAt: t0,
+      epoch: epochAtArrival,
+    };
+
+    let decision = deps.grammar?.match(analysed);
+    if (!decision && deps.cache && config.cache.enabled) {
+      try {
+        const found = await deps.cache.lookup(req);
+        decision = found.decision;
+      } catch (err) {
+        logger.warn('cache lookup failed; going on without it', { request_id: id, error: asClaudiaError(err).toField() });
+      }
+    }
+
+    let early: Promise<{ plan: Plan; report: ExecReport }> | undefined;
+    let earlyProposals: Proposal[] | undefined;
+    const act = (proposals: Proposal[]) => {
+      const plan = deps.safety.compile(proposals, req);
+      const report = req.dryRun || plan.steps.length === 0 ? Promise.resolve(EMPTY_REPORT) : deps.executor.execute(plan, req);
+      return report.then((r) => ({ plan, report: r }));
+    };
+
+    if (!decision) {
+      const failure = await askLlm(req, (proposals) => {
+        earlyProposals = proposals;
+        early = act(proposals);
+      });
+      if (failure instanceof ClaudiaError) {
+        return record({ id, input, t0, language: lang, reply: fallbackReply(lang, dflt), actions: [], source: 'fallback', error: failure, promptType: req.promptType });
+      }
+      decision = failure;
+    }
+
+    if (earlyProposals && JSON.stringify(earlyProposals) !== JSON.stringify(decision.actions)) {
+      logger.warn('final actions differ from the streamed ones; the streamed ones were executed', { request_id: id });
+    }
+    const { plan, report } = await (early ?? act(decision.actions));
+    const blocked = plan.actions.some((a) => a.verdict.startsWith('blocked:'));
+    if (decision.source === 'llm' && decision.cacheable && !blocked && deps.cache && config.cache.enabled) {
+      deps.cache.store(req, decision).catch((err) => logger.warn('cache store failed', { request_id: id, error: asClaudiaError(err).toField() }));
+    }
+    return record({
+      id, input, t0, language: decision.language || lang, reply: decision.reply, actions: plan.actions, source: decision.source,
+      promptType: decision.detail?.promptType ?? req.promptType, proposals: earlyProposals ?? decision.actions, report, detail: decision.detail,
+      firstEffectAt: report.firstPublishAt,
+    });
+  }
+
+  async function askLlm(req: Request, onActions: (p: Proposal[]) => void): Promise<Decision | ClaudiaError> {
+    const llm = deps.llm;
+    if (!llm || !config.ollama.enabled) return new ClaudiaError('E_LLM_UNAVAILABLE', 'no LLM is configured (reflex-only mode); set ollama.enabled and ollama.hosts');
+    if (!llm.available()) return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama is unreachable at ${config.ollama.hosts.join(', ')}; answering from reflexes and cache only`);
+    const ctl = new AbortController();
+    inflight.add(ctl);
+    const timer = clock.setTimeout(() => ctl.abort(new ClaudiaError('E_LLM_TIMEOUT', `no answer within ${req.timeoutMs} ms (timeout_s / ollama.request_timeout_s)`)), req.timeoutMs);
+    try {
+      return await llm.decide(req, { signal: ctl.signal, onActions });
+    } catch (err) {
+      const reason: unknown = ctl.signal.aborted ? ctl.signal.reason : err;
+      const e = asClaudiaError(reason, 'E_LLM_UNAVAILABLE');
+      logger.warn('LLM path failed; answering with the fallback reply', { request_id: req.id, text: excerpt(req.analysed.raw), error: e.toField() });
+      return e;
+    } finally {
+      clock.clearTimeout(timer);
+      inflight.delete(ctl);
+    }
+  }
+
+  async function answerStop(id: string, input: QueryInput, t0: number, hit: StopHit, analysed: Analysed): Promise<AnswerRecord> {
+    const lang = analysed.language;
+    const stopAt = clock.now();
+    let reply = deps.catalogue.byName('stop')?.replies[lang || dflt] ?? '';
+    let detail: Decision['detail'] = {};
+    if (hit.kind === 'danger') {
+      reply = dangerReply(lang, dflt);
+      const llm = deps.llm;
+      if (llm?.emergencyReply && llm.available() && config.ollama.enabled) {
+        const ctl = new AbortController();
+        const timer = clock.setTimeout(() => ctl.abort(new ClaudiaError('E_LLM_TIMEOUT', 'emergency reply took too long')), config.sched.deadline_urgent_s * 1000);
+        try {
+          const req = { id, utteranceId: input.utteranceId ?? '', origin: input.origin, analysed, confidence: input.confidence ?? -1, promptType: 'emergency' as const, sessionId: input.sessionId ?? '', priority: 1 as const, dryRun: input.dryRun === true, timeoutMs: config.sched.deadline_urgent_s * 1000, receivedAt: t0, epoch: deps.epoch.current() };
+          reply = (await llm.emergencyReply(req, { signal: anySignal([ctl.signal]) })) || reply;
+          detail = { promptType: 'emergency' };
+        } catch (err) {
+          logger.warn('emergency reply from the LLM failed; using the canned one', { request_id: id, error: asClaudiaError(err).toField() });
+        } finally {
+          clock.clearTimeout(timer);
+        }
+      }
+    }
+    return record({ id, input, t0, language: lang, reply, actions: [stopAction()], source: 'reflex', detail, firstEffectAt: stopAt, promptType: hit.kind === 'danger' ? 'emergency' : '' });
+  }
+
+  return {
+    handle(input: QueryInput): Promise<AnswerRecord> {
+      if (closed) return Promise.resolve(closedRecord(input));
+      // The same utterance on both speech topics executes once: the second caller gets the first answer.
+      return gate.once(input.utteranceId, () =>
+        run(input).catch((err) => {
+          const e = asClaudiaError(err);
+          logger.error('pipeline failed unexpectedly', { error: e.toField(), stack: err instanceof Error ? err.stack : undefined });
+          telemetry.emit({ type: 'error', component: 'pipeline', code: e.code, message: e.message });
+          return record({ id: newRequestId(), input, t0: clock.now(), language: '', reply: fallbackReply('', dflt), actions: [], source: 'fallback', error: e });
+        }),
+      );
+    },
+    partial(input: QueryInput): AnswerRecord | undefined {
+      const t0 = clock.now();
+      const hit = tryStop(input.text, t0);
+      if (!hit) return undefined;
+      const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars);
+      return record({ id: newRequestId(), input, t0, language: analysed.language, reply: deps.catalogue.byName('stop')?.replies[analysed.language || dflt] ?? '', actions: [stopAction()], source: 'reflex', firstEffectAt: clock.now() });
+    },
+    async close() {
+      closed = true;
+      for (const ctl of inflight) ctl.abort(new ClaudiaError('E_ABORTED', 'the node is shutting down'));
+    },
+  };
+
+  function closedRecord(input: QueryInput): AnswerRecord {
+    return record({ id: newRequestId(), input, t0: clock.now(), language: '', reply: '', actions: [], source: 'fallback', error: new ClaudiaError('E_ABORTED', 'the node is shutting down') });
+  }
+}
+
+export type { Origin };
