@@ -1,0 +1,10 @@
+export * from './types';
+export { parseMessageDefinition, resolveTypeName, splitServiceText } from './parse-definition';
+export { createMessageRegistry, defaultInterfaceDirs, loadMessageRegistry, normaliseTypeName, packageRoot } from './registry';
+export type { InterfaceSource } from './registry';
+export { encodeMessage, decodeMessage } from './codec';
+export { encodeServiceFrame, decodeServiceFrame } from './service-frame';
+export { ddsTypeName, ddsTopicToRos, rosServiceToDds, rosTopicToDds } from './dds-names';
+export { CdrReader } from './cdr-reader';
+export { CdrWriter, CDR_LE_HEADER } from './cdr-writer';
+export { toPlainJson } from './plain-json';
