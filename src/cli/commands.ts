@@ -5,4 +5,5 @@ import type { CommandEntry } from './types';
  * Keep entries sorted by words.
  */
 export const COMMANDS: CommandEntry[] = [
+  { words: ['sim-ollama'], summary: 'sim-ollama [--port N] [--profile fast|jetson|fixed] [--slots N] [--script f.json]  run the Ollama simulator', load: async () => (await import('./sim-ollama')).command },
 ];
