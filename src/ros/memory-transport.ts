@@ -33,6 +33,11 @@ export class MemoryGraph {
     }
   }
 
+  /** Declares a topic's type (a publisher does this), so a mismatched subscriber fails at once. */
+  declare(topic: string, type: string): void {
+    this.topicEntry(topic, type);
+  }
+
   subscribe(topic: string, type: string, l: Listener): () => void {
     const entry = this.topicEntry(topic, type);
     entry.listeners.add(l);
@@ -97,6 +102,7 @@ export function createMemoryTransport(opts: MemoryTransportOptions): RosTranspor
     resolveName: resolve,
     createPublisher<T>(type: string, topic: string, _qos?: Partial<QosProfile>): Publisher<T> {
       const full = resolve(topic);
+      graph.declare(full, type);
       return { topic: full, type, publish: (msg: T) => graph.publish(full, type, msg) };
     },
     createSubscription<T>(type: string, topic: string, onMessage: (msg: T) => void): Subscription {
