@@ -1,0 +1,203 @@
+import { expect } from 'chai';
+import { MSG, type LlmQueryRequestMsg, type LlmQueryResponseMsg, type SpeechTextMsg } from '../../src/ros/messages';
+import { FIXED_PROFILE } from '../../src/llm/simulator';
+import { createMemoryLogger } from '../../src/util/logger';
+import { startHarness, waitFor, type Harness } from '../helpers/app-harness';
+
+/** The foundation's promise: one utterance travels the whole way on the in-process transport. */
+describe('foundation: end to end on the memory transport', function () {
+  this.timeout(20000);
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  const say = (text: string) => h.peer.createPublisher<{ data: string }>(MSG.String, '/claudia/speech_text').publish({ data: text });
+  const call = (req: Partial<LlmQueryRequestMsg>) =>
+    h.peer.createClient<Partial<LlmQueryRequestMsg>, LlmQueryResponseMsg>(MSG.LlmQuery, '/claudia/llm_query').call(req, { timeoutMs: 10000 });
+
+  it('"座って" on speech_text -> exactly [1004 StandUp, 1009 Sit] from posture unknown, and one LlmResponse', async () => {
+    h = await startHarness();
+    say('座って');
+    await waitFor(() => h.responses.length === 1, 'the response');
+    expect(h.go2.apiIds()).to.deep.equal([1004, 1009]);
+    const r = h.responses[0]!;
+    expect(r.source).to.equal('reflex');
+    expect(r.actions.map((a) => [a.name, Number(a.api_id), a.verdict])).to.deep.equal([
+      ['stand_up', 1004, 'inserted'],
+      ['sit', 1009, 'ok'],
+    ]);
+    expect(r.error).to.equal('');
+    // identity ids are unique and parameters JSON
+    const ids = h.go2.requests.map((q) => q.header.identity.id);
+    expect(new Set(ids.map(String)).size).to.equal(ids.length);
+    for (const q of h.go2.requests) expect(JSON.parse(q.parameter)).to.deep.equal({});
+    await new Promise((res) => setTimeout(res, 50));
+    expect(h.responses).to.have.length(1);
+  });
+
+  it('exactly [1009] when the initial posture is configured standing', async () => {
+    h = await startHarness({ config: { robot: { initial_posture: 'standing' } } });
+    say('座って');
+    await waitFor(() => h.responses.length === 1, 'the response');
+    expect(h.go2.apiIds()).to.deep.equal([1009]);
+  });
+
+  it('the same through the llm_query service', async () => {
+    h = await startHarness();
+    const res = await call({ text: '座って', language: '', prompt_type: '', session_id: '', priority: 0, dry_run: false, timeout_s: 0 });
+    expect(res.success).to.equal(true);
+    expect(res.source).to.equal('reflex');
+    expect(res.actions.map((a) => Number(a.api_id))).to.deep.equal([1004, 1009]);
+    expect(h.go2.apiIds()).to.deep.equal([1004, 1009]);
+    await waitFor(() => h.responses.length === 1, 'the response topic');
+  });
+
+  it('dry_run decides but publishes nothing', async () => {
+    h = await startHarness();
+    const res = await call({ text: '座って', dry_run: true });
+    expect(res.actions.map((a) => Number(a.api_id))).to.deep.equal([1004, 1009]);
+    expect(h.go2.requests).to.have.length(0);
+  });
+
+  it('a second identical request is served from the cache without an LLM call', async () => {
+    h = await startHarness({ script: [{ match: '今日はいい天気だね', content: { a: [], r: 'そうですね、散歩日和です。' } }] });
+    const first = await call({ text: '今日はいい天気だね' });
+    expect(first.source).to.equal('llm');
+    expect(first.reply).to.equal('そうですね、散歩日和です。');
+    const chats = h.sim!.stats().chat;
+    expect(chats).to.equal(1);
+    await new Promise((r) => setTimeout(r, 20)); // write-behind
+    const second = await call({ text: '今日はいい天気だね' });
+    expect(second.source).to.equal('cache');
+    expect(second.reply).to.equal(first.reply);
+    expect(h.sim!.stats().chat).to.equal(1);
+  });
+
+  it('an LLM answer with actions goes through the safety compiler before anything is published', async () => {
+    h = await startHarness({ script: [{ match: 'ちょっと休憩しようか', content: { a: ['lie_down'], r: '伏せて休みます。' } }] });
+    const res = await call({ text: 'ちょっと休憩しようか' });
+    expect(res.source).to.equal('llm');
+    expect(res.actions.map((a) => [a.name, a.verdict])).to.deep.equal([
+      ['stand_up', 'inserted'],
+      ['lie_down', 'ok'],
+    ]);
+    expect(h.go2.apiIds()).to.deep.equal([1004, 1005]);
+  });
+
+  describe('bad input: a clear error or a fallback reply, nothing published, the node stays up', () => {
+    const expectNothingPublishedThenAlive = async () => {
+      expect(h.go2.requests, 'nothing on /api/sport/request').to.have.length(0);
+      const alive = await call({ text: '座って', dry_run: true });
+      expect(alive.success, 'node still answers').to.equal(true);
+    };
+
+    it('empty text', async () => {
+      h = await startHarness();
+      const res = await call({ text: '' });
+      expect(res.success).to.equal(false);
+      expect(res.error).to.match(/^E_BAD_INPUT: text is empty/);
+      await expectNothingPublishedThenAlive();
+    });
+
+    it('100 KB text', async () => {
+      h = await startHarness();
+      const res = await call({ text: '座って'.repeat(34_000) });
+      expect(res.error).to.match(/^E_BAD_INPUT: text is 102000 characters/);
+      await expectNothingPublishedThenAlive();
+    });
+
+    it('control characters', async () => {
+      h = await startHarness();
+      const res = await call({ text: '座\u0000って\u001b[2J' });
+      expect(res.error).to.match(/^E_BAD_INPUT: text contains a control character/);
+      await expectNothingPublishedThenAlive();
+    });
+
+    it('invalid UTF-8 bytes on the speech topic', async () => {
+      h = await startHarness();
+      const decoded = new TextDecoder('utf-8').decode(Uint8Array.from([0xe5, 0xba, 0xa7, 0xff, 0xfe, 0xe3, 0x81]));
+      say(decoded);
+      await waitFor(() => h.responses.length === 1, 'the response');
+      expect(h.responses[0]!.error).to.match(/^E_BAD_INPUT: text contains invalid UTF-8/);
+      await expectNothingPublishedThenAlive();
+    });
+
+    it('a service request with missing or mistyped fields', async () => {
+      h = await startHarness();
+      const missing = await call({ language: 'ja' });
+      expect(missing.success).to.equal(false);
+      expect(missing.error).to.equal("E_BAD_INPUT: LlmQuery request field 'text' is missing");
+      const mistyped = await call({ text: 42 as unknown as string });
+      expect(mistyped.error).to.match(/field 'text' must be a string/);
+      await expectNothingPublishedThenAlive();
+    });
+
+    it('LLM output that is not JSON', async () => {
+      h = await startHarness();
+      h.sim!.setMode('garbage');
+      const res = await call({ text: '最近どう？', timeout_s: 5 });
+      expect(res.success).to.equal(false);
+      expect(res.source).to.equal('fallback');
+      expect(res.error).to.match(/^E_LLM_BAD_OUTPUT/);
+      expect(res.reply).to.not.equal('');
+      h.sim!.setMode('normal');
+      await expectNothingPublishedThenAlive();
+    });
+
+    it('LLM output that names an unknown action or a hallucinated id', async () => {
+      h = await startHarness({ script: [{ match: 'ムーンウォークして', content: '{"a":["moonwalk",{"n":"api_1018"}],"r":"はい！"}', raw: true }] });
+      const res = await call({ text: 'ムーンウォークして' });
+      expect(res.actions.every((a) => a.verdict.startsWith('blocked:')), JSON.stringify(res.actions)).to.equal(true);
+      await expectNothingPublishedThenAlive();
+    });
+  });
+
+  it('Japanese, Chinese and English round-trip unchanged through messages and logs', async () => {
+    const logger = createMemoryLogger();
+    h = await startHarness({ logger, script: [{ match: '你好 Go2', content: { a: [], r: '你好！我是 Go2 🐕' } }] });
+    const speech = h.peer.createPublisher<SpeechTextMsg>(MSG.SpeechText, '/claudia/speech');
+    speech.publish({ stamp: { sec: 0, nanosec: 0 }, utterance_id: 'u-1', text: '你好 Go2', language: 'zh', confidence: 0.9, is_final: true, source: 'asr' });
+    speech.publish({ stamp: { sec: 0, nanosec: 0 }, utterance_id: 'u-2', text: 'お座りしてください 🐕', language: 'ja', confidence: 0.9, is_final: true, source: 'asr' });
+    await waitFor(() => h.responses.length === 2, 'two responses');
+    const byId = new Map(h.responses.map((r) => [r.utterance_id, r]));
+    expect(byId.get('u-1')!.text).to.equal('你好 Go2');
+    expect(byId.get('u-1')!.reply).to.equal('你好！我是 Go2 🐕');
+    expect(byId.get('u-1')!.language).to.equal('zh');
+    expect(byId.get('u-2')!.text).to.equal('お座りしてください 🐕');
+    expect(byId.get('u-2')!.language).to.equal('ja');
+  });
+
+  it('the same utterance_id arriving twice executes once', async () => {
+    h = await startHarness();
+    const speech = h.peer.createPublisher<SpeechTextMsg>(MSG.SpeechText, '/claudia/speech');
+    const msg = { stamp: { sec: 0, nanosec: 0 }, utterance_id: 'same-1', text: '座って', language: 'ja', confidence: 0.9, is_final: true, source: 'asr' };
+    speech.publish(msg);
+    speech.publish(msg);
+    await waitFor(() => h.responses.length >= 1, 'the response');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.go2.apiIds()).to.deep.equal([1004, 1009]);
+    expect(h.responses).to.have.length(1);
+  });
+
+  it('stop epoch: an LLM answer that arrives after a stop executes nothing; its reply still goes out', async () => {
+    h = await startHarness({
+      simProfile: { ...FIXED_PROFILE, fixedServiceMs: 400 },
+      script: [{ match: 'ゆっくり伏せてくれるかな', content: { a: ['lie_down'], r: '伏せます。' } }],
+    });
+    const pending = call({ text: 'ゆっくり伏せてくれるかな' });
+    await waitFor(() => h.sim!.stats().chat === 1, 'the LLM call to start');
+    say('止まって！');
+    const res = await pending;
+    expect(res.reply).to.equal('伏せます。');
+    expect(res.actions.map((a) => a.verdict)).to.include('dropped:superseded_by_stop');
+    expect(h.go2.apiIds()).to.deep.equal([1003]);
+  });
+
+  it('reflex-only mode: no LLM configured -> reflexes answer, the rest gets a fallback with E_LLM_UNAVAILABLE', async () => {
+    h = await startHarness({ withLlm: false });
+    const sit = await call({ text: '座って' });
+    expect(sit.source).to.equal('reflex');
+    const chat = await call({ text: '今日の調子はどう？' });
+    expect(chat.source).to.equal('fallback');
+    expect(chat.error).to.match(/^E_LLM_UNAVAILABLE/);
+  });
+});
