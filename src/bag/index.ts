@@ -1,0 +1,10 @@
+export * from './types';
+export { createBagWriter } from './bag-writer';
+export type { BagWriterOptions } from './bag-writer';
+export { openBag } from './bag-reader';
+export { parseMetadata, renderMetadata, METADATA_FILE } from './bag-metadata';
+export { FOXY_SCHEMA, FOXY_METADATA_VERSION } from './foxy-schema';
+export { formatOfferedQos } from './qos-yaml';
+export { formatBagInfo, formatSize } from './format-info';
+export { bagTopic, createTypedBagWriter, decodeBagPayload, requireKnownType } from './typed-bag';
+export type { TypedBagWriter } from './typed-bag';
