@@ -1,0 +1,23 @@
+#!/bin/sh
+# Builds the dds transport's native addon (native/dds, node-gyp + node-addon-api) against
+# Cyclone DDS 0.10.x. Skips with a clear message (exit 0) when libddsc is absent: the package
+# still installs and the dds transport then reports why it is unavailable.
+# CYCLONEDDS_HOME=/opt/cyclonedds selects a Cyclone install outside /usr (e.g. unitree_ros2's).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+prefix=${CYCLONEDDS_HOME:-/usr}
+multiarch=$(gcc -dumpmachine 2>/dev/null || echo "")
+if [ ! -f "$prefix/include/dds/dds.h" ]; then
+  echo "build-dds-addon: skipped: $prefix/include/dds/dds.h not found (apt-get install cyclonedds-dev, or set CYCLONEDDS_HOME)"; exit 0
+fi
+if ! ls "$prefix/lib/libddsc.so" "$prefix/lib/$multiarch/libddsc.so" 2>/dev/null | grep -q .; then
+  echo "build-dds-addon: skipped: libddsc.so not found under $prefix/lib (apt-get install cyclonedds-dev, or set CYCLONEDDS_HOME)"; exit 0
+fi
+version=$(sed -n 's/^#define DDS_VERSION "\(.*\)"/\1/p' "$prefix/include/dds/version.h" 2>/dev/null || echo unknown)
+case "$version" in
+  0.10.*|0.11.*) ;;
+  *) echo "build-dds-addon: warning: Cyclone DDS $version found; the addon is written for 0.10.x (the Go2's version)";;
+esac
+cd "$root/native/dds"
+node "$root/node_modules/node-gyp/bin/node-gyp.js" rebuild
+echo "build-dds-addon: built native/dds/build/Release/claudia_dds.node against Cyclone DDS $version"
