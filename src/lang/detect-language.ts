@@ -1,31 +1,52 @@
 import type { Analysed, Language } from './types';
-import { boundText, normaliseText } from './normalise';
+import { boundText, normaliseText, stripWakeWord } from './normalise';
 
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const HAN = /\p{Script=Han}/u;
 const LATIN = /\p{Script=Latin}/u;
-/** Simplified-Chinese-only characters that are common in commands and chat; any one marks zh. */
-const ZH_ONLY = /[们这个么吗呢说请转进过来还让给对时间门动东车话问们样么边坐站趴跳舞别没为点说谁]/u;
-/** Characters that appear in Japanese but practically never in simplified Chinese. */
-const JA_ONLY = /[々〆込辺働畑峠匂枠丼]/u;
+const HANGUL = /\p{Script=Hangul}/u;
+/**
+ * Simplified-Chinese-only characters (their Japanese forms differ: 进/進, 转/転, 后/後,
+ * 动/動, 说/説, 们, 这, 吗...) that are common in commands and chat; any one marks zh.
+ */
+const ZH_ONLY =
+  /[们这个么吗呢吧啊呀嘛说请转进过还让给对时间门动东车话问样边坐站趴别没为点谁跟着从为们开关长见现发头听买卖爱经觉应该钟号读写认识语红颜儿脚腿视图网电脑够铁饭馆岁几两欢跃扑卧挥伸舞吗]/u;
+/**
+ * Japanese shinjitai and kokuji that simplified Chinese writes differently (or not at all):
+ * 歩/步, 転/转, 気/气, 円/圆, 々, 込, 働, 畑...; any one marks ja.
+ */
+const JA_ONLY = /[々〆込辺働畑峠匂枠丼歩転気円売読続駅絵楽様変図黒関験戦払拡営単隣鉄広黙釈訳届径恵拝払沢渋焼県]/u;
+
+/**
+ * Traditional forms that simplified Chinese does not use but Japanese does (進/进, 後/后,
+ * 動/动, 話/话, 聞/闻): kanji-only text with one of them is most likely Japanese, though
+ * still uncertain (Traditional Chinese writes them too).
+ */
+const JA_LEAN = /[進後動話聞見書來東車門間開閉長馬鳥魚紙線級練習題體頭顔願響點飛]/u;
 
 export function detectLanguage(text: string, hint: string = ''): { language: Language; certain: boolean } {
   if (hint === 'ja' || hint === 'zh' || hint === 'en') return { language: hint, certain: true };
   if (KANA.test(text) || JA_ONLY.test(text)) return { language: 'ja', certain: true };
-  const han = HAN.test(text);
-  if (han) {
+  if (HAN.test(text)) {
     if (ZH_ONLY.test(text)) return { language: 'zh', certain: true };
-    // Kanji only: 停止, 起立 are both Japanese and Chinese.
+    if (JA_LEAN.test(text)) return { language: 'ja', certain: false };
+    // Kanji only with no telling character: 停止, 起立, 前進 read the same in both.
+    // Best guess zh (a Japanese speaker rarely says bare kanji), flagged as uncertain.
     return { language: 'zh', certain: false };
   }
+  if (HANGUL.test(text)) return { language: '', certain: false };
   if (LATIN.test(text)) return { language: 'en', certain: true };
   return { language: '', certain: false };
 }
 
-/** The front end every stage uses: bound, normalise, detect. */
+/** The front end every stage uses: bound, normalise, strip a wake word, detect. */
 export function analyse(text: string, hint = '', maxChars = 2000): Analysed {
   const raw = boundText(text, maxChars).text;
-  const normalised = normaliseText(raw);
-  const { language, certain } = detectLanguage(normalised || raw, hint);
-  return { raw, normalised, language, languageCertain: certain };
+  const full = normaliseText(raw);
+  const { wake, rest } = stripWakeWord(full);
+  // Detect on the text without the wake word: "hey claudia 坐下" is Chinese.
+  const { language, certain } = detectLanguage(rest || raw, hint);
+  const out: Analysed = { raw, normalised: rest, language, languageCertain: certain };
+  if (wake) out.wake = wake;
+  return out;
 }

@@ -1,3 +1,3 @@
 export * from './types';
-export { normaliseText, boundText } from './normalise';
+export { normaliseText, boundText, foldKana, stripWakeWord } from './normalise';
 export { detectLanguage, analyse } from './detect-language';

@@ -2,24 +2,78 @@
  * Cheap, allocation-light text folding shared by the reflexes and caches:
  * NFKC (full/half width, compatibility forms), lower case, punctuation and symbols
  * (incl. emoji) to spaces, whitespace collapsed, spaces between CJK characters removed
- * (recognisers insert them at random), wave dashes and repeated long-vowel marks folded.
+ * (recognisers insert them at random), wave dashes, repeated long-vowel marks, kana
+ * iteration marks and small-kana/sokuon stutters folded.
  */
 const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Cc}\p{Cf}\p{Co}\p{Cn}]+/gu;
 const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}ー々〆';
 const SPACE_BETWEEN_CJK = new RegExp(`(?<=[${CJK}])\\s+(?=[${CJK}])`, 'gu');
+/** Kana iteration marks (ゝゞヽヾ): expanded so "すゞめ" and "すずめ" fold alike. */
+const ITERATION = /([\p{Script=Hiragana}\p{Script=Katakana}])([ゝゞヽヾ])/gu;
 
 export function normaliseText(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
+    .replace(ITERATION, (_m, c: string, mark: string) => c + iterate(c, mark))
     .replace(/[~〜～]+/g, '')
     .replace(/ー{2,}/g, 'ー')
-    .replace(/(?<=\p{L})['’](?=\p{L})/gu, '\u0000') // keep English contractions (don't) as one word
+    .replace(/([っッ])[っッ]+/g, '$1')
+    .replace(/[っッ](?=\s|$|[!?！？。、,.])/g, '') // trailing sokuon of an exclamation: "止まれっ" -> "止まれ"
+    .replace(/(?<=\p{L})['’](?=\p{L})/gu, '\u02bc') // keep English contractions (don't) as one word: U+02BC is a letter, not punctuation
+    .replace(/(?<=\d)\.(?=\d)/g, '\u02d9') // decimal point: "1.5m" must not become "1 5m"
+    .replace(/°/g, '\u02da') // degree sign: part of "90°", not punctuation
     .replace(PUNCT_OR_SYMBOL, ' ')
-    .replace(/\u0000/g, "'")
+    .replace(/\u02bc/g, "'")
+    .replace(/\u02d9/g, '.')
+    .replace(/\u02da/g, '°')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(SPACE_BETWEEN_CJK, '');
+}
+
+function iterate(prev: string, mark: string): string {
+  if (mark === 'ゝ' || mark === 'ヽ') return prev;
+  // Voiced iteration: the previous kana plus a dakuten, composed.
+  return (prev + '\u3099').normalize('NFC');
+}
+
+/** Katakana to hiragana, so grammars and n-grams see one kana script (ダンス = だんす). */
+export function foldKana(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
+    out += c >= 0x30a1 && c <= 0x30f6 ? String.fromCodePoint(c - 0x60) : ch;
+  }
+  return out;
+}
+
+/**
+ * Wake words a speaker puts in front of a command ("クラウディア、座って", "hey claudia sit").
+ * Matched on normalised text; the longest first so "hey claudia" beats "hey".
+ */
+const WAKE_WORDS = [
+  'hey claudia', 'hi claudia', 'ok claudia', 'okay claudia', 'claudia', 'hey robot', 'hey dog', 'hey',
+  'ねえくらうでぃあ', 'ねぇくらうでぃあ', 'くらうでぃあちゃん', 'くらうでぃあ', 'ねえねえ', 'ねえ', 'ねぇ', 'ねー', 'おい',
+  '克劳迪娅', '克劳蒂亚', '嘿',
+].sort((a, b) => b.length - a.length);
+
+/**
+ * Splits a leading wake word off normalised text. The rest must not be empty: "claudia"
+ * alone is a call, not a command, and stays as it is.
+ */
+export function stripWakeWord(normalised: string): { wake: string; rest: string } {
+  const folded = foldKana(normalised);
+  for (const w of WAKE_WORDS) {
+    if (!folded.startsWith(w)) continue;
+    const rest = normalised.slice(w.length);
+    // A Latin wake word must end at a word boundary ("heyday" is not "hey").
+    if (/^[a-z]/.test(w) && rest.length > 0 && !rest.startsWith(' ')) continue;
+    const trimmed = rest.trim();
+    if (trimmed.length === 0) return { wake: '', rest: normalised };
+    return { wake: normalised.slice(0, w.length), rest: trimmed };
+  }
+  return { wake: '', rest: normalised };
 }
 
 /** Bounds input before any heavier processing, so nothing blocks the loop in front of a stop. */

@@ -5,10 +5,15 @@ export type Language = 'ja' | 'zh' | 'en' | '';
 export interface Analysed {
   /** The text as received (bounded in length). */
   raw: string;
-  /** NFKC, width-folded, lower-cased, punctuation/whitespace folded; what caches and grammars key on. */
+  /**
+   * NFKC, width-folded, lower-cased, punctuation/whitespace folded, a leading wake word
+   * ("クラウディア、", "hey claudia") removed; what caches and grammars key on.
+   */
   normalised: string;
   /** Best language: the hint when given, else detected, else ''. */
   language: Language;
   /** False when the text alone cannot tell (e.g. kanji only, ja vs zh) and no hint was given. */
   languageCertain: boolean;
+  /** The wake word removed from the front of `normalised` ('' or absent when none). */
+  wake?: string;
 }

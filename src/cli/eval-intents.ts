@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { configWith } from '../config';
+import { analyse } from '../lang/detect-language';
+import { createEmergencyReflex } from '../reflex/emergency-reflex';
+import { createGrammarReflex } from '../reflex/grammar-reflex';
+import { loadCatalogue } from '../robot/catalogue';
+import { BadInputError, asClaudiaError } from '../util/errors';
+import type { CliCommand } from './types';
+
+/** One line of an intents file (format: ../shared/data/README.md). */
+export interface IntentLine {
+  text: string;
+  lang?: string;
+  expect: string | string[];
+  tier?: string;
+  accept?: Array<string | string[]>;
+  reject?: string[];
+}
+
+/** null = deferred (the reflex layers made no decision). */
+export type Outcome = string[] | null;
+
+export interface Score {
+  correct: boolean;
+  wrong: boolean;
+}
+
+/**
+ * Scoring as the data README defines it: correct when the outcome equals `expect` or an
+ * `accept` item; for expect "chat" a deferral (or an empty action list) is correct, and
+ * "chat" in `accept` makes a deferral correct; a non-deferred outcome that is not correct,
+ * or that contains a `reject`ed action, is a wrong action.
+ */
+export function scoreOutcome(line: IntentLine, outcome: Outcome): Score {
+  const items: Array<string | string[]> = [line.expect, ...(line.accept ?? [])];
+  const deferralOk = items.some((i) => i === 'chat');
+  const acts = outcome ?? [];
+  const equals = (item: string | string[]) =>
+    item === 'chat' ? acts.length === 0 : (typeof item === 'string' ? [item] : item).join('\u0000') === acts.join('\u0000') && acts.length > 0;
+  const correct = outcome === null ? deferralOk : items.some(equals);
+  const rejected = acts.some((a) => line.reject?.includes(a));
+  const wrong = outcome !== null && (!correct || rejected);
+  return { correct: correct && !rejected, wrong };
+}
+
+export function parseIntentsFile(text: string, where: string): IntentLine[] {
+  const out: IntentLine[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch (err) {
+      throw new BadInputError(`${where}:${i + 1}: not valid JSON (${(err as Error).message}); one JSON object per line`);
+    }
+    const o = obj as Partial<IntentLine>;
+    const expectOk = typeof o.expect === 'string' || (Array.isArray(o.expect) && o.expect.every((e) => typeof e === 'string'));
+    if (!o || typeof o.text !== 'string' || !expectOk) {
+      throw new BadInputError(`${where}:${i + 1}: needs "text" (string) and "expect" (action name, list of names, or "chat")`);
+    }
+    out.push(o as IntentLine);
+  }
+  return out;
+}
+
+const USAGE = 'usage: claudia-llm eval intents <file.jsonl> [--json] [--no-lang-hint] [--actions <actions.yaml>]';
+
+export const command: CliCommand = async (argv, io) => {
+  let file: string | undefined;
+  let json = false;
+  let hint = true;
+  let actionsFile: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--json') json = true;
+    else if (a === '--no-lang-hint') hint = false;
+    else if (a === '--actions') actionsFile = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      io.out(USAGE);
+      return 0;
+    } else if (a.startsWith('-')) {
+      io.err(`claudia-llm eval intents: unknown option '${a}'\n${USAGE}`);
+      return 2;
+    } else if (file === undefined) file = a;
+    else {
+      io.err(`claudia-llm eval intents: only one file, got '${file}' and '${a}'\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (!file) {
+    io.err(`claudia-llm eval intents: missing <file.jsonl>\n${USAGE}`);
+    return 2;
+  }
+  try {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new BadInputError(`cannot read ${file}: ${(err as Error).message}; pass an intents .jsonl file`);
+    }
+    const lines = parseIntentsFile(text, file);
+    const config = configWith();
+    const catalogue = loadCatalogue(actionsFile ?? config.robot.actions_file);
+    const emergency = createEmergencyReflex();
+    const grammar = createGrammarReflex({ catalogue, config });
+    const sum = { total: 0, reflex_tier: 0, reflex_correct: 0, reflex_recall: 0, deferred: 0, wrong_actions: 0, correct: 0, l0_stops: 0 };
+    for (const line of lines) {
+      const lang = hint && ['ja', 'zh', 'en'].includes(line.lang ?? '') ? (line.lang as string) : '';
+      // Only the reflex layers: L0 on the raw text, then L1 on the analysed text.
+      const hit = emergency.match(line.text);
+      let outcome: Outcome = null;
+      let via = '-';
+      if (hit) {
+        outcome = ['stop'];
+        via = 'L0';
+        sum.l0_stops++;
+      } else {
+        const d = grammar.match(analyse(line.text, lang, config.language.max_input_chars));
+        if (d) {
+          outcome = d.actions.map((p) => p.name);
+          via = 'L1';
+        }
+      }
+      const score = scoreOutcome(line, outcome);
+      sum.total++;
+      if (outcome === null) sum.deferred++;
+      if (score.correct) sum.correct++;
+      if (score.wrong) sum.wrong_actions++;
+      if (line.tier === 'reflex') {
+        sum.reflex_tier++;
+        if (score.correct) sum.reflex_correct++;
+      }
+      const mark = score.wrong ? 'WRONG' : score.correct ? 'ok' : outcome === null ? 'defer' : 'miss';
+      const shown = outcome === null ? 'defer' : outcome.join(',') || 'chat';
+      io.out(`${mark.padEnd(5)} ${(line.tier ?? '-').padEnd(6)} ${via.padEnd(2)} ${JSON.stringify(line.text)} -> ${shown} (expect ${JSON.stringify(line.expect)})`);
+    }
+    sum.reflex_recall = sum.reflex_tier ? Math.round((sum.reflex_correct / sum.reflex_tier) * 10000) / 10000 : 0;
+    io.out(
+      `total ${sum.total}, reflex tier ${sum.reflex_tier}, reflex correct ${sum.reflex_correct}, recall ${(sum.reflex_recall * 100).toFixed(1)}%, ` +
+        `deferred ${sum.deferred}, wrong actions ${sum.wrong_actions}`,
+    );
+    if (json) io.out(JSON.stringify(sum));
+    return 0;
+  } catch (err) {
+    io.err(asClaudiaError(err).toField());
+    return 2;
+  }
+};

@@ -1,0 +1,168 @@
+import { parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
+
+/**
+ * English whole-utterance grammar: [wake/politeness prefix] command [politeness suffix].
+ * Commands are listed as whole phrases; "don't", "did you", "what does ... mean" and any
+ * word outside a listed phrase make the utterance fall through to the LLM.
+ */
+const PHRASES: Record<string, string[]> = {
+  stop: ['stop', 'halt', 'freeze', 'stop moving', 'stay', 'stay still', 'hold still'],
+  sit: ['sit', 'sit down', 'take a seat', 'have a seat', 'sit up', 'sit still'],
+  stand_up: ['stand', 'stand up', 'get up', 'stand on your feet', 'get on your feet', 'rise', 'on your feet', 'stand tall'],
+  lie_down: ['lie down', 'lay down', 'get down', 'lie flat', 'lay flat', 'lie on the floor', 'lie on the ground', 'go down'],
+  hello: [
+    'wave', 'wave hello', 'wave hi', 'wave to me', 'wave at me', 'wave your paw', 'wave your hand', 'wave a paw', 'say hello', 'say hi', 'say hello to me',
+    'shake', 'shake hands', 'shake my hand', 'give me your paw', 'give me a paw', 'paw', 'high five', 'give me five', 'greet me', 'wave goodbye', 'say goodbye',
+  ],
+  stretch: ['stretch', 'stretch out', 'stretch your legs', 'stretch your body', 'do a stretch', 'have a stretch', 'take a stretch', 'stretch yourself'],
+  dance1: ['dance', "let's dance", 'lets dance', 'do a dance', 'dance for me', 'show me a dance', 'show me your dance', 'dance a little', 'do your dance', 'start dancing', 'dance one', 'dance 1', 'do dance one'],
+  dance2: ['dance two', 'dance 2', 'do the other dance', 'do another dance', 'the other dance', 'another dance', 'second dance', 'do the second dance', 'do dance two'],
+  heart: ['heart', 'show me a heart', 'make a heart', 'do a heart', 'make a heart shape', 'finger heart', 'show a heart', 'heart sign', 'show me your heart', 'draw a heart'],
+  scrape: ['bow', 'take a bow', 'bow down', 'do a bow', 'make a bow', 'bow to me'],
+  front_jump: ['jump', 'jump forward', 'do a jump', 'hop', 'jump up', 'leap', 'leap forward', 'front jump'],
+  front_flip: ['flip', 'front flip', 'frontflip', 'do a flip', 'do a front flip', 'forward flip', 'somersault', 'do a somersault'],
+  back_flip: ['backflip', 'back flip', 'do a backflip', 'do a back flip', 'flip backwards', 'flip backward'],
+  left_flip: ['left flip', 'side flip', 'do a side flip', 'do a left flip', 'sideflip'],
+  hand_stand: ['handstand', 'hand stand', 'do a handstand', 'stand on your hands', 'stand on your front legs'],
+  front_pounce: ['pounce', 'pounce forward', 'do a pounce'],
+  pose: ['pose', 'strike a pose', 'do a pose', 'make a pose', 'vogue'],
+  wiggle_hips: ['wiggle', 'wiggle your hips', 'shake your hips', 'shake your butt', 'wiggle your butt', 'twerk'],
+  damp: ['go limp', 'damp', 'damp mode', 'relax your motors', 'motors off'],
+  recovery_stand: ['recover', 'recovery stand', 'recovery', 'get back up', 'get back on your feet'],
+  balance_stand: ['balance', 'balance stand', 'balance yourself'],
+};
+
+const PREFIXES = [
+  'please', 'now', 'ok', 'okay', 'alright', 'all right', 'come on', 'go on', 'go ahead and', 'can you', 'could you', 'would you', 'will you', 'can u', 'could u',
+  'i want you to', "i'd like you to", 'i would like you to', 'you can', 'try to', 'quickly', 'just', 'hey', 'yo', 'and now', 'then', 'buddy', 'doggy', 'good boy',
+  'good girl', 'robot', 'dog', 'claudia', 'kindly', 'once more', 'again', 'time to',
+].sort((a, b) => b.length - a.length);
+const SUFFIXES = [
+  'please', 'now', 'right now', 'for me', 'again', 'ok', 'okay', 'thanks', 'thank you', 'buddy', 'claudia', 'boy', 'girl', 'doggy', 'robot', 'dog',
+  'once more', 'one more time', 'quickly', 'immediately', 'real quick', 'if you can', 'will you', 'would you', 'could you', 'yeah', 'please and thank you',
+].sort((a, b) => b.length - a.length);
+
+/** Movement: verb + direction, with distance / angle / speed / duration around it. */
+const MOVE_RE = new RegExp(
+  '^(?:go|move|walk|step|head|run|scoot|drive|trot|strafe|slide|shift)\\s+' +
+    '(forward|forwards|ahead|straight|straight ahead|back|backward|backwards|in reverse|left|right|to the left|to the right|sideways left|sideways right|to your left|to your right)$',
+);
+/** Without a verb only unambiguous directions count: a bare "right" is usually agreement. */
+const BARE_MOVE: Record<string, string> = {
+  forward: 'forward', forwards: 'forward', 'straight ahead': 'forward', backward: 'backward', backwards: 'backward', 'back up': 'backward', reverse: 'backward',
+};
+const TURN_RE = /^(?:turn|rotate|spin|pivot)\s+(?:to\s+the\s+|to\s+your\s+)?(left|right)$|^(?:make\s+a\s+|take\s+a\s+|do\s+a\s+)?(left|right)\s+turn$|^turn\s+around$|^(?:about\s+face|about\s+turn)$/;
+const NUM_WORDS =
+  'one and a half|a half|half a|half|a hundred (?:and )?eighty|one hundred (?:and )?eighty|three hundred (?:and )?sixty|forty[- ]five|' +
+  'zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|an|a';
+const QTY_RE = new RegExp(
+  `(?:^|\\s)(?:by\\s+|for\\s+|about\\s+|around\\s+)?(\\d+(?:\\.\\d+)?|${NUM_WORDS})\\s*(meters?|metres?|m|cm|centimeters?|centimetres?|steps?|feet|foot|ft|degrees?|deg|°|seconds?|secs?|s)(?=\\s|$)`,
+);
+const SPEED: Array<[RegExp, SpeedWord]> = [
+  [/(?:^|\s)(slowly|slow|gently|carefully|a bit slower)(?=\s|$)/, 'slow'],
+  [/(?:^|\s)(quickly|fast|faster|quick|at full speed)(?=\s|$)/, 'fast'],
+];
+
+export function createEnGrammar(): LanguageGrammar {
+  const phrases = new Map<string, string>();
+  for (const [action, list] of Object.entries(PHRASES)) for (const p of list) phrases.set(p, action);
+
+  return {
+    parse(text) {
+      let s = ` ${text.replace(/\s+/g, ' ').trim()} `;
+      s = strip(s, PREFIXES, SUFFIXES);
+      const t = s.trim();
+      if (!t) return undefined;
+      const move = parseMove(t);
+      if (move) return move;
+      const action = phrases.get(t);
+      return action ? { action } : undefined;
+    },
+  };
+}
+
+/** Removes politeness words at either end, repeatedly; the core must stay non-empty. */
+function strip(s: string, prefixes: string[], suffixes: string[]): string {
+  let out = s;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const p of prefixes) {
+      const w = ` ${p} `;
+      if (out.startsWith(w) && out.length > w.length) {
+        out = ' ' + out.slice(w.length);
+        changed = true;
+      }
+    }
+    for (const p of suffixes) {
+      const w = ` ${p} `;
+      if (out.endsWith(w) && out.length > w.length) {
+        out = out.slice(0, out.length - w.length) + ' ';
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** A number with its unit as a move parameter: a step is taken as 0.3 m, a foot as 0.3048 m. */
+function quantity(unit: string, n: number): [keyof MoveParams, number] {
+  if (/^(meters?|metres?|m)$/.test(unit)) return ['distance_m', n];
+  if (/^(cm|centimet(er|re)s?)$/.test(unit)) return ['distance_m', n / 100];
+  if (/^steps?$/.test(unit)) return ['distance_m', n * 0.3];
+  if (/^(feet|foot|ft)$/.test(unit)) return ['distance_m', n * 0.3048];
+  if (/^(degrees?|deg|°)$/.test(unit)) return ['angle_deg', n];
+  return ['duration_s', n];
+}
+
+function parseMove(t: string): ParsedIntent | undefined {
+  let rest = ` ${t} `;
+  const params: MoveParams = {};
+  let speed: SpeedWord | undefined;
+  for (const [re, sp] of SPEED) {
+    const m = re.exec(rest);
+    if (!m) continue;
+    if (speed) return undefined;
+    speed = sp;
+    rest = rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length);
+  }
+  for (let guard = 0; guard < 3; guard++) {
+    const m = QTY_RE.exec(rest);
+    if (!m) break;
+    const n = parseNumber((m[1] as string).replace(/-/g, ' '));
+    if (n === undefined) return undefined;
+    const unit = m[2] as string;
+    const [key, v] = quantity(unit, n);
+    if (params[key] !== undefined) return undefined;
+    params[key] = v;
+    rest = rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length);
+  }
+  // "turn 90 degrees to the left": the quantity sat between verb and direction.
+  const core = rest.replace(/\s+/g, ' ').trim();
+  let action: string | undefined;
+  const mv = MOVE_RE.exec(core);
+  const bare = BARE_MOVE[core];
+  if (bare) action = bare;
+  else if (mv) {
+    const d = mv[1] as string;
+    action = /left/.test(d) ? 'left' : /right/.test(d) ? 'right' : /back|reverse/.test(d) ? 'backward' : 'forward';
+  } else {
+    const tr = TURN_RE.exec(core);
+    if (tr) {
+      const d = tr[1] ?? tr[2];
+      if (d) action = d === 'left' ? 'turn_left' : 'turn_right';
+      else {
+        if (params.angle_deg !== undefined) return undefined;
+        action = /about/.test(core) ? 'turn_right' : 'turn_left';
+        params.angle_deg = 180;
+      }
+    }
+  }
+  if (!action) return undefined;
+  const turning = action.startsWith('turn_');
+  if (turning && params.distance_m !== undefined) return undefined;
+  if (!turning && params.angle_deg !== undefined) return undefined;
+  const out: ParsedIntent = { action };
+  if (Object.keys(params).length) out.params = params;
+  if (speed) out.speed = speed;
+  return out;
+}

@@ -1,0 +1,91 @@
+import type { Config } from '../config/types';
+import type { Analysed, Language } from '../lang/types';
+import type { ReflexGrammar } from '../pipeline/stages';
+import type { Decision, Proposal } from '../pipeline/types';
+import type { ActionCatalogue } from '../robot/catalogue';
+import { createEnGrammar } from './en-grammar';
+import type { LanguageGrammar, ParsedIntent } from './intent';
+import { createJaGrammar } from './ja-grammar';
+import { createZhGrammar } from './zh-grammar';
+
+/** Commands are short; anything longer is a sentence for the LLM. */
+const MAX_CHARS = 48;
+const HAS_KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const HAS_HAN = /\p{Script=Han}/u;
+const HAS_LATIN = /[a-z]/;
+
+export interface GrammarReflexDeps {
+  catalogue: ActionCatalogue;
+  config: Config;
+}
+
+/**
+ * L1: whole-utterance grammars (ja, zh, en). Precision first: an utterance becomes an
+ * action only when one grammar understands all of it; when two grammars disagree (kanji
+ * only text read as Japanese and as Chinese), or the action is not enabled in the
+ * catalogue, the utterance is deferred.
+ */
+export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
+  const { catalogue, config } = deps;
+  const grammars: Record<Exclude<Language, ''>, LanguageGrammar> = {
+    ja: createJaGrammar(),
+    zh: createZhGrammar(),
+    en: createEnGrammar(),
+  };
+
+  function candidates(a: Analysed): Array<Exclude<Language, ''>> {
+    const t = a.normalised;
+    const cjk = HAS_KANA.test(t) || HAS_HAN.test(t);
+    if (cjk && HAS_LATIN.test(t.replace(/\d+(\.\d+)?\s*(m|cm|s)\b/g, ''))) return []; // mixed scripts: not a short command
+    if (!cjk) return HAS_LATIN.test(t) ? ['en'] : [];
+    if (HAS_KANA.test(t)) return ['ja'];
+    // Kanji only: trust a certain detection, else read it both ways.
+    if (a.languageCertain && (a.language === 'ja' || a.language === 'zh')) return [a.language];
+    return ['ja', 'zh'];
+  }
+
+  return {
+    match(analysed) {
+      const text = analysed.normalised;
+      if (!text || text.length > MAX_CHARS) return undefined;
+      let found: { intent: ParsedIntent; lang: Exclude<Language, ''> } | undefined;
+      for (const lang of candidates(analysed)) {
+        const intent = grammars[lang].parse(text);
+        if (!intent) continue;
+        if (found && !sameIntent(found.intent, intent)) return undefined;
+        found ??= { intent, lang };
+      }
+      if (!found) return undefined;
+      const spec = catalogue.byName(found.intent.action);
+      if (!spec || !spec.enabled) return undefined;
+      const language: Exclude<Language, ''> = analysed.language || found.lang;
+      const proposal: Proposal = { name: spec.name };
+      const params = toParams(found.intent, config);
+      if (params) proposal.params = params;
+      const decision: Decision = {
+        actions: [proposal],
+        reply: spec.replies[language] ?? spec.replies[config.language.default],
+        language,
+        source: 'reflex',
+        cacheable: false,
+      };
+      return decision;
+    },
+  };
+}
+
+function sameIntent(a: ParsedIntent, b: ParsedIntent): boolean {
+  return a.action === b.action && JSON.stringify(a.params ?? {}) === JSON.stringify(b.params ?? {}) && a.speed === b.speed;
+}
+
+/** Speed words scale the configured default speed; the safety compiler clamps the result. */
+function toParams(intent: ParsedIntent, config: Config): Record<string, number> | undefined {
+  const out: Record<string, number> = { ...intent.params };
+  if (intent.speed === 'slow') out['speed'] = round(config.robot.move_default_speed * 0.5);
+  if (intent.speed === 'fast') out['speed'] = round(config.robot.move_default_speed * 2);
+  return Object.keys(out).length ? out : undefined;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,129 @@
+import { CJK_NUMBER, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
+
+/**
+ * Chinese whole-utterance grammar: [polite/urging prefix] command [softening suffix].
+ * Only imperative cores are listed; negation (不要/别/没), questions (吗/会...吗/了吗) and
+ * anything else around the core are not part of the grammar, so they defer to the LLM.
+ */
+const CORES: Record<string, string[]> = {
+  stop: ['停', '停下', '停止', '停下来', '停住'],
+  sit: ['坐', '坐下', '坐好', '坐下来', '坐着'],
+  stand_up: ['站起来', '站起', '站立', '起立', '站好', '起来', '站着', '立正'],
+  lie_down: ['趴下', '趴', '卧倒', '躺下', '趴着', '卧下', '躺着', '趴下来', '躺下来'],
+  hello: ['打招呼', '打个招呼', '招手', '招招手', '挥手', '挥挥手', '挥个手', '握手', '握个手', '问好', '问个好', '摆摆手'],
+  stretch: ['伸懒腰', '伸个懒腰', '伸展', '伸展一下身体', '拉伸'],
+  dance1: ['跳舞', '跳个舞', '跳支舞', '跳一支舞', '跳一段舞'],
+  dance2: ['跳另一支舞', '跳第二支舞', '换一支舞', '跳舞二', '跳舞2'],
+  heart: ['比心', '比个心', '比个爱心', '比爱心', '做个爱心'],
+  scrape: ['鞠躬', '鞠个躬', '鞠一躬', '行礼', '敬礼'],
+  front_jump: ['跳', '跳一下', '跳一跳', '跳起来', '向前跳', '往前跳', '跳跃', '蹦一下'],
+  front_flip: ['空翻', '前空翻', '翻跟头', '翻个跟头', '翻跟斗', '前翻'],
+  back_flip: ['后空翻', '后翻'],
+  left_flip: ['侧空翻', '侧翻'],
+  hand_stand: ['倒立'],
+  front_pounce: ['扑', '扑一下', '向前扑', '往前扑', '扑过去'],
+  pose: ['摆姿势', '摆个姿势', '摆个造型', '摆pose', '摆个pose'],
+  wiggle_hips: ['扭屁股', '扭扭屁股', '扭一扭屁股'],
+  damp: ['放松电机', '卸力'],
+  recovery_stand: ['恢复站立'],
+  balance_stand: ['平衡站立'],
+};
+
+const PREFIXES = [
+  '请你', '请您', '请', '麻烦你', '麻烦', '你给我', '给我', '你', '快点儿', '快点', '赶快', '赶紧', '快', '马上', '现在', '立刻', '再', '再来', '来', '帮我',
+  '能不能', '可不可以', '可以', '小狗', '狗狗', '好了', '好', '那', '那就', '嗯',
+].sort((a, b) => b.length - a.length);
+const SUFFIXES = [
+  '吧', '一下', '一下吧', '一下下', '下吧', '好吗', '好不好', '行吗', '行不行', '可以吗', '啊', '呀', '哦', '嘛', '喔', '哟', '谢谢', '谢谢你', '吧谢谢',
+  '给我看看', '给我看', '一次',
+].sort((a, b) => b.length - a.length);
+const SPEED: Array<[string, SpeedWord]> = [['慢慢地', 'slow'], ['慢慢', 'slow'], ['慢点', 'slow'], ['缓缓', 'slow'], ['快速', 'fast'], ['快快', 'fast']];
+
+/** Movement cores: direction is part of the word. */
+const MOVES: Array<[string, string]> = ([
+  ['前进', 'forward'], ['向前走', 'forward'], ['往前走', 'forward'], ['朝前走', 'forward'], ['向前进', 'forward'], ['往前进', 'forward'], ['向前', 'forward'],
+  ['往前', 'forward'], ['直走', 'forward'], ['一直走', 'forward'], ['向前移动', 'forward'], ['往前移动', 'forward'],
+  ['后退', 'backward'], ['向后退', 'backward'], ['往后退', 'backward'], ['退后', 'backward'], ['向后走', 'backward'], ['往后走', 'backward'], ['倒退', 'backward'],
+  ['向后移动', 'backward'], ['往后移动', 'backward'],
+  ['向左走', 'left'], ['往左走', 'left'], ['向左移', 'left'], ['往左移', 'left'], ['向左移动', 'left'], ['往左移动', 'left'], ['左移', 'left'], ['向左平移', 'left'],
+  ['向右走', 'right'], ['往右走', 'right'], ['向右移', 'right'], ['往右移', 'right'], ['向右移动', 'right'], ['往右移动', 'right'], ['右移', 'right'], ['向右平移', 'right'],
+  ['左转', 'turn_left'], ['向左转', 'turn_left'], ['往左转', 'turn_left'], ['左拐', 'turn_left'], ['向左拐', 'turn_left'], ['往左拐', 'turn_left'], ['转向左边', 'turn_left'],
+  ['右转', 'turn_right'], ['向右转', 'turn_right'], ['往右转', 'turn_right'], ['右拐', 'turn_right'], ['向右拐', 'turn_right'], ['往右拐', 'turn_right'], ['转向右边', 'turn_right'],
+  ['向后转', 'turn_around'], ['掉头', 'turn_around'], ['转身', 'turn_around'], ['转过身', 'turn_around'], ['转个身', 'turn_around'],
+] as Array<[string, string]>).sort((a, b) => b[0].length - a[0].length);
+const PARAM_RE = new RegExp(`^(${CJK_NUMBER})(?:个)?(米|公尺|厘米|公分|步|度|秒钟|秒)`, 'u');
+
+export function createZhGrammar(): LanguageGrammar {
+  const cores = new Map<string, string>();
+  for (const [action, words] of Object.entries(CORES)) for (const w of words) cores.set(w, action);
+
+  return {
+    parse(text) {
+      let s = text.replace(/\s+/g, '');
+      s = stripAll(s, PREFIXES, 'start');
+      s = stripAll(s, SUFFIXES, 'end');
+      if (!s) return undefined;
+      const move = parseMove(s);
+      if (move) return move;
+      const action = cores.get(s);
+      return action ? { action } : undefined;
+    },
+  };
+}
+
+function stripAll(s: string, list: string[], where: 'start' | 'end'): string {
+  let out = s;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const w of list) {
+      if (where === 'start' ? out.startsWith(w) : out.endsWith(w)) {
+        if (out.length === w.length) continue;
+        out = where === 'start' ? out.slice(w.length) : out.slice(0, -w.length);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+function parseMove(s: string): ParsedIntent | undefined {
+  let rest = s;
+  let speed: SpeedWord | undefined;
+  const sp = SPEED.find(([w]) => rest.startsWith(w));
+  if (sp) {
+    speed = sp[1];
+    rest = rest.slice(sp[0].length);
+  }
+  const mv = MOVES.find(([w]) => rest.startsWith(w));
+  if (!mv) return undefined;
+  rest = rest.slice(mv[0].length);
+  // 向前走 + 两米, 左转 + 90度; a trailing 走 after a direction word ("往前 走两步").
+  if (rest.startsWith('走') && (mv[1] === 'forward' || mv[1] === 'backward')) rest = rest.slice(1);
+  const params: MoveParams = {};
+  for (let guard = 0; guard < 3 && rest; guard++) {
+    const m = PARAM_RE.exec(rest);
+    if (!m) break;
+    const n = parseNumber(m[1] as string);
+    if (n === undefined) return undefined;
+    const unit = m[2] as string;
+    const key: keyof MoveParams =
+      unit === '度' ? 'angle_deg' : unit === '秒' || unit === '秒钟' ? 'duration_s' : 'distance_m';
+    if (params[key] !== undefined) return undefined;
+    params[key] = unit === '厘米' || unit === '公分' ? n / 100 : unit === '步' ? n * 0.3 : n;
+    rest = rest.slice(m[0].length);
+  }
+  if (rest) return undefined;
+  let action = mv[1];
+  if (action === 'turn_around') {
+    if (params.angle_deg !== undefined) return undefined;
+    action = 'turn_left';
+    params.angle_deg = 180;
+  }
+  const turning = action.startsWith('turn_');
+  if (turning && params.distance_m !== undefined) return undefined;
+  if (!turning && params.angle_deg !== undefined) return undefined;
+  const out: ParsedIntent = { action };
+  if (Object.keys(params).length) out.params = params;
+  if (speed) out.speed = speed;
+  return out;
+}
