@@ -1,3 +1,4 @@
+import { splitLanguageTag } from '../../prompt/language-tag';
 import { conformToSchema } from './schema-value';
 import type { SimScriptEntry } from './types';
 
@@ -46,8 +47,10 @@ export function findScripted(script: CompiledEntry[], lastUser: string): SimScri
  */
 export function renderContent(opts: { script: CompiledEntry[]; lastUser: string; format: unknown; garbage: boolean }): string {
   if (opts.garbage) return GARBAGE_CONTENT;
-  const reply = DEFAULT_REPLIES[guessLanguage(opts.lastUser)];
-  const hit = findScripted(opts.script, opts.lastUser);
+  // The project's prompts end the user message with a [reply in: xx] line; scripts match the utterance.
+  const { utterance, language } = splitLanguageTag(opts.lastUser);
+  const reply = DEFAULT_REPLIES[language ?? guessLanguage(utterance)];
+  const hit = findScripted(opts.script, utterance) ?? findScripted(opts.script, opts.lastUser);
   const format = opts.format;
   if (hit?.raw) return typeof hit.content === 'string' ? hit.content : JSON.stringify(hit.content);
   let value: unknown = hit ? hit.content : undefined;

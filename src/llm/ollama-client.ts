@@ -1,0 +1,128 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Ollama, type ChatRequest, type ChatResponse, type EmbedResponse, type ListResponse } from 'ollama';
+import { anySignal } from '../util/any-signal';
+import { ClaudiaError } from '../util/errors';
+
+/** One chunk of a streamed chat, as far as the LLM path cares. */
+export interface ChatChunk {
+  content: string;
+  done: boolean;
+  /** Present on the last chunk (Ollama's timing fields, ns). */
+  final?: Pick<ChatResponse, 'done_reason' | 'total_duration' | 'load_duration' | 'prompt_eval_count' | 'prompt_eval_duration' | 'eval_count' | 'eval_duration'>;
+}
+
+export type ChatParams = Omit<ChatRequest, 'stream'>;
+
+/** A thin wrapper over the `ollama` package for one host: every call takes an AbortSignal. */
+export interface OllamaClient {
+  readonly host: string;
+  chatStream(req: ChatParams, signal: AbortSignal): AsyncGenerator<ChatChunk>;
+  chat(req: ChatParams, signal: AbortSignal): Promise<ChatResponse>;
+  embed(model: string, input: string | string[], signal: AbortSignal): Promise<EmbedResponse>;
+  version(signal: AbortSignal): Promise<string>;
+  ps(signal: AbortSignal): Promise<ListResponse>;
+}
+
+/** Why a call failed, so the scheduler knows whether to take the host out. */
+export function isHostFailure(err: unknown): boolean {
+  return err instanceof ClaudiaError && err.code === 'E_LLM_UNAVAILABLE' && (err as ClaudiaError & { hostDown?: boolean }).hostDown === true;
+}
+
+function hostDownError(host: string, cause: unknown): ClaudiaError {
+  const msg = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message) : String(cause);
+  const e = new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host} is unreachable (${msg}); check ollama.hosts and that 'ollama serve' runs`, { cause });
+  (e as ClaudiaError & { hostDown?: boolean }).hostDown = true;
+  return e;
+}
+
+/**
+ * Maps any failure of the `ollama` package onto a ClaudiaError. An abort keeps the
+ * signal's reason (supersede, deadline, shutdown), so callers see why it stopped.
+ */
+function mapError(host: string, err: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new ClaudiaError('E_ABORTED', 'LLM call aborted');
+  if (err instanceof ClaudiaError) return err;
+  const status = (err as { status_code?: number }).status_code;
+  if (typeof status === 'number') {
+    const text = (err as Error).message;
+    if (status === 503) return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host} is busy (503: ${text}); raise OLLAMA_MAX_QUEUE or add hosts`, { cause: err });
+    if (status === 404) return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host}: ${text}; pull the model or fix ollama.model`, { cause: err });
+    return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host} answered ${status}: ${text}`, { cause: err });
+  }
+  const e = err as { name?: string; message?: string; cause?: { code?: string } };
+  if (e.name === 'AbortError') return new ClaudiaError('E_ABORTED', 'LLM call aborted', { cause: err });
+  // Connection refused/reset, DNS, socket closed mid-stream: the host is gone.
+  if (e.name === 'TypeError' || e.cause?.code || /fetch failed|terminated|socket|ECONN|other side closed/i.test(e.message ?? '')) return hostDownError(host, err);
+  if (/Did not receive done/i.test(e.message ?? '')) return hostDownError(host, err);
+  return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host} failed: ${e.message ?? String(err)}`, { cause: err });
+}
+
+/**
+ * One `new Ollama({ host })` per host (never the package's shared default instance). The
+ * package cannot take an AbortSignal per call, so a fetch wrapper reads the caller's
+ * signal from AsyncLocalStorage: aborting it cancels the HTTP request whether it is still
+ * waiting for headers, streaming, or non-streaming. Streams are also closed through the
+ * package's own `abort()`.
+ */
+export function createOllamaClient(opts: { host: string; connectTimeoutMs?: number }): OllamaClient {
+  const host = opts.host.replace(/\/+$/, '');
+  const current = new AsyncLocalStorage<AbortSignal>();
+  const fetchWithSignal: typeof fetch = (input, init) => {
+    const callSignal = current.getStore();
+    const signal = anySignal([init?.signal ?? undefined, callSignal]);
+    return fetch(input, { ...init, signal });
+  };
+  const ollama = new Ollama({ host, fetch: fetchWithSignal });
+  const withSignal = <T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> => {
+    signal.throwIfAborted();
+    return current.run(signal, fn).catch((err: unknown) => {
+      throw mapError(host, err, signal);
+    });
+  };
+
+  return {
+    host,
+    async *chatStream(req, signal) {
+      const it = await withSignal(signal, () => ollama.chat({ ...req, stream: true }));
+      const stop = () => it.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      if (signal.aborted) stop();
+      try {
+        const iter = it[Symbol.asyncIterator]();
+        for (;;) {
+          let r: IteratorResult<ChatResponse>;
+          try {
+            r = await current.run(signal, () => iter.next());
+          } catch (err) {
+            throw mapError(host, err, signal);
+          }
+          if (r.done) return;
+          const p = r.value;
+          yield {
+            content: p.message?.content ?? '',
+            done: p.done,
+            final: p.done
+              ? {
+                  done_reason: p.done_reason,
+                  total_duration: p.total_duration,
+                  load_duration: p.load_duration,
+                  prompt_eval_count: p.prompt_eval_count,
+                  prompt_eval_duration: p.prompt_eval_duration,
+                  eval_count: p.eval_count,
+                  eval_duration: p.eval_duration,
+                }
+              : undefined,
+          };
+        }
+      } finally {
+        signal.removeEventListener('abort', stop);
+        // Leaving early (parser error, consumer stopped) must close the HTTP stream too.
+        it.abort();
+      }
+    },
+    chat: (req, signal) => withSignal(signal, () => ollama.chat({ ...req, stream: false })),
+    embed: (model, input, signal) => withSignal(signal, () => ollama.embed({ model, input })),
+    version: (signal) => withSignal(signal, async () => (await ollama.version()).version),
+    ps: (signal) => withSignal(signal, () => ollama.ps()),
+  };
+}

@@ -1,0 +1,11 @@
+export { PROMPT_VERSION } from './version';
+export { createPromptBuilder, runnerOptions } from './builder';
+export type { PromptBuilder, BuiltPrompt, ChatMessage, RunnerOptions } from './builder';
+export { TEMPLATES, PROMPT_TYPES } from './templates';
+export type { PromptTemplate, SamplingOptions } from './templates';
+export { chooseTemplate } from './choose-template';
+export { buildOutputSchema, describeActions } from './output-schema';
+export { createSessionMemory } from './session-memory';
+export type { SessionMemory, Turn } from './session-memory';
+export { withLanguageTag, splitLanguageTag } from './language-tag';
+export { estimateTokens, truncateToBudget } from './tokens';

@@ -1,0 +1,147 @@
+import type { Clock, TimerHandle } from '../util/clock';
+import { asClaudiaError } from '../util/errors';
+import type { Logger } from '../util/logger';
+import type { Lane } from '../util/telemetry';
+import type { HostHandle } from './types';
+
+export type HostHealth = 'unknown' | 'up' | 'down';
+
+export interface HostState<C> extends HostHandle<C> {
+  readonly slots: number;
+  running: number;
+  health: HostHealth;
+  lastError: string;
+  /** Clock time of the last health change. */
+  since: number;
+  /** From /api/ps: is the model loaded? undefined = not checked yet. */
+  modelLoaded?: boolean;
+  /** Was the model ever seen loaded (so "not loaded" now means evicted)? */
+  everLoaded: boolean;
+}
+
+export interface HealthProbe<C> {
+  /** Resolves when the host answers; rejects when it does not. Returns whether the model is loaded, if known. */
+  (host: HostState<C>, signal: AbortSignal): Promise<{ modelLoaded?: boolean }>;
+}
+
+export interface HostPool<C> {
+  readonly hosts: ReadonlyArray<HostState<C>>;
+  /** Least-outstanding healthy host with a slot this lane may use; undefined = none now. */
+  pick(lane: Lane): HostState<C> | undefined;
+  /** True while at least one host is not known to be down. */
+  anyUsable(): boolean;
+  markDown(host: HostState<C>, reason: string): void;
+  markUp(host: HostState<C>): void;
+  /** Probes every host now (start-up, tests). */
+  checkAll(): Promise<void>;
+  start(): void;
+  close(): void;
+  /** Called whenever a host comes back, so queued work can move. */
+  onChange(fn: () => void): void;
+}
+
+/**
+ * The fleet: N slots per host, health by probe (every `intervalMs`, and at once after a
+ * failure), least-outstanding choice. With `reserveForHigh`, low-lane work may use at most
+ * slots-1 of a multi-slot host, so a command always finds a free slot there.
+ */
+export function createHostPool<C>(deps: {
+  urls: string[];
+  slots: number;
+  makeClient: (url: string) => C;
+  probe: HealthProbe<C>;
+  clock: Clock;
+  logger: Logger;
+  intervalMs: number;
+  probeTimeoutMs: number;
+  reserveForHigh: boolean;
+}): HostPool<C> {
+  const { clock, logger } = deps;
+  const hosts: HostState<C>[] = deps.urls.map((url) => ({
+    url,
+    client: deps.makeClient(url),
+    slots: deps.slots,
+    running: 0,
+    health: 'unknown',
+    lastError: '',
+    since: clock.now(),
+    everLoaded: false,
+  }));
+  let timer: TimerHandle | undefined;
+  let closed = false;
+  let rr = 0;
+  const listeners: Array<() => void> = [];
+  const probing = new Set<HostState<C>>();
+
+  const allowed = (h: HostState<C>, lane: Lane) => (lane === 'low' && deps.reserveForHigh && h.slots > 1 ? h.slots - 1 : h.slots);
+
+  function set(h: HostState<C>, health: HostHealth, reason = ''): void {
+    if (h.health === health) return;
+    const was = h.health;
+    h.health = health;
+    h.since = clock.now();
+    h.lastError = reason;
+    if (health === 'down') logger.warn('Ollama host taken out of service', { host: h.url, reason });
+    else if (was === 'down') logger.info('Ollama host back in service', { host: h.url });
+    if (health === 'up') for (const l of listeners) l();
+  }
+
+  async function probeOne(h: HostState<C>): Promise<void> {
+    if (probing.has(h) || closed) return;
+    probing.add(h);
+    const ctl = new AbortController();
+    const t = clock.setTimeout(() => ctl.abort(new Error(`no answer within ${deps.probeTimeoutMs} ms`)), deps.probeTimeoutMs);
+    try {
+      const r = await deps.probe(h, ctl.signal);
+      if (r.modelLoaded !== undefined) {
+        h.modelLoaded = r.modelLoaded;
+        if (r.modelLoaded) h.everLoaded = true;
+      }
+      set(h, 'up');
+    } catch (err) {
+      set(h, 'down', ctl.signal.aborted ? String((ctl.signal.reason as Error).message) : asClaudiaError(err).message);
+    } finally {
+      clock.clearTimeout(t);
+      probing.delete(h);
+    }
+  }
+
+  function schedule(): void {
+    if (closed || deps.intervalMs <= 0) return;
+    timer = clock.setTimeout(() => {
+      void Promise.allSettled(hosts.map(probeOne)).then(schedule);
+    }, deps.intervalMs);
+  }
+
+  return {
+    hosts,
+    pick(lane) {
+      let best: HostState<C> | undefined;
+      for (let i = 0; i < hosts.length; i++) {
+        const h = hosts[(rr + i) % hosts.length] as HostState<C>;
+        if (h.health === 'down' || h.running >= allowed(h, lane)) continue;
+        if (!best || h.running < best.running) best = h;
+      }
+      if (best) rr = (hosts.indexOf(best) + 1) % hosts.length;
+      return best;
+    },
+    anyUsable: () => hosts.some((h) => h.health !== 'down'),
+    markDown(h, reason) {
+      set(h, 'down', reason);
+    },
+    markUp(h) {
+      set(h, 'up');
+    },
+    checkAll: () => Promise.allSettled(hosts.map(probeOne)).then(() => undefined),
+    start() {
+      if (timer === undefined) schedule();
+    },
+    close() {
+      closed = true;
+      clock.clearTimeout(timer);
+    },
+    onChange(fn) {
+      listeners.push(fn);
+    },
+  };
+}
