@@ -1,0 +1,281 @@
+import type { MessageRegistry } from '../cdr';
+import { MSG, type LlmResponseMsg, type SpeechTextMsg, type StringMsg, type UnitreeRequestMsg } from '../ros/messages';
+import type { Publisher, RosTransport } from '../ros/types';
+import { createSystemClock, flushMicrotasks, type Clock } from '../util/clock';
+import { ClaudiaError } from '../util/errors';
+import type { Logger } from '../util/logger';
+import { openBag } from './bag-reader';
+import { createBagWriter } from './bag-writer';
+import type { UtteranceOutcome } from './expectations';
+import { createSteppingClock, type SteppingClock } from './stepping-clock';
+import { createTypedBagWriter, decodeBagPayload, type TypedBagWriter } from './typed-bag';
+import type { BagMetadata, BagTopic } from './types';
+
+/** The node's topic names, resolved (absolute). */
+export interface ReplayTopics {
+  speech_text: string;
+  speech: string;
+  response: string;
+  sport_request: string;
+}
+
+/** A running node plus a peer on its graph/network that plays inputs and observes outputs. */
+export interface ReplayConnection {
+  peer: RosTransport;
+  close(): Promise<void>;
+}
+
+export interface ReplayDeps {
+  registry: MessageRegistry;
+  logger: Logger;
+  /** Starts a fresh node on `clock` and a peer next to it (memory graph, or DDS). */
+  connect(clock: Clock): Promise<ReplayConnection>;
+  /** Real time, only to give real I/O (the simulator's HTTP) a chance between virtual steps. */
+  realClock?: Clock;
+}
+
+export interface ReplayOptions {
+  bagDir: string;
+  /** Output bag folder; none = outputs kept in memory only. */
+  outDir?: string;
+  topics: ReplayTopics;
+  /** Scale of recorded gaps: 2 = twice as fast; 0 = as fast as possible. */
+  rate: number;
+  /**
+   * virtual: the node runs on virtual time that follows the recorded timing (scaled by rate when
+   * rate > 0); waiting costs no wall time, so every rate is "as fast as possible" and outcomes are
+   * deterministic. system: real time (needed for a real Ollama or DDS peers); rate 0 sends back to back.
+   */
+  clock: 'virtual' | 'system';
+  /** Keep the node running this long after the last input so Move streams and sequences finish. */
+  tailMs: number;
+  /** How long to wait (real ms) for a response that waits on real I/O before moving virtual time anyway. */
+  ioWaitMs?: number;
+}
+
+export interface ReplayOutput {
+  topic: string;
+  /** Sport request: api_id/parameter; response: the response message. */
+  sport?: { api_id: number; parameter: string };
+  response?: LlmResponseMsg;
+}
+
+export interface ReplayResult {
+  /** Input messages played. */
+  played: number;
+  outcomes: UtteranceOutcome[];
+  outputs: ReplayOutput[];
+  sportApiIds: number[];
+  outMetadata?: BagMetadata;
+  /** Virtual (or real) ms from the first input to the end of the tail. */
+  spanMs: number;
+}
+
+interface Played {
+  index: number;
+  text: string;
+  utteranceId?: string;
+}
+
+/**
+ * Plays the speech topics of a bag into a fresh node and records what it publishes. The input
+ * bag is read lazily (streamed), so a long bag does not sit in memory.
+ */
+export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<ReplayResult> {
+  if (!(opts.rate >= 0) || !Number.isFinite(opts.rate)) throw new ClaudiaError('E_BAD_INPUT', `--rate must be a number >= 0 (0 = as fast as possible), got ${opts.rate}`);
+  const reader = openBag(opts.bagDir);
+  let writer: TypedBagWriter | undefined;
+  let conn: ReplayConnection | undefined;
+  try {
+    const inputTopics = pickInputTopics(reader.topics(), opts.topics, opts.bagDir);
+    const t0 = reader.summary.metadata.starting_time_ns;
+    const stepping = opts.clock === 'virtual' ? createSteppingClock(t0) : undefined;
+    const clock: Clock = stepping ?? createSystemClock();
+    const realClock = deps.realClock ?? (stepping ? createSystemClock() : clock);
+
+    if (opts.outDir) {
+      writer = createTypedBagWriter({ writer: createBagWriter({ dir: opts.outDir }), registry: deps.registry });
+      for (const t of inputTopics) writer.addTopic(t.name, t.type);
+      writer.addTopic(opts.topics.sport_request, MSG.Request);
+      writer.addTopic(opts.topics.response, MSG.LlmResponse);
+    }
+
+    conn = await deps.connect(clock);
+    const peer = conn.peer;
+    const outputs: ReplayOutput[] = [];
+    const responses: LlmResponseMsg[] = [];
+    let outputSeq = 0;
+    peer.createSubscription<UnitreeRequestMsg>(MSG.Request, opts.topics.sport_request, (msg) => {
+      outputSeq++;
+      outputs.push({ topic: opts.topics.sport_request, sport: { api_id: Number(msg.header.identity.api_id), parameter: msg.parameter } });
+      writer?.writeMessage(opts.topics.sport_request, clock.wallNs(), msg);
+    });
+    peer.createSubscription<LlmResponseMsg>(MSG.LlmResponse, opts.topics.response, (msg) => {
+      outputSeq++;
+      outputs.push({ topic: opts.topics.response, response: msg });
+      responses.push(msg);
+      writer?.writeMessage(opts.topics.response, clock.wallNs(), msg);
+    });
+    const pubs = new Map<string, Publisher<unknown>>(inputTopics.map((t) => [t.name, peer.createPublisher<unknown>(t.type, t.name)]));
+
+    const played: Played[] = [];
+    const pending = () => Math.max(0, played.length - responses.length);
+    const fingerprint = () => `${responses.length}:${outputSeq}:${stepping?.pending() ?? 0}:${stepping?.nextDue() ?? ''}`;
+
+    /** Lets the node run without moving virtual time; waits in real time only while a response is outstanding. */
+    const settle = async () => {
+      await flushMicrotasks();
+      if (!stepping || pending() === 0) return;
+      const deadline = realClock.now() + (opts.ioWaitMs ?? 5000);
+      let last = fingerprint();
+      let stable = 0;
+      while (stable < 3 && realClock.now() < deadline) {
+        await realClock.sleep(2);
+        await flushMicrotasks();
+        if (pending() === 0) return;
+        const f = fingerprint();
+        stable = f === last ? stable + 1 : 0;
+        last = f;
+      }
+    };
+    /** Moves virtual time to `target`, one due timer at a time, settling in between. */
+    const advanceTo = async (target: number) => {
+      if (!stepping) return;
+      for (;;) {
+        await settle();
+        const next = stepping.nextDue();
+        if (next === undefined || next > target) break;
+        await stepping.advance(Math.max(0, next - stepping.now()));
+      }
+      if (target > stepping.now()) await stepping.advance(target - stepping.now());
+      await settle();
+    };
+
+    const start = clock.now();
+    const scale = opts.rate > 0 ? opts.rate : stepping ? 1 : Infinity;
+    const topicByName = new Map(inputTopics.map((t) => [t.name, t]));
+    let index = 0;
+    for (const m of reader.messages({ topics: inputTopics.map((t) => t.name) })) {
+      const topic = topicByName.get(m.topic) as BagTopic;
+      const msg = decodeBagPayload<Record<string, unknown>>(deps.registry, topic, m.data, index++);
+      const target = start + Number(m.timestamp - t0) / 1e6 / scale;
+      if (stepping) await advanceTo(target);
+      else if (target > clock.now()) await clock.sleep(target - clock.now());
+      (pubs.get(m.topic) as Publisher<unknown>).publish(msg);
+      writer?.writeMessage(m.topic, clock.wallNs(), msg);
+      const u = asUtterance(topic.type, msg);
+      if (u) played.push({ index: played.length, ...u });
+      if (stepping) await settle();
+      else await flushMicrotasks();
+    }
+    if (stepping) await advanceTo(stepping.now() + opts.tailMs);
+    else await drainSystem(clock, opts.tailMs, pending, () => outputSeq);
+    const spanMs = clock.now() - start;
+
+    const closing = conn.close();
+    conn = undefined;
+    await closeTicking(closing, stepping);
+    await flushMicrotasks();
+    const outMetadata = writer?.raw.close();
+    return { played: index, outcomes: matchOutcomes(played, responses), outputs, sportApiIds: outputs.flatMap((o) => (o.sport ? [o.sport.api_id] : [])), outMetadata, spanMs };
+  } finally {
+    if (conn) await conn.close().catch(() => undefined);
+    writer?.raw.close();
+    reader.close();
+  }
+}
+
+/** Closing the node may wait on its clock (a final StopMove, pending timers): keep virtual time moving meanwhile. */
+async function closeTicking(closing: Promise<void>, stepping: SteppingClock | undefined): Promise<void> {
+  if (!stepping) return closing;
+  let done = false;
+  const finished = closing.finally(() => {
+    done = true;
+  });
+  for (let i = 0; i < 600 && !done; i++) {
+    await flushMicrotasks();
+    if (!done) await stepping.advance(100);
+  }
+  await finished;
+}
+
+/** Real time: wait for every response, then until outputs have been quiet for a second, bounded by tail. */
+async function drainSystem(clock: Clock, tailMs: number, pending: () => number, seq: () => number): Promise<void> {
+  const end = clock.now() + tailMs;
+  let last = seq();
+  let quietSince = clock.now();
+  while (clock.now() < end) {
+    await clock.sleep(Math.min(50, Math.max(1, end - clock.now())));
+    if (seq() !== last) {
+      last = seq();
+      quietSince = clock.now();
+    }
+    if (pending() === 0 && clock.now() - quietSince >= 1000) return;
+  }
+}
+
+function pickInputTopics(topics: BagTopic[], names: ReplayTopics, dir: string): BagTopic[] {
+  const wanted: Array<[string, string]> = [
+    [names.speech_text, MSG.String],
+    [names.speech, MSG.SpeechText],
+  ];
+  const out: BagTopic[] = [];
+  for (const [name, type] of wanted) {
+    const t = topics.find((x) => x.name === name);
+    if (!t) continue;
+    if (t.type !== type) throw new ClaudiaError('E_BAG', `bag ${dir}: topic ${name} has type ${t.type}, but the node reads ${type} there; this bag cannot be replayed into it`);
+    out.push(t);
+  }
+  if (out.length === 0) {
+    throw new ClaudiaError(
+      'E_BAG',
+      `bag ${dir} has none of the speech topics ${names.speech_text} (${MSG.String}) or ${names.speech} (${MSG.SpeechText}); it has ${topics.map((t) => t.name).join(', ') || 'no topics'} — set topics.*/node.namespace to the recorded names`,
+    );
+  }
+  return out;
+}
+
+/** Final utterances get a response; partial SpeechText results (is_final false) do not count as utterances. */
+function asUtterance(type: string, msg: Record<string, unknown>): { text: string; utteranceId?: string } | undefined {
+  if (type === MSG.String) return { text: String((msg as unknown as StringMsg).data) };
+  const s = msg as unknown as SpeechTextMsg;
+  if (s.is_final === false) return undefined;
+  return { text: String(s.text), utteranceId: s.utterance_id || undefined };
+}
+
+/** Pairs each played utterance with its response: by utterance_id when it had one, else by text, in order. */
+export function matchOutcomes(played: readonly Played[], responses: readonly LlmResponseMsg[]): UtteranceOutcome[] {
+  const used = new Set<number>();
+  const take = (pred: (r: LlmResponseMsg) => boolean) => {
+    const i = responses.findIndex((r, k) => !used.has(k) && pred(r));
+    if (i < 0) return undefined;
+    used.add(i);
+    return responses[i];
+  };
+  const ids = new Set(played.flatMap((p) => (p.utteranceId ? [p.utteranceId] : [])));
+  return played.map((p) => {
+    const r = p.utteranceId ? take((x) => x.utterance_id === p.utteranceId) : take((x) => x.text === p.text && !ids.has(x.utterance_id));
+    return {
+      index: p.index,
+      text: p.text,
+      response: r && {
+        actions: r.actions.map((a) => ({ name: a.name, api_id: Number(a.api_id), parameter: a.parameter, verdict: a.verdict })),
+        source: r.source,
+        reply: r.reply,
+        error: r.error,
+      },
+    };
+  });
+}
+
+/**
+ * What must be equal between two replays of the same bag with the same config: topic, order,
+ * api_id, parameter and actions. Ids, stamps and latencies differ by nature and are left out.
+ */
+export function outputSignature(outputs: readonly ReplayOutput[]): string[] {
+  return outputs.map((o) =>
+    o.sport
+      ? `${o.topic} ${o.sport.api_id} ${o.sport.parameter}`
+      : `${o.topic} ${JSON.stringify(o.response?.text)} [${(o.response?.actions ?? []).map((a) => `${a.name}/${a.api_id}/${a.parameter}/${a.verdict}`).join(' ')}]`,
+  );
+}
