@@ -1,0 +1,250 @@
+import type { Config } from '../config/types';
+import type { Analysed } from '../lang/types';
+import type { CacheLookup, DecisionCache } from '../pipeline/stages';
+import type { Decision, Request } from '../pipeline/types';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/logger';
+import { excerpt } from '../util/logger';
+import type { ComponentStatus, StatusSource, Telemetry } from '../util/telemetry';
+import { decodeEntry, encodeEntry, entryBytes, type CacheEntry } from './cache-entry';
+import { exactKey, versionTag } from './cache-key';
+import { isVolatileQuestion, refuseToStore } from './cache-policy';
+import { createMemoryLru } from './memory-lru';
+import { createRedisTier, type RedisTier } from './redis-tier';
+import { createAnalysers } from './semantic/analysers';
+import type { Analysers } from './semantic/features';
+import { createSemanticIndex } from './semantic/semantic-index';
+
+/** The app's cache: memory LRU -> Redis -> guarded semantic matching, configured from `cache.*`. */
+export function createDecisionCache(deps: Omit<DecisionCacheDeps, 'analysers'>): TieredDecisionCache {
+  return createTieredDecisionCache({ ...deps, analysers: createAnalysers() });
+}
+
+export interface DecisionCacheDeps {
+  config: Config;
+  /** Catalogue hash + model + prompt-template version: part of every key. */
+  version: string;
+  clock: Clock;
+  logger: Logger;
+  telemetry?: Telemetry;
+  /** The per-language analysers of the semantic tier (built by index.ts). */
+  analysers: Analysers;
+}
+
+export interface TieredDecisionCache extends DecisionCache, StatusSource {
+  /** Loads the memory tier (and semantic index) from Redis; returns the number of entries loaded. */
+  warm(): Promise<number>;
+  /** Waits for background (write-behind) Redis writes; for tests and shutdown. */
+  flush(): Promise<void>;
+}
+
+/**
+ * L2 + L3: memory LRU -> Redis (read-through, write-behind) -> guarded semantic index over
+ * the memory tier. Served decisions carry source 'cache' or 'semantic_cache', are marked
+ * not cacheable (they are stored already) and go through the safety compiler again in the
+ * pipeline like any other decision.
+ */
+export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisionCache {
+  const { config, clock, logger, telemetry } = deps;
+  const c = config.cache;
+  const tag = versionTag(deps.version);
+  const ttlMs = c.ttl_s * 1000;
+  const counters = { lookups: 0, memoryHits: 0, redisHits: 0, semanticHits: 0, misses: 0, stores: 0, refused: 0, corrupt: 0, evictions: 0 };
+  const index = createSemanticIndex<true>({ analysers: deps.analysers, threshold: c.semantic_threshold });
+  const memory = createMemoryLru<CacheEntry>({
+    clock,
+    maxEntries: c.memory_max_entries,
+    maxBytes: c.memory_max_bytes,
+    onEvict: (key, reason) => {
+      index.remove(key);
+      if (reason === 'capacity') counters.evictions++;
+    },
+  });
+  const redis: RedisTier | undefined = c.redis_enabled
+    ? createRedisTier({
+        url: c.redis_url,
+        keyPrefix: c.redis_key_prefix,
+        commandTimeoutMs: c.redis_command_timeout_ms,
+        connectTimeoutMs: c.redis_connect_timeout_ms,
+        clock,
+        logger,
+      })
+    : undefined;
+  const pending = new Set<Promise<unknown>>();
+
+  function remember(key: string, entry: CacheEntry, json: string, ttl: number): void {
+    memory.set(key, entry, entryBytes(entry, json), ttl);
+    if (c.semantic_enabled && memory.peek(key)) index.add(key, analysedOf(entry), true);
+  }
+
+  function serve(entry: CacheEntry, tier: 'memory' | 'redis' | 'semantic', score: number): CacheLookup {
+    const decision: Decision = {
+      actions: entry.actions.map((p) => ({ ...p, ...(p.params ? { params: { ...p.params } } : {}) })),
+      reply: entry.reply,
+      language: entry.language,
+      source: tier === 'semantic' ? 'semantic_cache' : 'cache',
+      cacheable: false,
+      detail: { cacheTier: tier, score },
+    };
+    return { decision, tier, score };
+  }
+
+  function background(p: Promise<unknown>): void {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  }
+
+  async function lookup(req: Request): Promise<CacheLookup> {
+    const a = req.analysed;
+    if (!c.enabled || !a.normalised || isVolatileQuestion(a)) return {};
+    counters.lookups++;
+    const key = exactKey(tag, a);
+    const mem = memory.get(key);
+    if (mem && mem.text === a.normalised) {
+      counters.memoryHits++;
+      telemetry?.emit({ type: 'cache_lookup', tier: 'memory', hit: true, score: 1 });
+      return serve(mem, 'memory', 1);
+    }
+    telemetry?.emit({ type: 'cache_lookup', tier: 'memory', hit: false });
+    if (redis) {
+      const raw = await redis.get(key);
+      if (typeof raw === 'string') {
+        const entry = decodeEntry(raw);
+        if (entry && entry.text === a.normalised) {
+          counters.redisHits++;
+          remember(key, entry, raw, ttlMs);
+          telemetry?.emit({ type: 'cache_lookup', tier: 'redis', hit: true, score: 1 });
+          return serve(entry, 'redis', 1);
+        }
+        if (!entry) {
+          // Corrupted or from an incompatible writer: ignore it; the next store replaces it.
+          counters.corrupt++;
+          logger.warn('ignoring a corrupted cache value in Redis', { key });
+          background(redis.del(key));
+        }
+      }
+      telemetry?.emit({ type: 'cache_lookup', tier: 'redis', hit: false });
+    }
+    if (c.semantic_enabled && index.size() > 0) {
+      const m = index.lookup(a);
+      if (m.hit && m.id) {
+        const entry = memory.get(m.id);
+        if (entry) {
+          counters.semanticHits++;
+          telemetry?.emit({ type: 'cache_lookup', tier: 'semantic', hit: true, score: m.score });
+          return serve(entry, 'semantic', m.score);
+        }
+        index.remove(m.id);
+      }
+      counters.misses++;
+      telemetry?.emit({ type: 'cache_lookup', tier: 'semantic', hit: false, score: m.score, ...(m.guard ? { guard: m.guard } : {}) });
+      return { score: m.score, ...(m.guard ? { guard: m.guard } : {}) };
+    }
+    counters.misses++;
+    return {};
+  }
+
+  async function store(req: Request, decision: Decision): Promise<void> {
+    const a = req.analysed;
+    if (!c.enabled) return;
+    const refused = refuseToStore(a, decision);
+    if (refused) {
+      counters.refused++;
+      logger.debug('not caching decision', { reason: refused, text: excerpt(a.normalised) });
+      return;
+    }
+    const entry: CacheEntry = {
+      v: 1,
+      text: a.normalised,
+      lang: a.language,
+      certain: a.languageCertain,
+      actions: decision.actions.map((p) => ({ name: p.name, ...(p.params ? { params: { ...p.params } } : {}) })),
+      reply: decision.reply,
+      language: decision.language,
+      at: Number(clock.wallNs() / 1_000_000n),
+    };
+    const key = exactKey(tag, a);
+    const json = encodeEntry(entry);
+    remember(key, entry, json, ttlMs);
+    counters.stores++;
+    telemetry?.emit({ type: 'cache_store', tier: 'memory' });
+    if (redis) {
+      // Write-behind: the request does not wait for Redis.
+      background(
+        redis.set(key, json, ttlMs).then((ok) => {
+          if (ok) telemetry?.emit({ type: 'cache_store', tier: 'redis' });
+        }),
+      );
+    }
+  }
+
+  async function warm(): Promise<number> {
+    if (!redis || !c.enabled) return 0;
+    if (!(await redis.whenReady(c.redis_connect_timeout_ms))) {
+      logger.warn('redis not ready; starting with a cold memory cache');
+      return 0;
+    }
+    const found = await redis.scanAll(`${tag}:`, c.redis_warm_max);
+    let loaded = 0;
+    for (const { key, value, ttlMs: left } of found) {
+      const entry = decodeEntry(value);
+      if (!entry) {
+        counters.corrupt++;
+        continue;
+      }
+      remember(key, entry, value, Math.min(left, ttlMs));
+      loaded++;
+    }
+    logger.info('cache warmed from redis', { loaded, scanned: found.length });
+    return loaded;
+  }
+
+  function status(): ComponentStatus {
+    const r = redis?.stats();
+    const redisDown = r !== undefined && r.state !== 'ready';
+    const level = !c.enabled ? 'ok' : redisDown ? 'warn' : 'ok';
+    const message = !c.enabled ? 'cache disabled' : redisDown ? `redis ${r.state}: serving from memory` : r ? 'memory + redis' : 'memory only';
+    return {
+      level,
+      message,
+      values: {
+        entries: memory.size(),
+        bytes: memory.bytes(),
+        semantic_entries: index.size(),
+        lookups: counters.lookups,
+        memory_hits: counters.memoryHits,
+        redis_hits: counters.redisHits,
+        semantic_hits: counters.semanticHits,
+        misses: counters.misses,
+        stores: counters.stores,
+        refused: counters.refused,
+        evictions: counters.evictions,
+        corrupt_values: counters.corrupt,
+        redis: r ? r.state : 'disabled',
+        redis_errors: r?.errors ?? 0,
+        redis_timeouts: r?.timeouts ?? 0,
+        redis_skipped: r?.skipped ?? 0,
+        redis_reconnects: r?.reconnects ?? 0,
+      },
+    };
+  }
+
+  return {
+    component: 'cache',
+    lookup,
+    store,
+    warm,
+    status,
+    async flush() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    async close() {
+      await Promise.allSettled([...pending]);
+      await redis?.close();
+    },
+  };
+}
+
+function analysedOf(e: CacheEntry): Analysed {
+  return { raw: e.text, normalised: e.text, language: e.lang, languageCertain: e.certain };
+}

@@ -1,0 +1,67 @@
+import type { Analysed, Language } from '../../lang/types';
+import { ALL_LEXICONS, lexiconFor, type Lexicon } from './guard-lexicon';
+import { katakanaToHiragana } from './kana';
+import { extractQuantities } from './quantities';
+import type { LanguageAnalyser, MatchFeatures, SkeletonToken } from './types';
+
+export interface Analysers {
+  ja: LanguageAnalyser;
+  zh: LanguageAnalyser;
+  en: LanguageAnalyser;
+}
+
+/** Builds the match features of one utterance: skeleton, index key, bigrams, guard features. */
+export function extractFeatures(analysed: Analysed, analysers: Analysers): MatchFeatures {
+  const language = analysed.language;
+  const analyser = language === '' ? undefined : analysers[language];
+  const stripped = analyser ? analyser.strip(analysed.normalised) : analysed.normalised;
+  const skeleton: SkeletonToken[] = analyser ? analyser.skeleton(stripped) : [{ kind: 'lit', text: stripped }];
+  const key = skeletonKey(skeleton);
+  const lexicons = lexiconFor(language);
+  const lex = lexicons ? [lexicons] : ALL_LEXICONS;
+  // Guards read kana-folded text (the Japanese lexicon is folded the same way).
+  const folded = katakanaToHiragana(stripped);
+  const cleaned = lex.reduce((t, l) => t.replace(l.exclusions, ' '), folded);
+  return {
+    language,
+    languageCertain: analysed.languageCertain,
+    normalised: analysed.normalised,
+    skeleton,
+    key,
+    grams: bigrams(key),
+    negation: lex.reduce((n, l) => n + count(folded, l.negation), 0),
+    directions: concepts(cleaned, lex, (l) => l.directions),
+    quantities: [...extractQuantities(folded, language), ...concepts(cleaned, lex, (l) => l.amounts).split(',').filter(Boolean)].sort().join(','),
+    speed: concepts(cleaned, lex, (l) => l.speed),
+    actions: concepts(cleaned, lex, (l) => l.actions, true),
+    entities: concepts(cleaned, lex, (l) => l.entities, true),
+  };
+}
+
+/** Verbs enter the key without their lemma set (compared separately), so 座って and 座り share a key. */
+export function skeletonKey(tokens: SkeletonToken[]): string {
+  return tokens.map((t) => (t.kind === 'lit' ? t.text : `${t.base}〈${t.form}〉`)).join('\u0001');
+}
+
+export function bigrams(text: string): string[] {
+  const chars = Array.from(text);
+  if (chars.length < 2) return chars.length === 1 ? [chars[0] as string] : [];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add((chars[i] as string) + (chars[i + 1] as string));
+  return [...out];
+}
+
+function count(text: string, re: RegExp): number {
+  let n = 0;
+  for (const _ of text.matchAll(re)) n++;
+  return n;
+}
+
+/** Sorted concept list; `unique` for concepts whose count does not matter (an entity named twice). */
+function concepts(text: string, lex: Lexicon[], pick: (l: Lexicon) => Array<[RegExp, string]>, unique = false): string {
+  const found: string[] = [];
+  for (const l of lex) for (const [re, name] of pick(l)) for (const _ of text.matchAll(re)) found.push(name);
+  return (unique ? [...new Set(found)] : found).sort().join(',');
+}
+
+export type { Language };

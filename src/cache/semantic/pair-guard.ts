@@ -1,0 +1,59 @@
+import { sameVerb } from './ja-verb';
+import type { GuardName, MatchFeatures, PairVerdict, SkeletonToken } from './types';
+
+/**
+ * Decides whether the cached answer for `cached` may serve `query`. The score is the Dice
+ * coefficient of the skeletons' character bigrams (1 = same skeleton); it must reach the
+ * threshold, and then every guard must pass, in this order (the first that fires is
+ * reported): language, negation, direction, number, speed, action, entity, topic.
+ * `topic` is the final word: the skeletons must be the same content, token for token.
+ */
+export function judgePair(query: MatchFeatures, cached: MatchFeatures, threshold: number): PairVerdict {
+  const score = dice(query.grams, cached.grams);
+  const guard = firstGuard(query, cached);
+  if (guard) return { score, guard, hit: false };
+  if (score < threshold) return { score, guard: 'threshold', hit: false };
+  return { score, hit: true };
+}
+
+export function firstGuard(q: MatchFeatures, c: MatchFeatures): GuardName | undefined {
+  if (!q.languageCertain || !c.languageCertain) {
+    // Kanji-only text cannot tell ja from zh: only the same normalised text may hit.
+    if (q.normalised !== c.normalised) return 'language_uncertain';
+  } else if (q.language !== c.language) return 'language';
+  if (q.negation !== c.negation) return 'negation';
+  if (q.directions !== c.directions) return 'direction';
+  if (q.quantities !== c.quantities) return 'number';
+  if (q.speed !== c.speed) return 'speed';
+  if (q.actions !== c.actions) return 'action';
+  if (q.entities !== c.entities) return 'entity';
+  // Nothing left after stripping ("ね" alone): only the same text may hit.
+  if (q.skeleton.length === 0 || c.skeleton.length === 0) return q.normalised === c.normalised ? undefined : 'topic';
+  if (!sameSkeleton(q.skeleton, c.skeleton)) return 'topic';
+  return undefined;
+}
+
+export function sameSkeleton(a: SkeletonToken[], b: SkeletonToken[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as SkeletonToken;
+    const y = b[i] as SkeletonToken;
+    if (x.kind === 'lit' && y.kind === 'lit') {
+      if (x.text !== y.text) return false;
+    } else if (x.kind === 'verb' && y.kind === 'verb') {
+      if (!sameVerb(x, y)) return false;
+    } else return false;
+  }
+  return true;
+}
+
+/** Dice coefficient of two bigram sets (each already de-duplicated). */
+export function dice(a: string[], b: string[]): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  if (a.length === 0 || b.length === 0) return 0;
+  const small = a.length <= b.length ? a : b;
+  const large = new Set(a.length <= b.length ? b : a);
+  let common = 0;
+  for (const g of small) if (large.has(g)) common++;
+  return (2 * common) / (a.length + b.length);
+}

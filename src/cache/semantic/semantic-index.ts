@@ -1,0 +1,148 @@
+import type { Analysed } from '../../lang/types';
+import { extractFeatures, type Analysers } from './features';
+import { judgePair } from './pair-guard';
+import type { GuardName, MatchFeatures } from './types';
+
+/**
+ * L3: guarded semantic lookup over many cached utterances. Two indexes keep a lookup far
+ * below a millisecond at 10k entries: an exact map on the skeleton key (where real hits
+ * live) and a character-bigram inverted index that finds the nearest misses, so every
+ * lookup can report the best candidate's score and the guard that refused it. Bigrams
+ * carried by very many entries (って, ください) are skipped when rarer ones exist.
+ */
+export interface SemanticMatch<V> {
+  hit: boolean;
+  /** The entry that hit (or, on a miss, the best candidate that a guard refused). */
+  id?: string;
+  value?: V;
+  /** Score of the hit or of the best candidate; 0 when there was no candidate at all. */
+  score: number;
+  guard?: GuardName;
+  candidates: number;
+}
+
+export interface SemanticIndex<V> {
+  add(id: string, analysed: Analysed, value: V): void;
+  remove(id: string): void;
+  lookup(analysed: Analysed): SemanticMatch<V>;
+  features(analysed: Analysed): MatchFeatures;
+  size(): number;
+  clear(): void;
+}
+
+interface Slot<V> {
+  id: string;
+  features: MatchFeatures;
+  value: V;
+}
+
+export function createSemanticIndex<V>(deps: {
+  analysers: Analysers;
+  threshold: number;
+  /** Near-miss candidates scored per lookup (for the reported score/guard). */
+  nearCandidates?: number;
+  /** Postings longer than this are skipped when the query has rarer bigrams. */
+  maxPosting?: number;
+}): SemanticIndex<V> {
+  const near = deps.nearCandidates ?? 4;
+  const maxPosting = deps.maxPosting ?? 256;
+  const slots: Array<Slot<V> | undefined> = [];
+  const free: number[] = [];
+  const byId = new Map<string, number>();
+  const byKey = new Map<string, Set<number>>();
+  const postings = new Map<string, Set<number>>();
+
+  function features(analysed: Analysed): MatchFeatures {
+    return extractFeatures(analysed, deps.analysers);
+  }
+
+  function remove(id: string): void {
+    const n = byId.get(id);
+    if (n === undefined) return;
+    const slot = slots[n] as Slot<V>;
+    byId.delete(id);
+    unlink(byKey, slot.features.key, n);
+    for (const g of slot.features.grams) unlink(postings, g, n);
+    slots[n] = undefined;
+    free.push(n);
+  }
+
+  function add(id: string, analysed: Analysed, value: V): void {
+    remove(id);
+    const f = features(analysed);
+    const n = free.pop() ?? slots.length;
+    slots[n] = { id, features: f, value };
+    byId.set(id, n);
+    link(byKey, f.key, n);
+    for (const g of f.grams) link(postings, g, n);
+  }
+
+  function nearest(f: MatchFeatures, exclude: Set<number> | undefined): number[] {
+    const lists = f.grams.map((g) => postings.get(g)).filter((p): p is Set<number> => p !== undefined);
+    if (lists.length === 0) return [];
+    const rare = lists.filter((p) => p.size <= maxPosting);
+    const use = rare.length > 0 ? rare : [lists.reduce((a, b) => (a.size <= b.size ? a : b))];
+    const counts = new Map<number, number>();
+    for (const p of use) {
+      let visited = 0;
+      for (const n of p) {
+        if (++visited > maxPosting) break;
+        if (!exclude?.has(n)) counts.set(n, (counts.get(n) ?? 0) + 1);
+      }
+    }
+    return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, near).map(([n]) => n);
+  }
+
+  function lookup(analysed: Analysed): SemanticMatch<V> {
+    const f = features(analysed);
+    let best: SemanticMatch<V> = { hit: false, score: 0, candidates: 0 };
+    const consider = (n: number): boolean => {
+      const slot = slots[n];
+      if (!slot) return false;
+      best.candidates++;
+      const v = judgePair(f, slot.features, deps.threshold);
+      if (v.hit) {
+        best = { hit: true, id: slot.id, value: slot.value, score: v.score, candidates: best.candidates };
+        return true;
+      }
+      if (best.id === undefined || v.score > best.score) {
+        best = { hit: false, id: slot.id, value: slot.value, score: v.score, guard: v.guard, candidates: best.candidates };
+      }
+      return false;
+    };
+    const exact = byKey.get(f.key);
+    if (exact) for (const n of exact) if (consider(n)) return best;
+    // A small index (eval pairs holds one entry) is scored in full, so a score is always reported.
+    const rest = byId.size <= near ? [...byId.values()].filter((n) => !exact?.has(n)) : nearest(f, exact);
+    for (const n of rest) consider(n);
+    return best;
+  }
+
+  return {
+    add,
+    remove,
+    lookup,
+    features,
+    size: () => byId.size,
+    clear() {
+      slots.length = 0;
+      free.length = 0;
+      byId.clear();
+      byKey.clear();
+      postings.clear();
+    },
+  };
+}
+
+function link(map: Map<string, Set<number>>, k: string, n: number): void {
+  let s = map.get(k);
+  if (!s) map.set(k, (s = new Set()));
+  s.add(n);
+}
+
+function unlink(map: Map<string, Set<number>>, k: string, n: number): void {
+  const s = map.get(k);
+  if (!s) return;
+  s.delete(n);
+  if (s.size === 0) map.delete(k);
+}

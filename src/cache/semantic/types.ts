@@ -1,0 +1,70 @@
+import type { Language } from '../../lang/types';
+
+/**
+ * A verb reduced to what matters for matching: the fixed part (kanji root plus any
+ * okurigana that does not inflect), the dictionary forms it may come from (the light
+ * analyser cannot always tell 座って from 座う/座つ/座る, so it keeps every candidate),
+ * and the form (command-like, negated, past...).
+ */
+export interface VerbToken {
+  kind: 'verb';
+  base: string;
+  lemmas: string[];
+  form: VerbForm;
+}
+
+export type VerbForm = 'cmd' | 'neg' | 'past' | 'want' | 'prog';
+
+export interface LiteralToken {
+  kind: 'lit';
+  text: string;
+}
+
+export type SkeletonToken = VerbToken | LiteralToken;
+
+/** Everything the matcher needs about one utterance; computed once per entry. */
+export interface MatchFeatures {
+  language: Language;
+  languageCertain: boolean;
+  normalised: string;
+  /** Content tokens after politeness, particles and inflection are folded away. */
+  skeleton: SkeletonToken[];
+  /** Hashable form of the skeleton (verbs without their lemma sets): the index key. */
+  key: string;
+  /** Character bigrams of `key`, for the similarity score and the n-gram index. */
+  grams: string[];
+  /** Guard features, each a sorted list so equality is a string compare. */
+  negation: number;
+  directions: string;
+  quantities: string;
+  speed: string;
+  actions: string;
+  entities: string;
+}
+
+/** Turns normalised text of one language into the skeleton plus guard features. */
+export interface LanguageAnalyser {
+  /** Text with politeness/fillers removed but meaning words kept: what guards read. */
+  strip(normalised: string): string;
+  skeleton(stripped: string): SkeletonToken[];
+}
+
+/** The outcome of comparing a query with one cached utterance. */
+export interface PairVerdict {
+  score: number;
+  /** The guard that refused the hit, if any. */
+  guard?: GuardName;
+  hit: boolean;
+}
+
+export type GuardName =
+  | 'language'
+  | 'language_uncertain'
+  | 'negation'
+  | 'direction'
+  | 'number'
+  | 'speed'
+  | 'action'
+  | 'entity'
+  | 'topic'
+  | 'threshold';

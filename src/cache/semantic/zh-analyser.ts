@@ -1,0 +1,40 @@
+import type { LanguageAnalyser, SkeletonToken } from './types';
+
+/**
+ * Chinese: no segmenter is needed for matching. strip() removes polite openers (请, 麻烦你,
+ * 能不能...) and sentence-final particles and tags (吧, 啊, 好吗, 可以吗...); the skeleton is the
+ * remaining characters as one literal (the index and the score use its character bigrams).
+ * Openers containing 不 (能不能, 可不可以) go before the negation guard counts 不.
+ */
+const LEADING = [
+  '请你', '请您', '请', '麻烦你', '麻烦您', '麻烦', '你能不能', '您能不能', '能不能', '你可不可以', '可不可以', '你可以', '您可以', '你能', '您能', '帮忙',
+].sort((a, b) => b.length - a.length);
+const TRAILING = [
+  '好吗', '好不好', '好嘛', '可以吗', '可以不', '行吗', '行不行', '谢谢你', '谢谢', '谢啦', '吧', '啊', '呀', '哦', '嘛', '啦', '哈', '呗',
+].sort((a, b) => b.length - a.length);
+
+export function createChineseAnalyser(): LanguageAnalyser {
+  function strip(normalised: string): string {
+    let s = normalised.replace(/\s+/g, '');
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const w of LEADING) {
+        if (s.startsWith(w) && s.length > w.length) {
+          s = s.slice(w.length);
+          changed = true;
+        }
+      }
+      for (const w of TRAILING) {
+        if (s.endsWith(w) && s.length > w.length) {
+          s = s.slice(0, -w.length);
+          changed = true;
+        }
+      }
+    }
+    return s;
+  }
+  function skeleton(stripped: string): SkeletonToken[] {
+    return stripped ? [{ kind: 'lit', text: stripped }] : [];
+  }
+  return { strip, skeleton };
+}
