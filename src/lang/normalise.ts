@@ -19,17 +19,18 @@ export function normaliseText(text: string): string {
     .replace(/[~〜～]+/g, '')
     .replace(/ー{2,}/g, 'ー')
     .replace(/([っッ])[っッ]+/g, '$1')
-    .replace(/[っッ](?=\s|$|[!?！？。、,.])/g, '') // trailing sokuon of an exclamation: "止まれっ" -> "止まれ"
     .replace(/(?<=\p{L})['’](?=\p{L})/gu, '\u02bc') // keep English contractions (don't) as one word: U+02BC is a letter, not punctuation
-    .replace(/(?<=\d)\.(?=\d)/g, '\u02d9') // decimal point: "1.5m" must not become "1 5m"
-    .replace(/°/g, '\u02da') // degree sign: part of "90°", not punctuation
+    .replace(/(?<=\d)\.(?=\d)/g, '\u02b9') // decimal point: "1.5m" must not become "1 5m" (U+02B9 is a letter, so it survives)
+    .replace(/°/g, '\u02ba') // degree sign: part of "90°", not punctuation
     .replace(PUNCT_OR_SYMBOL, ' ')
     .replace(/\u02bc/g, "'")
-    .replace(/\u02d9/g, '.')
-    .replace(/\u02da/g, '°')
+    .replace(/\u02b9/g, '.')
+    .replace(/\u02ba/g, '°')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(SPACE_BETWEEN_CJK, '');
+    .replace(SPACE_BETWEEN_CJK, '')
+    // A sokuon ending an exclamation: "止まれっ！" -> "止まれ".
+    .replace(/(?<=\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Han})[っッ](?=\s|$)/gu, '');
 }
 
 function iterate(prev: string, mark: string): string {

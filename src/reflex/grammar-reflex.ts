@@ -80,7 +80,8 @@ function sameIntent(a: ParsedIntent, b: ParsedIntent): boolean {
 
 /** Speed words scale the configured default speed; the safety compiler clamps the result. */
 function toParams(intent: ParsedIntent, config: Config): Record<string, number> | undefined {
-  const out: Record<string, number> = { ...intent.params };
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(intent.params ?? {})) if (typeof v === 'number') out[k] = round(v);
   if (intent.speed === 'slow') out['speed'] = round(config.robot.move_default_speed * 0.5);
   if (intent.speed === 'fast') out['speed'] = round(config.robot.move_default_speed * 2);
   return Object.keys(out).length ? out : undefined;

@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import { normaliseText } from '../../src/lang';
+import { createEmergencyReflex } from '../../src/reflex/emergency-reflex';
+
+describe('reflex: emergency reflex (L0)', () => {
+  const l0 = createEmergencyReflex();
+
+  it('fires on every stop word of the issue, in ja/zh/en', () => {
+    for (const w of ['止まれ', '止まって', 'ストップ', '緊急停止', 'やめて', '停止', '停下', '别动', 'stop', 'halt', 'freeze', 'emergency', 'STOP', 'Stop!']) {
+      const hit = l0.match(w);
+      expect(hit, w).to.not.equal(undefined);
+      expect(hit?.kind, w).to.equal('stop');
+    }
+  });
+
+  it('reports danger words without a stop word as kind danger', () => {
+    for (const w of ['危ない', '助けて', 'help!', 'Help me!', '危险', '救命']) {
+      expect(l0.match(w), w).to.deep.include({ kind: 'danger' });
+    }
+  });
+
+  it('a stop word inside a short utterance wins over the danger word', () => {
+    expect(l0.match('危ない、止まって！')).to.deep.equal({ word: '止まって', kind: 'stop' });
+    expect(l0.match('えっと、ちょっとストップして')).to.deep.include({ kind: 'stop' });
+  });
+
+  it('fires on partial ASR text (the recogniser has not finished the sentence)', () => {
+    expect(l0.match('ねえクラウディア止まっ')).to.equal(undefined); // not a word yet
+    expect(l0.match('ねえクラウディア止まって')).to.deep.include({ kind: 'stop' });
+    expect(l0.match('okay robot stop')).to.deep.include({ kind: 'stop' });
+    expect(l0.match('请你停下')).to.deep.include({ kind: 'stop' });
+  });
+
+  it('catches width, kana and spacing variants through the normalised pass', () => {
+    for (const w of ['ＳＴＯＰ', 'ｽﾄｯﾌﾟ', 'すとっぷ', '止 ま っ て', 'トマレ', 'Ｈａｌｔ']) {
+      expect(l0.match(w), w).to.deep.include({ kind: 'stop' });
+    }
+    // The caller may pass its own normalised text.
+    expect(l0.match('ｽﾄｯﾌﾟ', normaliseText('ｽﾄｯﾌﾟ'))).to.deep.include({ kind: 'stop' });
+  });
+
+  it('does not fire on ordinary commands, negated commands or words that only contain the letters', () => {
+    for (const w of ['座って', 'ジャンプはしないでね', '不要跳', "don't dance", '集まって', 'stopwatch', 'haltere', 'ダンスして', 'sit down please']) {
+      expect(l0.match(w), w).to.equal(undefined);
+    }
+  });
+
+  it('danger and exclamation words only fire in short utterances', () => {
+    expect(l0.match('can you help me with my homework tonight')).to.equal(undefined);
+    expect(l0.match('no')).to.deep.include({ kind: 'stop' });
+    expect(l0.match('no I do not think that is right at all')).to.equal(undefined);
+  });
+
+  it('custom word lists replace the defaults', () => {
+    const custom = createEmergencyReflex({ words: { stop: ['abbruch'], shortStop: [], exact: [], danger: [] } });
+    expect(custom.match('Abbruch!')).to.deep.equal({ word: 'abbruch', kind: 'stop' });
+    expect(custom.match('stop')).to.equal(undefined);
+  });
+
+  it('is a no-op on empty input', () => {
+    expect(l0.match('')).to.equal(undefined);
+  });
+});
