@@ -1,0 +1,52 @@
+import type { Config } from '../config/types';
+import type { ParamMap } from '../config/load';
+import { PARAM_TYPE, type RclNode, type RclnodejsApi } from './rclnodejs-api';
+
+/** The config as a flat ROS parameter map (`ollama.model` -> value), the inverse of applyParams. */
+export function configToParams(config: Readonly<Config>): ParamMap {
+  const out: ParamMap = new Map();
+  for (const [section, values] of Object.entries(config)) {
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) out.set(`${section}.${key}`, value);
+  }
+  return out;
+}
+
+/** The ROS parameter type for a config value; an override's own type wins for numbers. */
+export function paramTypeOf(value: unknown, overrideType?: number): number {
+  if (Array.isArray(value)) return PARAM_TYPE.STRING_ARRAY;
+  switch (typeof value) {
+    case 'boolean':
+      return PARAM_TYPE.BOOL;
+    case 'number':
+      if (overrideType === PARAM_TYPE.INTEGER || overrideType === PARAM_TYPE.DOUBLE) return overrideType;
+      return Number.isInteger(value) ? PARAM_TYPE.INTEGER : PARAM_TYPE.DOUBLE;
+    default:
+      return PARAM_TYPE.STRING;
+  }
+}
+
+/**
+ * Declares every config key as a ROS parameter with the value the node runs with (file,
+ * `--ros-args -p` and params files were already applied by the config loader), so
+ * `ros2 param list/get` shows them. Changes at run time are refused: the config is frozen
+ * and components were built from it; the reason says to restart.
+ */
+export function declareConfigParameters(rcl: RclnodejsApi, node: RclNode, config: Readonly<Config>): { declared: string[]; differing: string[] } {
+  const overrides = new Map(node.getParameterOverrides().map((p) => [p.name, p]));
+  const declared: string[] = [];
+  const differing: string[] = [];
+  for (const [name, value] of configToParams(config)) {
+    const override = overrides.get(name);
+    const type = paramTypeOf(value, override?.type);
+    // The config value wins (ignoreOverride): it already holds the overrides the CLI parsed;
+    // one rcl saw but the config did not is reported, not silently half-applied.
+    node.declareParameter(new rcl.Parameter(name, type, Array.isArray(value) ? [...value] : value), undefined, true);
+    declared.push(name);
+    if (override && JSON.stringify(override.value) !== JSON.stringify(value)) differing.push(name);
+  }
+  node.addOnSetParametersCallback(() => ({
+    successful: false,
+    reason: 'claudia_llm reads its parameters at start-up; set them in the params file or with --ros-args -p and restart the node',
+  }));
+  return { declared, differing };
+}

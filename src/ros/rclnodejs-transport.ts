@@ -1,0 +1,164 @@
+import { loadMessageRegistry, type MessageRegistry } from '../cdr';
+import type { Config } from '../config/types';
+import type { Clock } from '../util/clock';
+import { AbortedError, ClaudiaError } from '../util/errors';
+import { jsonReplacer, type LogFields, type Logger } from '../util/logger';
+import { RCL_QOS, rclTypeClass, type RclLogging, type RclNode, type RclOptions, type RclnodejsApi } from './rclnodejs-api';
+import { fromRclMessage, toRclMessage } from './rclnodejs-messages';
+import { declareConfigParameters } from './rclnodejs-params';
+import { DEFAULT_QOS, resolveRosName, type Publisher, type QosProfile, type RosTransport, type ServiceClient } from './types';
+
+export interface RclnodejsTransportOptions {
+  namespace: string;
+  nodeName: string;
+  clock: Clock;
+  logger: Logger;
+  config: Readonly<Config>;
+  remap?: ReadonlyMap<string, string>;
+  /** `--ros-args ...` for rcl (remaps, params files, log levels); default: process.argv. */
+  rosArgs?: string[];
+  registry?: MessageRegistry;
+  /** Injected for tests; default: require('rclnodejs') at call time. */
+  rclnodejs?: RclnodejsApi;
+}
+
+/** ROS logging through rcl (console + /rosout), with the fields appended as JSON. */
+export function createRclLogger(log: RclLogging): Logger {
+  const line = (msg: string, fields?: LogFields) => (fields && Object.keys(fields).length ? `${msg} ${JSON.stringify(fields, jsonReplacer)}` : msg);
+  return {
+    debug: (m, f) => void log.debug(line(m, f)),
+    info: (m, f) => void log.info(line(m, f)),
+    warn: (m, f) => void log.warn(line(m, f)),
+    error: (m, f) => void log.error(line(m, f)),
+  };
+}
+
+function loadRclnodejs(): RclnodejsApi {
+  const dds = Object.keys(require.cache).find((k) => k.endsWith('claudia_dds.node'));
+  if (dds) throw new ClaudiaError('E_TRANSPORT', 'rclnodejs cannot be loaded in a process that has loaded the dds addon; use one transport per process');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('rclnodejs') as RclnodejsApi;
+  } catch (err) {
+    throw new ClaudiaError(
+      'E_TRANSPORT',
+      `the rclnodejs transport is unavailable: require('rclnodejs') failed (${(err as Error).message}). On the robot: source /opt/ros/foxy/setup.bash and the unitree_ros2 workspace, then 'npm install rclnodejs@0.22.2' (see docs/ros.md); elsewhere use transport dds or memory`,
+      { cause: err },
+    );
+  }
+}
+
+function rclQos(rcl: RclnodejsApi, qos?: Partial<QosProfile>): RclOptions {
+  const q = { ...DEFAULT_QOS, ...qos };
+  return {
+    qos: new rcl.QoS(
+      q.depth > 0 ? RCL_QOS.KEEP_LAST : RCL_QOS.KEEP_ALL,
+      q.depth,
+      q.reliability === 'reliable' ? RCL_QOS.RELIABLE : RCL_QOS.BEST_EFFORT,
+      q.durability === 'transient_local' ? RCL_QOS.TRANSIENT_LOCAL : RCL_QOS.VOLATILE,
+    ),
+  };
+}
+
+/**
+ * The node on a real ROS 2 (Foxy on the Go2's Jetson) through rclnodejs, loaded only here.
+ * Names are handed to rcl unresolved, so ROS applies the namespace and `--ros-args -r`
+ * remaps itself; parameters are declared from the config; logs go to /rosout.
+ * Not run on the build machines (no ROS there): see docs/ros.md.
+ */
+export async function createRclnodejsTransport(opts: RclnodejsTransportOptions): Promise<RosTransport> {
+  const rcl = opts.rclnodejs ?? loadRclnodejs();
+  const reg = opts.registry ?? loadMessageRegistry();
+  const argv = opts.rosArgs ? [process.argv[0] ?? 'node', process.argv[1] ?? 'claudia-llm', ...opts.rosArgs] : process.argv;
+  await rcl.init(undefined, argv);
+  // The app owns SIGINT/SIGTERM (it must publish StopMove before rcl shuts down).
+  rcl.removeSignalHandlers?.();
+  const node: RclNode = rcl.createNode(opts.nodeName, opts.namespace);
+  const logger = createRclLogger(node.getLogger());
+  const params = declareConfigParameters(rcl, node, opts.config);
+  if (params.differing.length) logger.warn('ROS parameter overrides that the running config does not hold; pass them on the claudia-llm command line', { names: params.differing });
+  node.spin();
+  let closed = false;
+  const inflight = new Set<() => void>();
+
+  const transport: RosTransport = {
+    kind: 'rclnodejs',
+    clock: opts.clock,
+    logger,
+    namespace: opts.namespace,
+    resolveName: (name) => resolveRosName(opts.namespace, name, opts.remap),
+    createPublisher<T>(type: string, topic: string, qos?: Partial<QosProfile>): Publisher<T> {
+      const pub = node.createPublisher(rclTypeClass(type), topic, rclQos(rcl, qos));
+      return {
+        topic: transport.resolveName(topic),
+        type,
+        publish: (msg: T) => {
+          if (closed) throw new ClaudiaError('E_TRANSPORT', `publish on ${topic} after the rclnodejs transport was closed`);
+          pub.publish(toRclMessage(reg, type, msg) as object);
+        },
+      };
+    },
+    createSubscription<T>(type: string, topic: string, onMessage: (msg: T) => void, qos?: Partial<QosProfile>) {
+      let active = true;
+      node.createSubscription(rclTypeClass(type), topic, rclQos(rcl, qos), (raw) => {
+        if (!active || closed) return;
+        try {
+          onMessage(fromRclMessage(reg, type, raw) as T);
+        } catch (err) {
+          logger.error('subscription callback threw', { topic, error: String(err) });
+        }
+      });
+      return { topic: transport.resolveName(topic), close: () => void (active = false) };
+    },
+    createService<Req, Res>(type: string, name: string, handler: (req: Req) => Promise<Res>) {
+      const svc = reg.service(type);
+      let active = true;
+      node.createService(rclTypeClass(type), name, rclQos(rcl), (request, response) => {
+        if (!active || closed) return;
+        // Answer after the async pipeline completes; a failing handler sends nothing (as rclcpp).
+        handler(fromRclMessage(reg, svc.request, request) as Req).then(
+          (res) => {
+            if (!closed) response.send(toRclMessage(reg, svc.response, res) as object);
+          },
+          (err: unknown) => logger.error('service handler failed; no reply sent', { service: name, error: String(err) }),
+        );
+      });
+      return { name: transport.resolveName(name), close: () => void (active = false) };
+    },
+    createClient<Req, Res>(type: string, name: string): ServiceClient<Req, Res> {
+      const svc = reg.service(type);
+      const client = node.createClient(rclTypeClass(type), name);
+      return {
+        name: transport.resolveName(name),
+        async call(req: Req, o?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Res> {
+          if (!(await client.waitForService(o?.timeoutMs ?? 10_000))) throw new ClaudiaError('E_TRANSPORT', `service ${name} is not available`);
+          return new Promise<Res>((resolve, reject) => {
+            let timer: ReturnType<Clock['setTimeout']> | undefined;
+            const finish = (fn: () => void) => {
+              inflight.delete(abort);
+              opts.clock.clearTimeout(timer);
+              o?.signal?.removeEventListener('abort', abort);
+              fn();
+            };
+            const abort = () => finish(() => reject(new AbortedError(`call to ${name} aborted`)));
+            inflight.add(abort);
+            o?.signal?.addEventListener('abort', abort, { once: true });
+            if (o?.timeoutMs !== undefined) timer = opts.clock.setTimeout(() => finish(() => reject(new ClaudiaError('E_TRANSPORT', `service ${name} did not answer within ${o.timeoutMs} ms`))), o.timeoutMs);
+            client.sendRequest(toRclMessage(reg, svc.request, req) as object, (res) => finish(() => resolve(fromRclMessage(reg, svc.response, res) as Res)));
+          });
+        },
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const abort of [...inflight]) abort();
+      try {
+        node.destroy();
+      } finally {
+        if (!rcl.isShutdown()) rcl.shutdown();
+      }
+    },
+  };
+  return transport;
+}
