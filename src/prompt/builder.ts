@@ -8,7 +8,7 @@ import { chooseTemplate } from './choose-template';
 import { withLanguageTag } from './language-tag';
 import { buildOutputSchema, describeActions } from './output-schema';
 import type { SessionMemory } from './session-memory';
-import { TEMPLATES, PROMPT_TYPES, type PromptTemplate } from './templates';
+import { COMMON_HEAD, TEMPLATES, PROMPT_TYPES, type PromptTemplate } from './templates';
 import { truncateToBudget } from './tokens';
 
 export interface ChatMessage {
@@ -64,7 +64,7 @@ export function createPromptBuilder(deps: { config: Config; catalogue: ActionCat
   const schemas = new Map<PromptType, Record<string, unknown>>();
   for (const type of PROMPT_TYPES) {
     const t = TEMPLATES[type];
-    systems.set(type, t.actions ? `${t.instructions}\nAllowed actions:\n${actionList}` : t.instructions);
+    systems.set(type, `${COMMON_HEAD}\nAllowed actions:\n${actionList}\n\n${t.instructions}`);
     schemas.set(type, buildOutputSchema(catalogue, { actions: t.actions, maxActions }));
   }
 
