@@ -56,6 +56,13 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const componentLabel = createLabelGuard(32, /^[a-z][a-z0-9_]{0,31}$/);
   const codeLabel = createLabelGuard(32, /^E_[A-Z_]{1,30}$/);
   const registers = [registry];
+  /** In-flight calls per host counted from scheduler events, for status sources that do not report it. */
+  const inFlight = new Map<string, number>();
+  const addInFlight = (host: string | undefined, d: number) => {
+    if (!host) return;
+    const h = hostLabel(host, hosts);
+    inFlight.set(h, Math.max(0, (inFlight.get(h) ?? 0) + d));
+  };
 
   const requestDuration = new Histogram({
     name: 'claudia_request_duration_seconds',
@@ -122,12 +129,19 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   });
   new Gauge({
     name: 'claudia_ollama_in_flight',
-    help: 'Ollama calls in flight, by host',
+    help: 'Ollama calls in flight, by host (from the status source, else counted from scheduler events)',
     labelNames: ['host'],
     registers,
     collect() {
       this.reset();
-      for (const h of hostViews(statuses(), hosts)) if (h.inFlight !== undefined) this.set({ host: hostLabel(h.host, hosts) }, h.inFlight);
+      const fromStatus = new Set<string>();
+      for (const h of hostViews(statuses(), hosts)) {
+        if (h.inFlight === undefined) continue;
+        const host = hostLabel(h.host, hosts);
+        fromStatus.add(host);
+        this.set({ host }, h.inFlight);
+      }
+      for (const [host, n] of inFlight) if (!fromStatus.has(host)) this.set({ host }, Math.max(0, n));
     },
   });
   new Gauge({
@@ -142,24 +156,27 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   });
   new Gauge({
     name: 'claudia_ollama_model_loaded',
-    help: '1 when the configured model is loaded on the host',
-    labelNames: ['host'],
+    help: '1 when the configured model is loaded on at least one Ollama host, 0 when cold or evicted (absent when unknown)',
+    labelNames: ['model'],
     registers,
     collect() {
       this.reset();
-      for (const h of hostViews(statuses(), hosts)) if (h.modelLoaded !== undefined) this.set({ host: hostLabel(h.host, hosts) }, h.modelLoaded ? 1 : 0);
+      const known = hostViews(statuses(), hosts).filter((h) => h.modelLoaded !== undefined);
+      if (known.length > 0) this.set({ model: config.ollama.model }, known.some((h) => h.modelLoaded) ? 1 : 0);
     },
   });
-  new Gauge({
-    name: 'claudia_redis_connected',
-    help: '1 when the cache reports Redis connected, 0 when not (absent when Redis is not used)',
-    registers,
-    collect() {
-      this.reset();
-      const r = redisConnected(statuses());
-      if (r !== undefined) this.set(r ? 1 : 0);
-    },
-  });
+  // Registered only when Redis is configured: an unlabelled gauge is always exported, and
+  // "0" must mean "Redis down", never "Redis not used".
+  if (config.cache.enabled && config.cache.redis_enabled) {
+    new Gauge({
+      name: 'claudia_redis_connected',
+      help: '1 when the cache reports Redis connected, else 0',
+      registers,
+      collect() {
+        this.set(redisConnected(statuses()) ? 1 : 0);
+      },
+    });
+  }
   new Gauge({
     name: 'claudia_component_status',
     help: 'Worst status level per component: 0 OK, 1 WARN, 2 ERROR, 3 STALE',
@@ -231,6 +248,8 @@ export function createMetrics(deps: MetricsDeps): Metrics {
         else if (e.event === 'rejected_busy') rejectedBusy.inc({ lane });
         else if (e.event === 'timeout') timeouts.inc({ lane });
         else if (e.event === 'preempted') preempted.inc({ lane });
+        if (e.event === 'dispatched') addInFlight(e.host, +1);
+        else if (e.event === 'done' || e.event === 'preempted') addInFlight(e.host, -1);
         return;
       }
       case 'llm_call':

@@ -92,21 +92,49 @@ export interface HostView {
 }
 
 export function hostViews(statuses: ReadStatus[], configuredHosts: readonly string[]): HostView[] {
-  const ollama = statuses.filter((s) => s.component === 'ollama');
-  return ollama.map((s, i) => {
+  const out: HostView[] = [];
+  for (const s of statuses) {
+    if (s.component !== 'ollama') continue;
     const v = s.values;
-    const healthy = boolValue(v, 'healthy', 'up', 'reachable') ?? s.level !== 'error';
-    return {
-      host: stringValue(v, 'host', 'url') ?? configuredHosts[i] ?? `host${i}`,
+    const modelLoaded = boolValue(v, 'model_loaded', 'loaded', 'warm') ?? modelState(stringValue(v, 'model_state'));
+    const model = stringValue(v, 'model');
+    // Fleet form: one source for all hosts, `host_<i>` = "<url> <health> (<last error>)".
+    const fleet = Object.keys(v).filter((k) => /^host_\d+$/.test(k) && typeof v[k] === 'string');
+    if (fleet.length > 0) {
+      for (const k of fleet) {
+        const [url = '', health = '', ...rest] = String(v[k]).split(' ');
+        const healthy = health === 'up';
+        out.push({
+          host: url,
+          level: health === 'down' ? 'error' : healthy ? 'ok' : 'warn',
+          message: rest.join(' ').replace(/^\((.*)\)$/, '$1') || health,
+          inFlight: numberValue(v, `${k}_in_flight`, `${k}_running`),
+          healthy,
+          modelLoaded,
+          model,
+        });
+      }
+      continue;
+    }
+    // Per-host form: one source per host with `host`, `in_flight`, `healthy`, ...
+    out.push({
+      host: stringValue(v, 'host', 'url') ?? configuredHosts[out.length] ?? `host${out.length}`,
       level: s.level,
       message: s.message,
-      inFlight: numberValue(v, 'in_flight', 'inflight', 'outstanding', 'active'),
-      healthy,
-      modelLoaded: boolValue(v, 'model_loaded', 'loaded', 'warm'),
-      model: stringValue(v, 'model'),
+      inFlight: numberValue(v, 'in_flight', 'inflight', 'outstanding', 'running'),
+      healthy: boolValue(v, 'healthy', 'up', 'reachable') ?? s.level !== 'error',
+      modelLoaded,
+      model,
       latencyMs: numberValue(v, 'latency_ms', 'last_latency_ms', 'ping_ms'),
-    };
-  });
+    });
+  }
+  return out;
+}
+
+function modelState(state: string | undefined): boolean | undefined {
+  if (state === 'loaded') return true;
+  if (state === 'cold' || state === 'evicted' || state === 'unloaded') return false;
+  return undefined;
 }
 
 /** Redis state from the cache status: `redis_connected` (bool) or `redis` / `redis_status` (ioredis status string). */

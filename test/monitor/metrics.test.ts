@@ -19,7 +19,7 @@ describe('monitor /metrics', () => {
       statusSource('cache', { level: 'ok', message: 'memory + redis', values: { redis_connected: true, memory_entries: 12 } }),
       statusSource('scheduler', { level: 'ok', message: 'idle', values: { 'queue_depth.urgent': 0, 'queue_depth.high': 1, 'queue_depth.medium': 3, 'queue_depth.low': 5 } }),
     ];
-    const config = configWith({ metrics: { port: 0 }, diagnostics: { enabled: false } });
+    const config = configWith({ metrics: { port: 0 }, diagnostics: { enabled: false }, cache: { redis_enabled: true } });
     monitor = createMonitor({ config, telemetry, statusSources: () => sources, clock: createSystemClock(), logger: createSilentLogger() });
     const started = await monitor.start();
     url = started?.url ?? '';
@@ -141,7 +141,7 @@ describe('monitor /metrics', () => {
     expect(m.get('claudia_queue_depth{lane="low"}')).to.equal(5);
     expect(m.get('claudia_ollama_in_flight{host="127.0.0.1:11434"}')).to.equal(2);
     expect(m.get('claudia_ollama_host_up{host="127.0.0.1:11434"}')).to.equal(1);
-    expect(m.get('claudia_ollama_model_loaded{host="127.0.0.1:11434"}')).to.equal(1);
+    expect(m.get('claudia_ollama_model_loaded{model="qwen2.5:7b"}')).to.equal(1);
     expect(m.get('claudia_redis_connected')).to.equal(1);
     expect(m.get('claudia_component_status{component="ollama"}')).to.equal(0);
 
@@ -151,7 +151,7 @@ describe('monitor /metrics', () => {
     m = await scrape();
     expect(m.get('claudia_ollama_host_up{host="127.0.0.1:11434"}')).to.equal(0);
     expect(m.get('claudia_ollama_in_flight{host="127.0.0.1:11434"}')).to.equal(0);
-    expect(m.has('claudia_ollama_model_loaded{host="127.0.0.1:11434"}')).to.equal(false);
+    expect(m.has('claudia_ollama_model_loaded{model="qwen2.5:7b"}')).to.equal(false);
     expect(m.get('claudia_redis_connected')).to.equal(0);
     expect(m.get('claudia_queue_depth{lane="medium"}')).to.equal(8);
     expect(m.has('claudia_queue_depth{lane="low"}')).to.equal(false);
