@@ -88,7 +88,7 @@ export function generateMix(opts: Partial<MixOptions> = {}): WorkItem[] {
       for (let tries = 0; tries < 8 && !item; tries++) {
         const picked = pickWeighted(rng, history, weight);
         // Paraphrase the original wording, not a paraphrase of it (no "してねね").
-        const src = items[picked.of ?? picked.seq] ?? picked;
+        const src = rootOf(items, picked);
         const text = paraphrase(rng, src.text, src.language as Lang);
         if (text !== src.text) item = { seq, at, kind, text, language: src.language, of: src.seq, meaning: src.meaning, burst };
       }
@@ -107,11 +107,22 @@ export function generateMix(opts: Partial<MixOptions> = {}): WorkItem[] {
     if (item.kind !== 'bad' && item.kind !== 'stop') {
       history.push(item);
       // Preferential attachment: what was said (or repeated) before is more likely to be said again.
-      const root = item.of ?? item.seq;
+      const root = rootOf(items, item).seq;
       weight.set(root, (weight.get(root) ?? BASE_WEIGHT) + 1);
     }
   }
   return items;
+}
+
+/** The original wording an utterance goes back to (repeats and paraphrases chain). */
+function rootOf(items: WorkItem[], item: WorkItem): WorkItem {
+  let it = item;
+  for (let guard = 0; it.of !== undefined && guard < 1000; guard++) {
+    const up = items.find((x) => x.seq === it.of);
+    if (!up) break;
+    it = up;
+  }
+  return it;
 }
 
 function arrivals(rng: Rng, o: MixOptions): Array<{ at: number; burst: boolean }> {
@@ -153,8 +164,8 @@ function pickWeighted(rng: Rng, history: WorkItem[], weight: Map<number, number>
       break;
     }
   }
-  // Any utterance of that family: the original or one of its paraphrases.
-  const family = history.filter((h) => (h.of ?? h.seq) === root);
+  // Any utterance of that family: the original, its paraphrases, their repeats.
+  const family = history.filter((h) => rootOf(history, h).seq === root);
   return rng.pick(family.length > 0 ? family : history);
 }
 
