@@ -117,7 +117,7 @@ describe('reflex: grammar reflex (L1)', () => {
 
   it('defers actions the catalogue disables and proposes them when enabled', () => {
     expect(decide('wiggle your hips')).to.equal(undefined);
-    const text = readFileSync(config.robot.actions_file, 'utf8').replace(/\n    enabled: false\n/, '\n    enabled: true\n');
+    const text = readFileSync(config.robot.actions_file, 'utf8').replace(/\n {4}enabled: false\n/, '\n    enabled: true\n');
     const enabled = createGrammarReflex({ catalogue: parseCatalogue(text), config });
     expect(enabled.match(analyse('wiggle your hips'))?.actions).to.deep.equal([{ name: 'wiggle_hips' }]);
   });
