@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { command, scoreOutcome } from '../../src/cli/eval-intents';
+import { main } from '../../src/cli/main';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) }, out, err };
+}
+
+describe('cli: eval intents', () => {
+  it('scores the dev set with L0 + L1 only; the last line is the JSON summary', async () => {
+    const c = capture();
+    const code = await main(['eval', 'intents', '/work/shared/data/intents.dev.jsonl', '--json'], c.io);
+    expect(code).to.equal(0);
+    const summary = JSON.parse(c.out.at(-1) as string);
+    expect(summary).to.include.keys('total', 'reflex_tier', 'reflex_correct', 'reflex_recall', 'deferred', 'wrong_actions');
+    expect(summary.total).to.equal(55);
+    expect(summary.wrong_actions).to.equal(0);
+    expect(summary.reflex_recall).to.be.at.least(0.95);
+    expect(summary.reflex_recall).to.equal(summary.reflex_correct / summary.reflex_tier);
+    // One line per utterance before the summary lines.
+    expect(c.out.length).to.equal(55 + 2);
+    expect(c.out.some((l) => l.includes('"止まって！" -> stop') && l.includes('L0'))).to.equal(true);
+  });
+
+  it('counts wrong actions and deferrals', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'claudia-eval-'));
+    const file = path.join(dir, 'x.jsonl');
+    writeFileSync(
+      file,
+      [
+        '{"text":"座って","lang":"ja","expect":"stand_up","tier":"reflex"}', // wrong: the reflex sits
+        '{"text":"元気？","lang":"ja","expect":"chat","tier":"llm"}', // deferral, correct
+        '{"text":"stop","lang":"en","expect":"stop","tier":"reflex"}', // L0 counts as ["stop"]
+        '# comment lines are skipped',
+        '{"text":"ダンス","lang":"ja","expect":"dance2","tier":"reflex","accept":["dance1"]}', // accepted
+      ].join('\n'),
+    );
+    const c = capture();
+    expect(await command([file, '--json'], c.io)).to.equal(0);
+    expect(JSON.parse(c.out.at(-1) as string)).to.include({ total: 4, reflex_tier: 3, reflex_correct: 2, deferred: 1, wrong_actions: 1 });
+    expect(c.out[0]).to.match(/^WRONG/);
+  });
+
+  it('scoreOutcome follows the data README', () => {
+    const line = { text: 'x', expect: 'chat' as const, reject: ['front_jump'] };
+    expect(scoreOutcome(line, null)).to.deep.equal({ correct: true, wrong: false });
+    expect(scoreOutcome(line, [])).to.deep.equal({ correct: true, wrong: false });
+    expect(scoreOutcome(line, ['front_jump'])).to.deep.equal({ correct: false, wrong: true });
+    expect(scoreOutcome({ text: 'x', expect: 'sit' }, null)).to.deep.equal({ correct: false, wrong: false });
+    expect(scoreOutcome({ text: 'x', expect: ['sit', 'hello'] }, ['sit', 'hello'])).to.deep.equal({ correct: true, wrong: false });
+    expect(scoreOutcome({ text: 'x', expect: ['sit', 'hello'] }, ['sit'])).to.deep.equal({ correct: false, wrong: true });
+    expect(scoreOutcome({ text: 'x', expect: 'heart', accept: ['chat'] }, null)).to.deep.equal({ correct: true, wrong: false });
+    expect(scoreOutcome({ text: 'x', expect: 'dance1', accept: ['dance2'], reject: ['dance2'] }, ['dance2']).wrong).to.equal(true);
+  });
+
+  it('bad input: a clear error and exit code 2, no crash', async () => {
+    const c = capture();
+    expect(await command(['/nonexistent/file.jsonl'], c.io)).to.equal(2);
+    expect(c.err[0]).to.match(/^E_BAD_INPUT: cannot read/);
+    const dir = mkdtempSync(path.join(tmpdir(), 'claudia-eval-'));
+    const file = path.join(dir, 'bad.jsonl');
+    writeFileSync(file, '{"text":"座って","expect":"sit"}\n{not json}\n');
+    const c2 = capture();
+    expect(await command([file], c2.io)).to.equal(2);
+    expect(c2.err[0]).to.match(/bad\.jsonl:2: not valid JSON/);
+    const c3 = capture();
+    expect(await command([], c3.io)).to.equal(2);
+    expect(c3.err[0]).to.match(/missing <file\.jsonl>/);
+    const c4 = capture();
+    expect(await command(['a', '--bogus'], c4.io)).to.equal(2);
+  });
+});
