@@ -18,3 +18,5 @@ export { createSteppingClock } from './stepping-clock';
 export type { SteppingClock } from './stepping-clock';
 export { writeConversationBag } from './conversation-bag';
 export type { ConversationBagOptions, ConversationTurn } from './conversation-bag';
+export { defaultRecordTopics, parseTopicList, replayTopics } from './node-topics';
+export { attachRobotStandIn } from './robot-stand-in';

@@ -1,5 +1,5 @@
 import type { MessageRegistry } from '../cdr';
-import { MSG, type LlmResponseMsg, type SpeechTextMsg, type StringMsg, type UnitreeRequestMsg } from '../ros/messages';
+import { MSG, type LlmResponseMsg, type SpeechTextMsg, type StringMsg, type UnitreeRequestMsg, type UnitreeResponseMsg } from '../ros/messages';
 import type { Publisher, RosTransport } from '../ros/types';
 import { createSystemClock, flushMicrotasks, type Clock } from '../util/clock';
 import { ClaudiaError } from '../util/errors';
@@ -7,6 +7,7 @@ import type { Logger } from '../util/logger';
 import { openBag } from './bag-reader';
 import { createBagWriter } from './bag-writer';
 import type { UtteranceOutcome } from './expectations';
+import { attachRobotStandIn } from './robot-stand-in';
 import { createSteppingClock, type SteppingClock } from './stepping-clock';
 import { createTypedBagWriter, decodeBagPayload, type TypedBagWriter } from './typed-bag';
 import type { BagMetadata, BagTopic } from './types';
@@ -17,6 +18,7 @@ export interface ReplayTopics {
   speech: string;
   response: string;
   sport_request: string;
+  sport_response: string;
 }
 
 /** A running node plus a peer on its graph/network that plays inputs and observes outputs. */
@@ -49,6 +51,8 @@ export interface ReplayOptions {
   clock: 'virtual' | 'system';
   /** Keep the node running this long after the last input so Move streams and sequences finish. */
   tailMs: number;
+  /** Answer motion commands as a robot would (code 0 after latencyMs); none = no robot: commands time out. */
+  robot?: { latencyMs: number };
   /** How long to wait (real ms) for a response that waits on real I/O before moving virtual time anyway. */
   ioWaitMs?: number;
 }
@@ -98,6 +102,7 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
       for (const t of inputTopics) writer.addTopic(t.name, t.type);
       writer.addTopic(opts.topics.sport_request, MSG.Request);
       writer.addTopic(opts.topics.response, MSG.LlmResponse);
+      writer.addTopic(opts.topics.sport_response, MSG.Response);
     }
 
     conn = await deps.connect(clock);
@@ -116,6 +121,13 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
       responses.push(msg);
       writer?.writeMessage(opts.topics.response, clock.wallNs(), msg);
     });
+    if (writer) {
+      const w = writer;
+      peer.createSubscription<UnitreeResponseMsg>(MSG.Response, opts.topics.sport_response, (msg) => w.writeMessage(opts.topics.sport_response, clock.wallNs(), msg));
+    }
+    const standIn = opts.robot
+      ? attachRobotStandIn({ peer, clock, requestTopic: opts.topics.sport_request, responseTopic: opts.topics.sport_response, latencyMs: opts.robot.latencyMs })
+      : undefined;
     const pubs = new Map<string, Publisher<unknown>>(inputTopics.map((t) => [t.name, peer.createPublisher<unknown>(t.type, t.name)]));
 
     const played: Played[] = [];
@@ -172,6 +184,7 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
     else await drainSystem(clock, opts.tailMs, pending, () => outputSeq);
     const spanMs = clock.now() - start;
 
+    standIn?.close();
     const closing = conn.close();
     conn = undefined;
     await closeTicking(closing, stepping);
