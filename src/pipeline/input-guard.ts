@@ -1,6 +1,8 @@
 import { BadInputError } from '../util/errors';
 import type { PromptType, Priority, QueryInput } from './types';
 
+// Control characters are exactly what this pattern looks for.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 const INVALID_UTF8 = /\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 const PROMPT_TYPES = ['', 'auto', 'dialog', 'command', 'technical', 'emergency'];

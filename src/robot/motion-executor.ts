@@ -39,8 +39,9 @@ interface Pending {
  * - identity.id: unique and monotonic (wall-clock ns at start, +1 per request), matched
  *   against /api/sport/response; lease 0, priority 0; parameter is JSON.
  * - Sport actions wait for their response up to the catalogue's timeout_s; no answer in
- *   time is reported as `unknown`. A code other than 0 / -1 (or unknown) ends the sequence:
- *   later actions are reported `dropped:previous_failed`.
+ *   time is reported as `unknown` and the sequence goes on: a robot that did not confirm
+ *   has not refused (dances often finish after the timeout). A code other than 0 / -1, or a
+ *   publish that failed, ends the sequence: later actions are reported `dropped:previous_failed`.
  * - Move 1008 runs as a stream (`noreply: true`) at robot.move_rate_hz for the planned
  *   duration, after robot.settle_ms following a StandUp, and is ended by StopMove 1003.
  * - The stop epoch is checked before every step: an older request's steps are dropped.
@@ -198,7 +199,7 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
       if (code === 'stopped') return dropFrom(i + 1, closed ? 'shutdown' : 'superseded_by_stop');
       const reported: RobotCode = code === 'publish_failed' ? 'unknown' : code;
       report.robotCodes.push({ apiId: step.spec.apiId, code: reported });
-      if (reported === 0 || reported === -1) {
+      if (reported === 0 || reported === -1 || code === 'unknown') {
         if (step.spec.postureAfter === 'standing') lastStandUpAt = clock.now();
         continue;
       }

@@ -59,14 +59,14 @@ describe('foundation: end to end on the memory transport', function () {
   });
 
   it('a second identical request is served from the cache without an LLM call', async () => {
-    h = await startHarness({ script: [{ match: '今日はいい天気だね', content: { a: [], r: 'そうですね、散歩日和です。' } }] });
-    const first = await call({ text: '今日はいい天気だね' });
+    h = await startHarness({ script: [{ match: '好きな食べ物は何？', content: { a: [], r: 'ボールが大好きです。' } }] });
+    const first = await call({ text: '好きな食べ物は何？' });
     expect(first.source).to.equal('llm');
-    expect(first.reply).to.equal('そうですね、散歩日和です。');
+    expect(first.reply).to.equal('ボールが大好きです。');
     const chats = h.sim!.stats().chat;
     expect(chats).to.equal(1);
     await new Promise((r) => setTimeout(r, 20)); // write-behind
-    const second = await call({ text: '今日はいい天気だね' });
+    const second = await call({ text: '好きな食べ物は何？' });
     expect(second.source).to.equal('cache');
     expect(second.reply).to.equal(first.reply);
     expect(h.sim!.stats().chat).to.equal(1);
@@ -146,7 +146,7 @@ describe('foundation: end to end on the memory transport', function () {
     it('LLM output that names an unknown action or a hallucinated id', async () => {
       h = await startHarness({ script: [{ match: 'ムーンウォークして', content: '{"a":["moonwalk",{"n":"api_1018"}],"r":"はい！"}', raw: true }] });
       const res = await call({ text: 'ムーンウォークして' });
-      expect(res.actions.every((a) => a.verdict.startsWith('blocked:')), JSON.stringify(res.actions)).to.equal(true);
+      expect(res.actions.map((a) => a.verdict)).to.deep.equal(['blocked:unknown_action', 'blocked:unknown_action']);
       await expectNothingPublishedThenAlive();
     });
   });
@@ -181,9 +181,9 @@ describe('foundation: end to end on the memory transport', function () {
   it('stop epoch: an LLM answer that arrives after a stop executes nothing; its reply still goes out', async () => {
     h = await startHarness({
       simProfile: { ...FIXED_PROFILE, fixedServiceMs: 400 },
-      script: [{ match: 'ゆっくり伏せてくれるかな', content: { a: ['lie_down'], r: '伏せます。' } }],
+      script: [{ match: '疲れたからちょっと休もうか', content: { a: ['lie_down'], r: '伏せます。' } }],
     });
-    const pending = call({ text: 'ゆっくり伏せてくれるかな' });
+    const pending = call({ text: '疲れたからちょっと休もうか' });
     await waitFor(() => h.sim!.stats().chat === 1, 'the LLM call to start');
     say('止まって！');
     const res = await pending;

@@ -106,16 +106,19 @@ describe('robot: motion executor', () => {
     await done;
   });
 
-  it('reports unknown when the robot does not answer within the action timeout', async () => {
+  it('reports unknown when the robot does not answer within the action timeout, and goes on', async () => {
     const t = setup({ codes: { 1022: 'silent' } });
     const p = t.plan([{ name: 'dance1' }, { name: 'sit' }]);
     const done = t.exec.execute(p, makeRequest());
     await t.clock.advance(24_999);
     expect(t.apiIds()).to.deep.equal([1022]);
     await t.clock.advance(1); // dance1 timeout_s: 25
+    await t.clock.runAll();
     const report = await done;
-    expect(report.robotCodes).to.deep.equal([{ apiId: 1022, code: 'unknown' }]);
-    expect(p.actions.map((a) => a.verdict)).to.deep.equal(['ok', 'dropped:previous_failed']);
+    // Not confirmed is not refused: the sequence goes on.
+    expect(report.robotCodes).to.deep.equal([{ apiId: 1022, code: 'unknown' }, { apiId: 1009, code: 0 }]);
+    expect(p.actions.map((a) => a.verdict)).to.deep.equal(['ok', 'ok']);
+    expect(t.apiIds()).to.deep.equal([1022, 1009]);
     expect(t.events).to.deep.include({ type: 'robot_response', apiId: 1022, code: 'unknown' });
   });
 

@@ -1,0 +1,153 @@
+import { createDecisionCache } from './cache';
+import type { Config } from './config/types';
+import { createLlmDecider } from './llm';
+import { PROMPT_VERSION } from './prompt';
+import { createPipeline, type Pipeline } from './pipeline/pipeline';
+import { createStopEpoch, type DecisionCache, type LlmDecider, type MotionExecutor, type StopEpoch } from './pipeline/stages';
+import { createEmergencyReflex } from './reflex/emergency-reflex';
+import { createGrammarReflex } from './reflex/grammar-reflex';
+import { loadCatalogue, type ActionCatalogue } from './robot/catalogue';
+import { createMotionExecutor } from './robot/motion-executor';
+import { createRobotState, type RobotState, type SportModeStateLike } from './robot/robot-state';
+import { createSafetyCompiler } from './robot/safety-compiler';
+import { createClaudiaNode, type ClaudiaNode } from './ros/claudia-node';
+import { createTransport } from './ros/create-transport';
+import type { MemoryGraph } from './ros/memory-transport';
+import type { UnitreeRequestMsg } from './ros/messages';
+import type { RosTransport } from './ros/types';
+import { createSystemClock, type Clock } from './util/clock';
+import { asClaudiaError } from './util/errors';
+import { createConsoleLogger, type Logger } from './util/logger';
+import { createTelemetry, type StatusSource, type Telemetry } from './util/telemetry';
+
+export interface AppDeps {
+  clock?: Clock;
+  logger?: Logger;
+  telemetry?: Telemetry;
+  /** Use this transport instead of creating one from config.transport.kind. */
+  transport?: RosTransport;
+  /** For the memory transport: the graph to join (tests attach peers to it). */
+  graph?: MemoryGraph;
+  remap?: ReadonlyMap<string, string>;
+  /** null = no LLM at all (reflex-only), undefined = build one from config.ollama. */
+  llm?: LlmDecider | null;
+  /** null = no cache. */
+  cache?: DecisionCache | null;
+}
+
+export interface App {
+  readonly config: Readonly<Config>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly telemetry: Telemetry;
+  readonly transport: RosTransport;
+  readonly catalogue: ActionCatalogue;
+  readonly epoch: StopEpoch;
+  readonly state: RobotState;
+  readonly executor: MotionExecutor;
+  readonly pipeline: Pipeline;
+  readonly node: ClaudiaNode;
+  readonly llm?: LlmDecider & { warmup?(): Promise<void> };
+  readonly cache?: DecisionCache;
+  /** Health of every component, for /diagnostics and the dashboard. */
+  readonly statusSources: StatusSource[];
+  /** Connects what is slow to connect (cache warm-up, LLM warm-up) without blocking requests. */
+  start(): Promise<void>;
+  /** Stops motion (StopMove if a stream runs), rejects pending work, closes connections. */
+  close(): Promise<void>;
+}
+
+/** The one place that wires the node: config in, running components out. */
+export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
+  const clock = deps.clock ?? createSystemClock();
+  const logger = deps.logger ?? createConsoleLogger({ level: config.log.level });
+  const telemetry = deps.telemetry ?? createTelemetry();
+  const catalogue = loadCatalogue(config.robot.actions_file);
+  const transport =
+    deps.transport ??
+    (await createTransport(config.transport.kind, {
+      namespace: config.node.namespace,
+      nodeName: config.node.name,
+      clock,
+      logger,
+      config,
+      remap: deps.remap,
+      graph: deps.graph,
+    }));
+  const epoch = createStopEpoch();
+  const state = createRobotState({ config, clock, telemetry });
+
+  // The executor publishes through the node's publisher, which exists only after the node; a late-bound sink breaks the cycle.
+  let sink: ((msg: UnitreeRequestMsg) => void) | undefined = undefined;
+  const executor = createMotionExecutor({ config, catalogue, state, epoch, clock, logger, telemetry, publish: (msg: UnitreeRequestMsg) => sink?.(msg) });
+  const safety = createSafetyCompiler({ config, catalogue, state, epoch, telemetry });
+
+  const llm: (LlmDecider & { warmup?(): Promise<void> }) | undefined =
+    deps.llm === null || !config.ollama.enabled
+      ? undefined
+      : (deps.llm ?? createLlmDecider({ config, catalogue, clock, logger, telemetry }));
+  const cache =
+    deps.cache === null || !config.cache.enabled
+      ? undefined
+      : (deps.cache ?? createDecisionCache({ config, version: `${catalogue.hash}:${config.ollama.model}:${PROMPT_VERSION}`, clock, logger, telemetry }));
+
+  const pipeline = createPipeline({
+    config,
+    catalogue,
+    clock,
+    logger,
+    telemetry,
+    epoch,
+    emergency: createEmergencyReflex(),
+    grammar: createGrammarReflex({ catalogue, config }),
+    cache,
+    llm,
+    safety,
+    executor,
+  });
+
+  const node = createClaudiaNode({
+    config,
+    transport,
+    pipeline,
+    logger,
+    onSportResponse: (msg) => executor.onResponse(msg),
+    onSportModeState: (msg) => state.onSportModeState(msg as SportModeStateLike),
+    onBatteryPercent: (p) => state.onBattery(p),
+  });
+  sink = (msg) => node.sportRequest.publish(msg);
+
+  const statusSources: StatusSource[] = [
+    ...(llm && 'statusSources' in llm ? (llm as { statusSources(): StatusSource[] }).statusSources() : []),
+    ...(cache && 'status' in cache ? [cache as unknown as StatusSource] : []),
+    ...('status' in safety ? [safety as unknown as StatusSource] : []),
+    { component: 'motion', status: () => executor.status() },
+  ];
+
+  let closed = false;
+  return {
+    config, clock, logger, telemetry, transport, catalogue, epoch, state, executor, pipeline, node, llm, cache, statusSources,
+    async start() {
+      if (cache && 'warm' in cache) {
+        await (cache as { warm(): Promise<number> }).warm().catch((err: unknown) =>
+          logger.warn('cache warm-up from Redis failed; starting cold', { error: asClaudiaError(err, 'E_CACHE').toField() }),
+        );
+      }
+      if (!llm) {
+        logger.warn('LLM disabled: reflex-only mode (reflexes and cache answer; everything else gets a fallback reply)');
+      } else if (llm.warmup && config.ollama.warmup) {
+        // Warm-up can take 15-25 s on the Jetson; requests are served meanwhile.
+        llm.warmup().catch((err: unknown) => logger.warn('LLM warm-up failed', { error: asClaudiaError(err).toField() }));
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pipeline.close();
+      await executor.close();
+      await node.close();
+      await Promise.allSettled([llm?.close(), cache?.close()]);
+      await transport.close();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { createApp, type App, type AppDeps } from '../app';
+import type { Config } from '../config/types';
+import { parseRosArgs } from '../ros/ros-args';
+import { asClaudiaError } from '../util/errors';
+import { createConsoleLogger, createJsonLogger, type Logger } from '../util/logger';
+import { configFromFlags, parseNodeArgs } from './node-options';
+import { probeOllama } from './probe-ollama';
+import type { CliCommand } from './types';
+
+/**
+ * `claudia-llm run`: starts the node and keeps it up until SIGINT/SIGTERM. On the way out
+ * (signal, uncaught error) the executor publishes StopMove if a Move stream is running.
+ */
+export const command: CliCommand = async (argv, io) => {
+  let parsed;
+  try {
+    parsed = parseNodeArgs(argv, { 'json-log': { type: 'boolean' } });
+  } catch (err) {
+    io.err(`claudia-llm run: ${(err as Error).message}`);
+    return 2;
+  }
+  const { values, ros } = parsed;
+  let config: Readonly<Config>;
+  let remap: ReadonlyMap<string, string> | undefined;
+  try {
+    const rosArgs = ros.length ? parseRosArgs(ros) : undefined;
+    config = configFromFlags(values, rosArgs);
+    remap = rosArgs?.remap;
+  } catch (err) {
+    io.err(`claudia-llm run: ${asClaudiaError(err).toField()}`);
+    return 2;
+  }
+  const logger: Logger = values['json-log'] ? createJsonLogger({ level: config.log.level }) : createConsoleLogger({ level: config.log.level });
+
+  if (config.ollama.enabled) {
+    const probe = await probeOllama(config.ollama.hosts, config.ollama.connect_timeout_s * 1000);
+    if (!probe.reachable) {
+      logger.warn(`LLM unreachable at ${config.ollama.hosts.join(', ')} (${probe.error}): reflex-only mode until it answers (reflexes and cache still work)`);
+    } else {
+      logger.info(`Ollama at ${probe.host}${probe.simulator ? ' (SIMULATOR)' : ''}, version ${probe.version}; model ${config.ollama.model}`);
+    }
+  } else {
+    logger.warn('ollama.enabled is false: reflex-only mode');
+  }
+
+  try {
+    const { done } = await startNode(config, { logger, remap });
+    return await done;
+  } catch (err) {
+    logger.error(`start-up failed: ${asClaudiaError(err).toField()}`);
+    return 1;
+  }
+};
+
+/**
+ * Starts the node and resolves `done` with the exit code once it has shut down after
+ * SIGINT, SIGTERM or an uncaught error. Closing the app ends a running Move stream with
+ * StopMove before the process goes.
+ */
+export async function startNode(config: Readonly<Config>, deps: AppDeps & { logger: Logger }): Promise<{ app: App; done: Promise<number> }> {
+  const { logger } = deps;
+  const app = await createApp(config, deps);
+  await app.start();
+  logger.info(`claudia_llm up: transport ${config.transport.kind}, node ${config.node.namespace}/${config.node.name}, ` +
+    `speech on ${app.transport.resolveName(config.topics.speech_text)} and ${app.transport.resolveName(config.topics.speech)}, ` +
+    `service ${app.transport.resolveName(config.topics.llm_query)}`);
+
+  const done = new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSigint = () => shutdown('SIGINT', 0);
+    const onSigterm = () => shutdown('SIGTERM', 0);
+    const onUncaught = (err: Error) => {
+      logger.error(`uncaught error: ${err.stack ?? String(err)}`);
+      shutdown('uncaught error', 1);
+    };
+    function shutdown(why: string, code: number) {
+      if (stopping) return;
+      stopping = true;
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      process.off('uncaughtException', onUncaught);
+      logger.info(`shutting down (${why})`);
+      const hardExit = setTimeout(() => resolve(code), 5000);
+      hardExit.unref();
+      app.close().then(
+        () => resolve(code),
+        (err: unknown) => {
+          logger.error(`shutdown error: ${String(err)}`);
+          resolve(code || 1);
+        },
+      );
+    }
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+    process.on('uncaughtException', onUncaught);
+  });
+  return { app, done };
+}
