@@ -15,7 +15,8 @@ const VOLATILE: Record<'ja' | 'zh' | 'en', RegExp> = {
 };
 
 export function isVolatileQuestion(a: Analysed): boolean {
-  const langs = a.language === '' ? (['ja', 'zh', 'en'] as const) : ([a.language] as const);
+  // Kanji-only text (今何時) may be either language: check both then.
+  const langs = a.language === '' || !a.languageCertain ? (['ja', 'zh', 'en'] as const) : ([a.language] as const);
   return langs.some((l) => VOLATILE[l].test(a.normalised));
 }
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../config/defaults';
 import { createAnalysers } from '../cache/semantic/analysers';
 import { evaluatePairs, parsePairs, summarisePairs } from '../cache/semantic/pair-eval';
-import { asClaudiaError } from '../util/errors';
+import { asClaudiaError, BadInputError } from '../util/errors';
 import { excerpt } from '../util/logger';
 import type { CliCommand } from './types';
 
@@ -38,7 +38,13 @@ export const command: CliCommand = async (argv, io) => {
     return 2;
   }
   try {
-    const pairs = parsePairs(readFileSync(file, 'utf8'), file);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new BadInputError(`cannot read ${file}: ${(err as Error).message}; pass a .jsonl file of {"a","b","same","kind"} lines`);
+    }
+    const pairs = parsePairs(text, file);
     const outcomes = evaluatePairs(pairs, { analysers: createAnalysers(), threshold, useHint: !values['no-hint'] });
     for (const o of outcomes) {
       const verdict = o.hit ? 'HIT ' : 'miss';

@@ -1,3 +1,4 @@
+import { digitiseEnglish } from './quantities';
 import type { LanguageAnalyser, SkeletonToken } from './types';
 
 /**
@@ -64,7 +65,7 @@ export function createEnglishAnalyser(deps: { stemmer: Stemmer }): LanguageAnaly
   }
 
   function strip(normalised: string): string {
-    let t = words(normalised).filter((w) => !ANYWHERE.has(w));
+    let t = digitiseEnglish(words(normalised).filter((w) => !ANYWHERE.has(w)));
     for (let changed = true; changed; ) {
       changed = false;
       for (const p of LEADING) {

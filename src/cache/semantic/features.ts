@@ -19,7 +19,8 @@ export function extractFeatures(analysed: Analysed, analysers: Analysers): Match
   const key = skeletonKey(skeleton);
   const lexicons = lexiconFor(language);
   const lex = lexicons ? [lexicons] : ALL_LEXICONS;
-  // Guards read kana-folded text (the Japanese lexicon is folded the same way).
+  // Guards read kana-folded text (the Japanese lexicon is folded the same way); the
+  // exclusions (名前, 坐下, sit down) only hide words that look like directions.
   const folded = katakanaToHiragana(stripped);
   const cleaned = lex.reduce((t, l) => t.replace(l.exclusions, ' '), folded);
   return {
@@ -33,8 +34,8 @@ export function extractFeatures(analysed: Analysed, analysers: Analysers): Match
     directions: concepts(cleaned, lex, (l) => l.directions),
     quantities: [...extractQuantities(folded, language), ...concepts(cleaned, lex, (l) => l.amounts).split(',').filter(Boolean)].sort().join(','),
     speed: concepts(cleaned, lex, (l) => l.speed),
-    actions: concepts(cleaned, lex, (l) => l.actions, true),
-    entities: concepts(cleaned, lex, (l) => l.entities, true),
+    actions: concepts(folded, lex, (l) => l.actions, true),
+    entities: concepts(folded, lex, (l) => l.entities, true),
   };
 }
 

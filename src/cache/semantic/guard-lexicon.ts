@@ -10,7 +10,7 @@ import { katakanaToHiragana } from './kana';
 export interface Lexicon {
   /** Each match counts one negation (counted, so 危ない vs 危なくない differ). */
   negation: RegExp;
-  /** Removed before the direction/action search: words that contain a marker but mean something else. */
+  /** Removed before the direction and amount search: words that contain a direction marker but mean something else. */
   exclusions: RegExp;
   directions: Array<[RegExp, string]>;
   speed: Array<[RegExp, string]>;

@@ -1,5 +1,6 @@
 import { createKanaTable, katakanaToHiragana } from './kana';
 import { parseVerbChunk } from './ja-verb';
+import { digitiseCounted } from './quantities';
 import type { LanguageAnalyser, SkeletonToken } from './types';
 
 /**
@@ -69,7 +70,7 @@ export function createLightJapaneseAnalyser(): LanguageAnalyser {
   }));
 
   function strip(normalised: string): string {
-    let s = normalised.replace(/\s+/g, '');
+    let s = digitiseCounted(normalised.replace(/\s+/g, ''));
     for (const r of readings) s = s.replace(r.re, (_m, pre: string) => pre + r.kanji);
     for (let changed = true; changed; ) {
       changed = false;

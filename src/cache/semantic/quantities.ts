@@ -61,3 +61,18 @@ export function extractQuantities(text: string, language: Language): string[] {
   for (const [re, unit] of UNITS) for (const _ of t.matchAll(re)) items.push(`unit:${unit}`);
   return items.sort();
 }
+
+/** Counters after which a kanji numeral is a quantity (三回 = 3回), so skeletons agree on digits. */
+const COUNTED = /[〇零一二两三四五六七八九十百千万]+(?=回|歩|步|度|秒|分|個|个|つ|番|次|遍|米|圈|周|メートル|センチ|キロ|下(?!さい))/gu;
+
+/** Writes counted kanji numerals as digits: 三回ジャンプ -> 3回ジャンプ, 走五步 -> 走5步. */
+export function digitiseCounted(text: string): string {
+  return text.replace(COUNTED, (m) => String(parseKanjiNumber(m)));
+}
+
+const EN_DIGITS = new Set(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'ninety', 'hundred']);
+
+/** English number words as digits (jump two times = jump 2 times). */
+export function digitiseEnglish(words: string[]): string[] {
+  return words.map((w) => (EN_DIGITS.has(w) ? String(EN_NUMBERS[w]) : w));
+}

@@ -1,3 +1,4 @@
+import { digitiseCounted } from './quantities';
 import type { LanguageAnalyser, SkeletonToken } from './types';
 
 /**
@@ -15,7 +16,7 @@ const TRAILING = [
 
 export function createChineseAnalyser(): LanguageAnalyser {
   function strip(normalised: string): string {
-    let s = normalised.replace(/\s+/g, '');
+    let s = digitiseCounted(normalised.replace(/\s+/g, ''));
     for (let changed = true; changed; ) {
       changed = false;
       for (const w of LEADING) {

@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { createAnalysers, createSemanticIndex } from '../../../src/cache/semantic';
+import { analyse } from '../../../src/lang';
+
+describe('cache/semantic guards', () => {
+  const analysers = createAnalysers();
+  /** Fresh index holding `a`; look up `b`. */
+  const judge = (a: string, b: string, hint = '') => {
+    const idx = createSemanticIndex<string>({ analysers, threshold: 0.86 });
+    idx.add('a', analyse(a, hint), a);
+    return idx.lookup(analyse(b, hint));
+  };
+
+  const refused: Array<[string, string, string, string]> = [
+    ['座って', '座らないで', 'negation', ''],
+    ['走って', '走るな', 'negation', ''],
+    ['跳舞', '不要跳舞', 'negation', 'zh'],
+    ['jump', "don't jump", 'negation', ''],
+    ['左を向いて', '右を向いて', 'direction', ''],
+    ['向前走', '向后走', 'direction', 'zh'],
+    ['look up', 'look down', 'direction', ''],
+    ['1メートル進んで', '2メートル進んで', 'number', ''],
+    ['30度回って', '90度回って', 'number', ''],
+    ['1メートル進んで', '1歩進んで', 'number', ''],
+    ['jump twice', 'jump three times', 'number', ''],
+    ['少し前に進んで', '前に進んで', 'number', ''],
+    ['ゆっくり歩いて', '速く歩いて', 'speed', ''],
+    ['walk slowly', 'walk fast', 'speed', ''],
+    ['座ってから手を振って', '立ってから手を振って', 'action', ''],
+    ['坐下', '趴下', 'action', 'zh'],
+    ['今日の天気は', '明日の天気は', 'entity', ''],
+    ['あなたは誰', '私は誰', 'entity', ''],
+    ['好きな食べ物は', '好きな飲み物は', 'topic', ''],
+    ['伏せて', 'lie down', 'language', ''],
+    ['停止', '停下', 'language_uncertain', ''],
+  ];
+  for (const [a, b, guard, hint] of refused) {
+    it(`refuses ${a} -> ${b} (${guard})`, () => {
+      const m = judge(a, b, hint);
+      expect(m.hit).to.equal(false);
+      expect(m.guard).to.equal(guard);
+      expect(m.score).to.be.within(0, 1);
+    });
+  }
+
+  it('hits on politeness, punctuation, width, kana and contraction variants with score 1', () => {
+    for (const [a, b, hint] of [
+      ['座ってください', '座って', ''],
+      ['座りなさい', '座れ', ''],
+      ['ｽﾄﾚｯﾁ', 'ストレッチ', ''],
+      ['すわって', '座って', ''],
+      ['请坐下', '坐下', 'zh'],
+      ['would you mind lying down', 'lie down', ''],
+      ["what's your name", 'what is your name', ''],
+      ['1メートル進んで', '１メートル進んでください', ''],
+      ['三回ジャンプして', '3回ジャンプ', ''],
+    ] as const) {
+      const m = judge(a, b, hint);
+      expect(m.hit, `${a} -> ${b} (guard ${m.guard})`).to.equal(true);
+      expect(m.score).to.equal(1);
+    }
+  });
+
+  it('lets kanji-only text without a language hit only on identical text', () => {
+    expect(judge('停止', '停止').hit).to.equal(true);
+    expect(judge('起立', '起立', 'ja').hit).to.equal(true);
+    expect(judge('请停下', '停下').hit).to.equal(false);
+    expect(judge('请停下', '停下', 'zh').hit).to.equal(true);
+  });
+});
