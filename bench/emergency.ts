@@ -133,12 +133,12 @@ export async function runEmergency(quick: boolean, log: (l: string) => void): Pr
     }
     const full = await waitUntil(() => rig.queued() >= LOAD - 1, 10_000);
     const before = rig.queued();
-    log(`${before} LLM requests queued (+${rig.sim.stats().chat} sent to the simulator)${full ? '' : ' — fewer than intended'}`);
+    log(`${before} LLM requests queued behind the running one${full ? '' : ' (fewer than intended)'}`);
     const samples = await measureStops(rig, n, warmup);
     const after = rig.queued();
     const s = summarize(samples);
     rows.push({ what: `stop word -> StopMove, ${before} LLM requests queued`, n: s.n, p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, unit: 'ms' });
-    notes.push(`load: ${LOAD} distinct questions published on the speech topic; ${before} queued in the scheduler at the start, ${after} at the end; simulator '${HOLDING_PROFILE.name}' (1 slot, busy streaming)`);
+    notes.push(`load: ${LOAD} distinct questions published on the speech topic; ${before} queued in the scheduler (plus the one running) at the start, ${after} at the end; ${rig.sim.stats().chat} reached the simulator '${HOLDING_PROFILE.name}' (1 slot, busy streaming)`);
     notes.push(`each sample: std_msgs/String on the speech topic (memory transport) -> unitree_api Request 1003 seen by a Go2 stand-in; real time, ${warmup} warm-up stops not counted`);
     if (before < LOAD - 1) notes.push(`only ${before} of ${LOAD} requests were queued (lane limits or the scheduler's inspect() missing)`);
     return { rows, notes, keys: { emergency_p99_ms_loaded: s.p99 } };
