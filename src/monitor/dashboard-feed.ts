@@ -3,6 +3,7 @@ import type { AnswerRecord } from '../pipeline/types';
 import { excerpt } from '../util/logger';
 import type { StatusSource, Telemetry, TelemetryEvent } from '../util/telemetry';
 import type { EventLoopLag } from './event-loop-lag';
+import type { InFlightTracker } from './in-flight';
 import { LANES, SOURCES } from './labels';
 import { percentiles } from './percentile';
 import { hostViews, laneDepth, readStatuses, type HostView, type ReadStatus } from './status-read';
@@ -74,6 +75,7 @@ export function createDashboardFeed(deps: {
   telemetry: Telemetry;
   statusSources: () => StatusSource[];
   lag: EventLoopLag;
+  inFlight: InFlightTracker;
   wallMs: () => number;
   tickMs: number;
   /** Called for messages that go out at once (answers, errors). */
@@ -120,7 +122,8 @@ export function createDashboardFeed(deps: {
 
   const views = () => {
     const statuses = readStatuses(deps.statusSources);
-    return { statuses, components: statuses.map(componentRow), hosts: hostViews(statuses, deps.config.ollama.hosts) };
+    const hosts = hostViews(statuses, deps.config.ollama.hosts).map((h) => (h.inFlight === undefined ? { ...h, inFlight: deps.inFlight.get(h.host) ?? 0 } : h));
+    return { statuses, components: statuses.map(componentRow), hosts };
   };
 
   return {

@@ -3,6 +3,7 @@ import type { Config } from '../config/types';
 import type { AnswerRecord } from '../pipeline/types';
 import type { Telemetry, TelemetryEvent } from '../util/telemetry';
 import type { EventLoopLag } from './event-loop-lag';
+import type { InFlightTracker } from './in-flight';
 import { CACHE_TIERS, LANES, SOURCES, createLabelGuard, hostLabel, normaliseSafetyReason, oneOf, robotCodeLabel } from './labels';
 import { hostViews, laneDepth, levelRank, readStatuses, redisConnected, type ReadStatus } from './status-read';
 import type { StatusSource } from '../util/telemetry';
@@ -23,6 +24,7 @@ export interface MetricsDeps {
   telemetry: Telemetry;
   statusSources: () => StatusSource[];
   lag: EventLoopLag;
+  inFlight: InFlightTracker;
   extraGauges?: ExtraGauge[];
 }
 
@@ -56,13 +58,6 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const componentLabel = createLabelGuard(32, /^[a-z][a-z0-9_]{0,31}$/);
   const codeLabel = createLabelGuard(32, /^E_[A-Z_]{1,30}$/);
   const registers = [registry];
-  /** In-flight calls per host counted from scheduler events, for status sources that do not report it. */
-  const inFlight = new Map<string, number>();
-  const addInFlight = (host: string | undefined, d: number) => {
-    if (!host) return;
-    const h = hostLabel(host, hosts);
-    inFlight.set(h, Math.max(0, (inFlight.get(h) ?? 0) + d));
-  };
 
   const requestDuration = new Histogram({
     name: 'claudia_request_duration_seconds',
@@ -141,7 +136,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
         fromStatus.add(host);
         this.set({ host }, h.inFlight);
       }
-      for (const [host, n] of inFlight) if (!fromStatus.has(host)) this.set({ host }, Math.max(0, n));
+      for (const [host, n] of deps.inFlight.entries()) if (!fromStatus.has(host)) this.set({ host }, n);
     },
   });
   new Gauge({
@@ -248,8 +243,6 @@ export function createMetrics(deps: MetricsDeps): Metrics {
         else if (e.event === 'rejected_busy') rejectedBusy.inc({ lane });
         else if (e.event === 'timeout') timeouts.inc({ lane });
         else if (e.event === 'preempted') preempted.inc({ lane });
-        if (e.event === 'dispatched') addInFlight(e.host, +1);
-        else if (e.event === 'done' || e.event === 'preempted') addInFlight(e.host, -1);
         return;
       }
       case 'llm_call':

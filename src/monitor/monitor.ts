@@ -10,6 +10,7 @@ import { createDashboardFeed } from './dashboard-feed';
 import { LAG_ERROR_MS, buildDiagnosticArray } from './diagnostics';
 import { createEventLoopLag } from './event-loop-lag';
 import { createHttpServer } from './http-server';
+import { createInFlightTracker } from './in-flight';
 import { createMetrics } from './metrics';
 import { loadStaticAssets } from './static-assets';
 import { levelRank, readStatuses } from './status-read';
@@ -24,11 +25,12 @@ import { DEFAULT_WS_LIMITS, createWsHub, type WsHub } from './ws-hub';
 export function createMonitor(deps: MonitorDeps): Monitor {
   const { config, clock, logger, telemetry } = deps;
   const lag = createEventLoopLag();
-  const metrics = createMetrics({ config, telemetry, statusSources: deps.statusSources, lag, extraGauges: deps.extraGauges });
+  const inFlight = createInFlightTracker(telemetry, config.ollama.hosts);
+  const metrics = createMetrics({ config, telemetry, statusSources: deps.statusSources, lag, inFlight, extraGauges: deps.extraGauges });
   const tickMs = Math.max(50, deps.tuning?.dashboardTickMs ?? 1000);
   const wallMs = () => Number(clock.wallNs() / 1_000_000n);
   let hub: WsHub | undefined;
-  const feed = createDashboardFeed({ config, telemetry, statusSources: deps.statusSources, lag, wallMs, tickMs, push: (m) => hub?.broadcast(m) });
+  const feed = createDashboardFeed({ config, telemetry, statusSources: deps.statusSources, lag, inFlight, wallMs, tickMs, push: (m) => hub?.broadcast(m) });
 
   let audit: AuditLog | undefined;
   let offAudit: (() => void) | undefined;
@@ -162,6 +164,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       }
       await audit?.close();
       metrics.close();
+      inFlight.close();
       lag.close();
     },
   };

@@ -36,7 +36,7 @@
         responsive: true,
         maintainAspectRatio: false,
         spanGaps: true,
-        elements: { point: { radius: 0 }, line: { borderWidth: 2, tension: 0.2 } },
+        elements: { point: { radius: 0 }, line: { borderWidth: 2, tension: 0 } },
         scales: { x: { ticks: { maxTicksLimit: 6, maxRotation: 0 } }, y: Object.assign({ beginAtZero: true }, yOpts || {}) },
         plugins: { legend: { labels: { boxWidth: 10 } } },
       },
@@ -146,7 +146,8 @@
     var verdictText = r.error ? r.error : r.verdict === 'none' ? '–' : r.verdict === 'ok' ? 'ok' : (r.actions.filter(function (a) { return a.verdict.indexOf(':') > 0; }).map(function (a) { return a.verdict; })[0] || r.verdict);
     var level = r.error ? 'error' : r.verdict === 'blocked' ? 'error' : r.verdict === 'dropped' ? 'warn' : 'ok';
     var v = el('td');
-    v.appendChild(el('span', 'pill pill-' + level, verdictText));
+    if (r.verdict === 'none' && !r.error) v.appendChild(el('span', 'muted', 'no action'));
+    else v.appendChild(el('span', 'pill pill-' + level, verdictText));
     tr.appendChild(v);
     return tr;
   }
