@@ -5,6 +5,15 @@ import type { Logger } from '../util/logger';
 import { createMemoryTransport, type MemoryGraph } from './memory-transport';
 import type { RosTransport } from './types';
 
+/** ROS_DOMAIN_ID wins over transport.dds_domain_id when set (as for every ROS 2 node). */
+export function ddsDomainId(config: Readonly<Config>, env: NodeJS.ProcessEnv): number {
+  const raw = env.ROS_DOMAIN_ID?.trim();
+  if (!raw) return config.transport.dds_domain_id;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 232) throw new ClaudiaError('E_CONFIG', `ROS_DOMAIN_ID='${raw}' must be an integer 0..232`);
+  return n;
+}
+
 export interface CreateTransportOptions {
   namespace: string;
   nodeName: string;
@@ -35,7 +44,7 @@ export async function createTransport(kind: TransportKind, opts: CreateTransport
         nodeName: opts.nodeName,
         clock: opts.clock,
         logger: opts.logger,
-        domainId: opts.config.transport.dds_domain_id,
+        domainId: ddsDomainId(opts.config, process.env),
         networkInterface: opts.config.transport.dds_network_interface || undefined,
         remap: opts.remap,
       });

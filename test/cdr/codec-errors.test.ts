@@ -6,6 +6,7 @@ import {
   encodeMessage,
   encodeServiceFrame,
   loadMessageRegistry,
+  toPlainJson,
 } from '../../src/cdr';
 import { ClaudiaError } from '../../src/util/errors';
 import { fromHex, readFixtures } from './fixture-helpers';
@@ -35,6 +36,11 @@ describe('CDR codec: multilingual strings', () => {
       expect(view.getUint32(textLenOffset, true)).to.equal(Buffer.byteLength(text) + 1);
     });
   }
+
+  it('toPlainJson makes decoded int64 and typed arrays JSON-safe', () => {
+    const plain = toPlainJson({ id: 2n ** 60n, arr: new BigInt64Array([1n]), bytes: Uint8Array.of(1, 2), nested: [{ x: -5n }] });
+    expect(JSON.stringify(plain)).to.equal('{"id":"1152921504606846976","arr":["1"],"bytes":[1,2],"nested":[{"x":"-5"}]}');
+  });
 
   it('a 5,000-character Japanese string round-trips intact', () => {
     const text = Array.from({ length: 5000 }, (_, i) => 'あいうえお座って立って'[i % 11]).join('');

@@ -1,0 +1,102 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ddsAddonPath } from '../../src/ros/dds-addon';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+export const PEER = path.join(ROOT, 'test', 'peer', 'build', 'claudia_peer');
+
+/**
+ * Loopback-only Cyclone configuration for the tests: the `lo` interface, no multicast
+ * (lo has none by default), unicast discovery to 127.0.0.1 with participant indices so
+ * peers find each other's ports. Nothing leaves the machine.
+ */
+export const LOOPBACK_XML = `<CycloneDDS><Domain id="any">
+  <General><Interfaces><NetworkInterface name="lo"/></Interfaces><AllowMulticast>false</AllowMulticast></General>
+  <Discovery><ParticipantIndex>auto</ParticipantIndex><MaxAutoParticipantIndex>60</MaxAutoParticipantIndex>
+    <Peers><Peer address="127.0.0.1"/></Peers></Discovery>
+</Domain></CycloneDDS>`;
+
+export interface DdsTestEnv {
+  /** Why the DDS tests cannot run here; undefined when they can. */
+  skip?: string;
+  peerSkip?: string;
+  domainId: number;
+  env: NodeJS.ProcessEnv;
+}
+
+let cached: DdsTestEnv | undefined;
+
+/**
+ * Builds what the DDS tests need (addon, peer) when Cyclone is installed, and points this
+ * process and the peers at the loopback configuration. The domain id differs per process so
+ * parallel runs on one machine do not meet.
+ */
+export function prepareDdsEnv(): DdsTestEnv {
+  if (cached) return cached;
+  const domainId = 100 + (process.pid % 100);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'claudia-dds-'));
+  const file = path.join(dir, 'cyclonedds-loopback.xml');
+  writeFileSync(file, LOOPBACK_XML);
+  // Set before this process creates any participant: Cyclone reads it when the domain starts.
+  process.env.CYCLONEDDS_URI = `file://${file}`;
+  const env = { ...process.env, CYCLONEDDS_URI: `file://${file}`, ROS_DOMAIN_ID: String(domainId) };
+  let skip: string | undefined;
+  if (!existsSync(ddsAddonPath())) {
+    const r = spawnSync('sh', [path.join(ROOT, 'scripts', 'build-dds-addon.sh')], { encoding: 'utf8', timeout: 240_000 });
+    if (!existsSync(ddsAddonPath())) skip = `dds addon not available: ${(r.stdout + r.stderr).trim().split('\n').slice(-3).join(' | ')}`;
+  }
+  let peerSkip: string | undefined;
+  if (!existsSync(PEER)) {
+    const r = spawnSync('sh', [path.join(ROOT, 'scripts', 'build-peer.sh')], { encoding: 'utf8', timeout: 120_000 });
+    if (!existsSync(PEER)) peerSkip = `Cyclone interop peer not available: ${(r.stdout + r.stderr).trim().split('\n').slice(-3).join(' | ')}`;
+  }
+  cached = { skip, peerSkip: skip ?? peerSkip, domainId, env };
+  return cached;
+}
+
+export interface PeerRun {
+  code: number | null;
+  lines: Array<Record<string, unknown>>;
+  stderr: string;
+}
+
+/** Runs the peer with a hard time limit; its stdout is one JSON object per line. */
+export function runPeer(env: DdsTestEnv, args: string[], opts: { limitMs?: number; onLine?: (l: Record<string, unknown>) => void } = {}): Promise<PeerRun> {
+  return new Promise((resolve) => {
+    const child = spawn(PEER, args, { env: env.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: Array<Record<string, unknown>> = [];
+    let out = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      let i: number;
+      while ((i = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, i).trim();
+        out = out.slice(i + 1);
+        if (!line) continue;
+        const obj = JSON.parse(line) as Record<string, unknown>;
+        lines.push(obj);
+        opts.onLine?.(obj);
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.limitMs ?? 15_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (out.trim()) lines.push(JSON.parse(out.trim()) as Record<string, unknown>);
+      resolve({ code, lines, stderr });
+    });
+  });
+}
+
+/** Polls until `cond` holds, bounded in time. */
+export async function until(cond: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
