@@ -72,9 +72,15 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     : undefined;
   const pending = new Set<Promise<unknown>>();
 
-  function remember(key: string, entry: CacheEntry, json: string, ttl: number): void {
+  function remember(key: string, entry: CacheEntry, json: string, ttl: number, deferIndex = false): void {
     memory.set(key, entry, entryBytes(entry, json), ttl);
-    if (c.semantic_enabled && memory.peek(key)) index.add(key, analysedOf(entry), true);
+    if (!c.semantic_enabled) return;
+    const addToIndex = () => {
+      if (memory.peek(key) === entry) index.add(key, analysedOf(entry), true);
+    };
+    // On a Redis read-through the caller is waiting: index the entry after answering.
+    if (deferIndex) setImmediate(addToIndex);
+    else addToIndex();
   }
 
   function serve(entry: CacheEntry, tier: 'memory' | 'redis' | 'semantic', score: number): CacheLookup {
@@ -112,7 +118,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
         const entry = decodeEntry(raw);
         if (entry && entry.text === a.normalised) {
           counters.redisHits++;
-          remember(key, entry, raw, ttlMs);
+          remember(key, entry, raw, ttlMs, true);
           telemetry?.emit({ type: 'cache_lookup', tier: 'redis', hit: true, score: 1 });
           return serve(entry, 'redis', 1);
         }

@@ -1,0 +1,210 @@
+/**
+ * The cache tier's numbers (issue 9 keys):
+ * - memory_hit_p99_ms: exact hit from the memory LRU holding 10k entries (lookup() only;
+ *   the language front end ran before, as in the pipeline).
+ * - redis_hit_p99_ms: memory miss + GET on the loopback Redis (127.0.0.1:6379) + decode +
+ *   insert into memory and the semantic index; each key looked up once by a fresh node.
+ * - semantic_lookup_p99_ms_10k: paraphrase (politeness variant) lookups against 10k
+ *   entries: memory miss, then the guarded semantic index. Misses are measured apart.
+ * - rss_mb_10k: RSS of a separate node process that loads the default config, the lang
+ *   front end and the cache (light Japanese analyser) and stores 10k entries. The child
+ *   runs under the same tsx loader as the harness, so the figure includes tsx itself.
+ * Pure CPU/loopback on this machine; no simulator involved.
+ */
+process.env.DOTENV_CONFIG_QUIET = 'true';
+import { spawn } from 'node:child_process';
+import { createDecisionCache, type TieredDecisionCache } from '../src/cache';
+import { DEFAULT_CONFIG } from '../src/config/defaults';
+import type { Config } from '../src/config/types';
+import { analyse } from '../src/lang';
+import type { Decision, Request } from '../src/pipeline/types';
+import { createSystemClock } from '../src/util/clock';
+import { createSilentLogger } from '../src/util/logger';
+import { nowMs, summarize } from './stats';
+import type { BenchRow, Benchmark } from './types';
+
+const RSS_CHILD_FLAG = '--cache-rss-child';
+
+/** Distinct utterances in ja/zh/en, with a polite form to store and a plain paraphrase to look up. */
+export function corpus(n: number): Array<{ stored: string; paraphrase: string; lang: 'ja' | 'zh' | 'en' }> {
+  const jaVerbs = ['座って', '立って', '伏せて', '踊って', '歩いて', '走って', '右に曲がって', '左に曲がって', '前に進んで', '止まって', '回って', '待って'];
+  const jaTopics = ['猫', '犬', '鳥', '花', '空', '海', '山', '川', '星', '月', '本', '歌', '絵', '車', '雨', '雪', '風', '木'];
+  const zhVerbs = ['坐下', '站起来', '趴下', '跳舞', '向前走', '向左转', '向右转', '后退', '握手', '比心', '过来', '停下'];
+  const enVerbs = ['sit down', 'stand up', 'lie down', 'dance', 'walk forward', 'turn left', 'turn right', 'go back', 'wave', 'jump', 'spin', 'come here'];
+  const out: Array<{ stored: string; paraphrase: string; lang: 'ja' | 'zh' | 'en' }> = [];
+  for (let i = 0; out.length < n; i++) {
+    const m = Math.floor(i / 3);
+    const num = (m % 50) + 1;
+    const topic = jaTopics[m % jaTopics.length] as string;
+    if (i % 3 === 0) {
+      const v = jaVerbs[m % jaVerbs.length] as string;
+      const plain = `${topic}${Math.floor(m / 12)}の前で${num}回${v}`;
+      out.push({ stored: `${plain}ください`, paraphrase: `${plain}ね`, lang: 'ja' });
+    } else if (i % 3 === 1) {
+      const v = zhVerbs[m % zhVerbs.length] as string;
+      out.push({ stored: `请在第${Math.floor(m / 12)}号门${v}${num}次`, paraphrase: `在第${Math.floor(m / 12)}号门${v}${num}次吧`, lang: 'zh' });
+    } else {
+      const v = enVerbs[m % enVerbs.length] as string;
+      out.push({ stored: `could you ${v} ${num} times near gate ${Math.floor(m / 12)}`, paraphrase: `${v} ${num} times near gate ${Math.floor(m / 12)} please`, lang: 'en' });
+    }
+  }
+  return out;
+}
+
+function request(text: string, lang: string): Request {
+  return { id: 'b', utteranceId: 'b', origin: 'cli', analysed: analyse(text, lang), confidence: -1, promptType: '', sessionId: '', priority: 0, dryRun: false, timeoutMs: 5000, receivedAt: 0, epoch: 0 };
+}
+
+function decision(i: number, lang: 'ja' | 'zh' | 'en'): Decision {
+  return { actions: [{ name: i % 2 ? 'sit' : 'forward', ...(i % 2 ? {} : { params: { distance: 1 } }) }], reply: `answer ${i}`, language: lang, source: 'llm', cacheable: true };
+}
+
+function config(over: Partial<Config['cache']> = {}): Config {
+  const c = structuredClone(DEFAULT_CONFIG);
+  c.cache = { ...c.cache, ...over };
+  return c;
+}
+
+function newCache(over: Partial<Config['cache']> = {}): TieredDecisionCache {
+  return createDecisionCache({ config: config(over), version: 'bench:qwen2.5:7b:p1', clock: createSystemClock(), logger: createSilentLogger() });
+}
+
+async function fill(cache: TieredDecisionCache, items: ReturnType<typeof corpus>): Promise<void> {
+  for (const [i, it] of items.entries()) await cache.store(request(it.stored, it.lang), decision(i, it.lang));
+}
+
+async function timeLookups(cache: TieredDecisionCache, reqs: Request[], expectTier: string | undefined): Promise<{ samples: number[]; wrong: number }> {
+  const samples: number[] = [];
+  let wrong = 0;
+  for (const r of reqs) {
+    const t0 = nowMs();
+    const res = await cache.lookup(r);
+    samples.push(nowMs() - t0);
+    if (res.tier !== expectTier) wrong++;
+  }
+  return { samples, wrong };
+}
+
+function row(what: string, samples: number[]): BenchRow {
+  const s = summarize(samples);
+  return { what, n: s.n, p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, unit: 'ms' };
+}
+
+/** Child mode: build the default cache with `n` entries and print the RSS. */
+async function rssChild(n: number): Promise<void> {
+  const cache = newCache();
+  await fill(cache, corpus(n));
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, entries: cache.status().values['entries'] }) + '\n');
+  await cache.close();
+}
+
+function measureRss(n: number): Promise<{ rssMb: number; entries: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', __filename, RSS_CHILD_FLAG, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        const v = JSON.parse(line) as { rss: number; entries: number };
+        resolve({ rssMb: v.rss / 1024 / 1024, entries: v.entries });
+      } catch {
+        reject(new Error(`rss child exited ${code} without a result`));
+      }
+    });
+  });
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'cache',
+    keys: ['memory_hit_p99_ms', 'redis_hit_p99_ms', 'semantic_lookup_p99_ms_10k', 'rss_mb_10k'],
+    async run(ctx) {
+      const n = ctx.quick ? 600 : 10_000;
+      const probes = ctx.quick ? 100 : 3000;
+      const rows: BenchRow[] = [];
+      const notes: string[] = [];
+      const items = corpus(n);
+      const step = Math.max(1, Math.floor(n / probes));
+      const picked = items.filter((_, i) => i % step === 0).slice(0, probes);
+
+      // Memory tier and semantic tier share one 10k-entry memory-only cache.
+      const mem = newCache();
+      await fill(mem, items);
+      const exact = picked.map((it) => request(it.stored, it.lang));
+      await timeLookups(mem, exact.slice(0, 50), 'memory'); // warm the JIT
+      const m = await timeLookups(mem, exact, 'memory');
+      rows.push(row(`memory hit (${n} entries)`, m.samples));
+      const para = picked.map((it) => request(it.paraphrase, it.lang));
+      const s = await timeLookups(mem, para, 'semantic');
+      rows.push(row(`semantic hit, paraphrase (${n} entries)`, s.samples));
+      const missReqs = picked.map((it, i) => request(it.paraphrase.replace(/\d+/, String(900 + i)), it.lang));
+      const miss = await timeLookups(mem, missReqs, undefined);
+      rows.push(row(`semantic miss, guarded near-miss (${n} entries)`, miss.samples));
+      const all = summarize([...s.samples, ...miss.samples]);
+      if (m.wrong) notes.push(`${m.wrong} memory probes did not hit memory`);
+      notes.push(`semantic paraphrase hit rate ${(1 - s.wrong / para.length).toFixed(3)}; near-miss probes (other number) that hit: ${miss.wrong}`);
+      await mem.close();
+
+      // Redis tier: one node writes, a fresh node reads each key once (memory miss -> GET).
+      let redisP99: number | null = null;
+      const prefix = `claudia-bench:${process.pid}:`;
+      const writer = newCache({ redis_enabled: true, redis_key_prefix: prefix });
+      try {
+        const up = await writer.warm().then(() => writer.status().values['redis'] === 'ready');
+        if (!up) notes.push('redis_hit_p99_ms: no Redis at 127.0.0.1:6379, not measured');
+        else {
+          const subset = items.slice(0, ctx.quick ? 200 : 3000);
+          await fill(writer, subset);
+          await writer.flush();
+          const reader = newCache({ redis_enabled: true, redis_key_prefix: prefix });
+          await reader.warm().catch(() => 0); // warms from Redis; use a second reader for cold reads
+          const cold = newCache({ redis_enabled: true, redis_key_prefix: prefix, redis_warm_max: 0 });
+          await cold.warm();
+          const r = await timeLookups(cold, subset.map((it) => request(it.stored, it.lang)), 'redis');
+          rows.push(row('redis hit, loopback (read-through)', r.samples));
+          redisP99 = summarize(r.samples).p99;
+          if (r.wrong) notes.push(`${r.wrong} redis probes did not hit redis`);
+          await Promise.all([reader.close(), cold.close()]);
+        }
+      } finally {
+        await writer.close();
+        await deleteBenchKeys(prefix).catch(() => undefined);
+      }
+
+      const rss = await measureRss(ctx.quick ? 1000 : 10_000);
+      rows.push({ what: `RSS of a node with ${rss.entries} entries (default config, light ja analyser, incl. tsx loader)`, n: 1, value: rss.rssMb, unit: 'MB' });
+      ctx.log(`cache: memory p99 ${summarize(m.samples).p99.toFixed(4)} ms, semantic p99 ${all.p99.toFixed(4)} ms, redis p99 ${redisP99?.toFixed(4) ?? 'n/a'} ms, rss ${rss.rssMb.toFixed(1)} MB`);
+      return {
+        rows,
+        keys: {
+          memory_hit_p99_ms: summarize(m.samples).p99,
+          redis_hit_p99_ms: redisP99,
+          semantic_lookup_p99_ms_10k: ctx.quick ? null : all.p99,
+          rss_mb_10k: ctx.quick ? null : rss.rssMb,
+        },
+        notes: ctx.quick ? [...notes, 'quick mode: 10k figures not measured'] : notes,
+      };
+    },
+  },
+];
+
+async function deleteBenchKeys(prefix: string): Promise<void> {
+  const { default: Redis } = await import('ioredis');
+  const r = new Redis('redis://127.0.0.1:6379/0', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await r.connect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await r.del(...keys);
+  } while (cursor !== '0');
+  await r.quit();
+}
+
+if (process.argv.includes(RSS_CHILD_FLAG)) {
+  void rssChild(Number(process.argv[process.argv.indexOf(RSS_CHILD_FLAG) + 1]));
+}
