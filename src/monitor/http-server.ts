@@ -33,7 +33,7 @@ export interface HttpDeps {
  * is bounded: short header and request timeouts, GET/HEAD only, no body read, fixed routes.
  */
 export function createHttpServer(deps: HttpDeps): Server {
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192 }, (req, res) => {
+  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192, connectionsCheckingInterval: 1_000 }, (req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
       deps.logger.warn('monitor request failed', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');

@@ -110,7 +110,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       access: createAccessCheck(config.metrics.token),
       health,
       logger,
-      maxConnections: deps.tuning?.maxConnections ?? Math.max(64, ws.maxClients * 4 + 32),
+      maxConnections: deps.tuning?.maxConnections ?? Math.max(256, ws.maxClients * 4 + 64),
     });
     server = srv;
     await new Promise<void>((resolve, reject) => {
