@@ -34,15 +34,26 @@ export function createRclLogger(log: RclLogging): Logger {
 }
 
 function loadRclnodejs(): RclnodejsApi {
-  const dds = Object.keys(require.cache).find((k) => k.endsWith('claudia_dds.node'));
-  if (dds) throw new ClaudiaError('E_TRANSPORT', 'rclnodejs cannot be loaded in a process that has loaded the dds addon; use one transport per process');
+  let file: string;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('rclnodejs') as RclnodejsApi;
+    file = require.resolve('rclnodejs');
   } catch (err) {
     throw new ClaudiaError(
       'E_TRANSPORT',
-      `the rclnodejs transport is unavailable: require('rclnodejs') failed (${(err as Error).message}). On the robot: source /opt/ros/foxy/setup.bash and the unitree_ros2 workspace, then 'npm install rclnodejs@0.22.2' (see docs/ros.md); elsewhere use transport dds or memory`,
+      `the rclnodejs transport is unavailable: rclnodejs is not installed (${(err as Error).message.split('\n')[0]}). On the robot: source /opt/ros/foxy/setup.bash and the unitree_ros2 workspace, then 'npm install rclnodejs@0.22.2' (see docs/ros.md); elsewhere use transport dds or memory`,
+      { cause: err },
+    );
+  }
+  if (Object.keys(require.cache).some((k) => k.endsWith('claudia_dds.node'))) {
+    throw new ClaudiaError('E_TRANSPORT', 'rclnodejs cannot be loaded in a process that has loaded the dds addon; use one transport per process');
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as RclnodejsApi;
+  } catch (err) {
+    throw new ClaudiaError(
+      'E_TRANSPORT',
+      `the rclnodejs transport is unavailable: loading rclnodejs failed (${(err as Error).message}); is ROS 2 sourced (source /opt/ros/foxy/setup.bash) and were its messages generated (npx generate-ros-messages)? See docs/ros.md`,
       { cause: err },
     );
   }

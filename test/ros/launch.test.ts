@@ -1,0 +1,124 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { configFromFlags, parseNodeArgs } from '../../src/cli/node-options';
+import { parseRosArgs } from '../../src/ros/ros-args';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const LAUNCH = path.join(ROOT, 'launch', 'claudia_llm.launch.py');
+
+/** First python3 that has the module (Debian's /usr/bin/python3 carries python3-catkin-pkg). */
+function pythonWith(module: string): string | undefined {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(py, ['-c', `import ${module}`], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+function py(exe: string, code: string, args: string[] = []): { status: number | null; out: string; err: string } {
+  const r = spawnSync(exe, ['-c', code, ...args], { encoding: 'utf8', timeout: 20_000 });
+  return { status: r.status, out: r.stdout.trim(), err: r.stderr.trim() };
+}
+
+// ROS is not installable here: these check what can be checked without it.
+describe('launch file and package manifest (no ROS here: compile and parse checks)', function () {
+  this.timeout(30_000);
+  const python = pythonWith('ast');
+
+  it('launch/claudia_llm.launch.py compiles with python3', function () {
+    if (!python) this.skip();
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'claudia-pyc-')), 'launch.pyc');
+    const r = py(python as string, 'import py_compile, sys; py_compile.compile(sys.argv[1], doraise=True, cfile=sys.argv[2]); print("ok")', [LAUNCH, out]);
+    expect(r.err).to.equal('');
+    expect(r.out).to.equal('ok');
+  });
+
+  it('declares namespace (default claudia), params_file, transport, ollama_host, model and remappings', function () {
+    if (!python) this.skip();
+    const code = `
+import ast, json, sys
+tree = ast.parse(open(sys.argv[1]).read())
+found = {}
+for n in ast.walk(tree):
+    if isinstance(n, ast.Call) and getattr(n.func, 'id', '') == 'DeclareLaunchArgument':
+        name = n.args[0].value
+        default = next((k.value for k in n.keywords if k.arg == 'default_value'), None)
+        found[name] = default.value if isinstance(default, ast.Constant) else '<expr>'
+print(json.dumps(found))`;
+    const r = py(python as string, code, [LAUNCH]);
+    const declared = JSON.parse(r.out) as Record<string, string>;
+    expect(Object.keys(declared)).to.include.members(['namespace', 'params_file', 'transport', 'ollama_host', 'model', 'remappings']);
+    expect(declared.namespace).to.equal('claudia');
+    expect(declared.transport).to.equal('rclnodejs');
+    expect(declared.params_file).to.equal('<expr>');
+  });
+
+  it("the launch file's remapping and argument helpers behave (run without ROS via ast)", function () {
+    if (!python) this.skip();
+    // Executes only the pure helper functions of the launch file, not its ROS imports.
+    const code = `
+import ast, json, sys
+tree = ast.parse(open(sys.argv[1]).read())
+ns = {'TRANSPORTS': ('rclnodejs', 'dds', 'memory')}
+funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in ('parse_remappings', 'node_arguments')]
+exec(compile(ast.Module(body=funcs, type_ignores=[]), 'launch', 'exec'), ns)
+out = {
+  'remap': ns['parse_remappings']('speech_text:=/asr/text; speech:=/asr/speech;;'),
+  'args': ns['node_arguments']('dds', 'http://10.0.0.2:11434', 'qwen2.5:7b', ''),
+  'minimal': ns['node_arguments']('rclnodejs', '', '', ''),
+}
+try:
+    ns['node_arguments']('zenoh', '', '', '')
+    out['bad'] = 'accepted'
+except ValueError as e:
+    out['bad'] = str(e)
+print(json.dumps(out))`;
+    const r = py(python as string, code, [LAUNCH]);
+    expect(r.err).to.equal('');
+    const out = JSON.parse(r.out) as { remap: string[][]; args: string[]; minimal: string[]; bad: string };
+    expect(out.remap).to.deep.equal([['speech_text', '/asr/text'], ['speech', '/asr/speech']]);
+    expect(out.args).to.deep.equal(['--transport', 'dds', '--ollama-host', 'http://10.0.0.2:11434', '--model', 'qwen2.5:7b']);
+    expect(out.minimal).to.deep.equal(['--transport', 'rclnodejs']);
+    expect(out.bad).to.match(/transport must be one of/);
+  });
+
+  it('package.xml parses with python3-catkin-pkg as format 3, ament_cmake, claudia_llm', function () {
+    const catkin = pythonWith('catkin_pkg');
+    if (!catkin) {
+      // Reason: python3-catkin-pkg (Debian) is not installed on this machine.
+      this.skip();
+    }
+    const code = `
+import json, sys
+from catkin_pkg.package import parse_package
+p = parse_package(sys.argv[1])
+p.validate()
+print(json.dumps({'name': p.name, 'format': p.package_format, 'build_type': p.get_build_type(),
+  'groups': [g.name for g in p.member_of_groups], 'exec': sorted(d.name for d in p.exec_depends)}))`;
+    const r = py(catkin as string, code, [ROOT]);
+    expect(r.err).to.equal('');
+    const pkg = JSON.parse(r.out) as { name: string; format: number; build_type: string; groups: string[]; exec: string[] };
+    expect(pkg).to.include({ name: 'claudia_llm', format: 3, build_type: 'ament_cmake' });
+    expect(pkg.groups).to.include('rosidl_interface_packages');
+    expect(pkg.exec).to.include.members(['unitree_api', 'launch_ros']);
+  });
+
+  it('the CLI accepts what launch_ros passes: flags, then --ros-args with __node, __ns, --params-file and remaps', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'claudia-launch-'));
+    const params = path.join(dir, 'params.yaml');
+    // launch_ros writes the node's fully qualified name as the key.
+    writeFileSync(params, '/dog1/claudia_llm:\n  ros__parameters:\n    ollama:\n      model: from-file\n    cache:\n      ttl_s: 60\n');
+    const argv = ['--transport', 'dds', '--model', 'qwen2.5:7b', '--ros-args', '-r', '__node:=claudia_llm', '-r', '__ns:=/dog1', '--params-file', params, '-r', 'speech_text:=/asr/text', '-p', 'cache.ttl_s:=30'];
+    const { values, ros } = parseNodeArgs(argv, {});
+    const rosArgs = parseRosArgs(ros);
+    const config = configFromFlags(values, rosArgs);
+    expect(config.node.namespace).to.equal('/dog1');
+    expect(config.transport.kind).to.equal('dds');
+    expect(config.ollama.model).to.equal('qwen2.5:7b'); // the launch argument wins over the file
+    expect(config.cache.ttl_s).to.equal(30); // -p wins over the file
+    expect(rosArgs.remap.get('speech_text')).to.equal('/asr/text');
+  });
+});
