@@ -40,9 +40,12 @@ const READINGS: Array<[string, string, string]> = [
 const WORD_START = '(^|[^\\p{Script=Hiragana}]|[をにへとはがおご])';
 
 const LEADING = ['すみません', 'すいません', 'あのう', 'あのー', 'あの', 'えっと', 'えーと', 'ほら', 'さあ', 'じゃあ', 'よし', 'ねえ', 'ねぇ'];
-/** Removed from the end, repeatedly, longest first. The て of a te-form stays (座ってくれる -> 座って). */
+/**
+ * Removed from the end, repeatedly, longest first. The て of a te-form stays (座ってくれる -> 座って);
+ * なさい stays for the lemmatiser (寝なさい = 寝て: the stem alone would not parse as a verb).
+ */
 const TRAILING = [
-  'くださいませんか', 'くださいますか', 'くださいな', 'ください', '下さい', 'ちょうだい', 'なさいね', 'なさい',
+  'くださいませんか', 'くださいますか', 'くださいな', 'ください', '下さい', 'ちょうだい',
   'くれませんか', 'くれないか', 'くれない', 'くれますか', 'くれます', 'くれる', 'くれ',
   'もらえませんか', 'もらえないか', 'もらえない', 'もらえますか', 'もらえる', 'もらいたい',
   'いただけませんか', 'いただけますか', 'いただけない', 'いただける', 'いただきたい',
@@ -57,7 +60,7 @@ const QUESTION_KA = /(?<=[ますたいる])か$/u;
  * The light verb する after a noun (ダンスして, 前進して) or an honorific noun (お座りしなさい).
  * One kanji + して is a godan verb (出して, 話して), not a noun + する, so it stays.
  */
-const SURU = /(?:(?<=[\p{Script=Katakana}ーa-z0-9]|\p{Script=Han}{2})|(?<=^[おご]\p{Script=Han}+[ぁ-ゖ]?))(しましょう|しよう|します|して|する|しろ|し)$/u;
+const SURU = /(?:(?<=[\p{Script=Katakana}ーa-z0-9]|\p{Script=Han}{2})|(?<=^[おご]\p{Script=Han}+[ぁ-ゖ]?))(しなさい|しましょう|しよう|します|して|する|しろ|し)$/u;
 const HONORIFIC = /(^|[^\p{Script=Hiragana}]|[をにへとはがも])[おご](?=\p{Script=Han})/gu;
 const CHUNK = /(\p{Script=Han}+)(\p{Script=Hiragana}*)|([\p{Script=Katakana}ー]+)|(\p{Script=Hiragana}+)|([^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+)/gu;
 const DROPPED = new Set(['を', 'は', 'が', 'ね', 'よ', 'も']);

@@ -14,9 +14,13 @@ const TRAILING = [
   '好吗', '好不好', '好嘛', '可以吗', '可以不', '行吗', '行不行', '谢谢你', '谢谢', '谢啦', '吧', '啊', '呀', '哦', '嘛', '啦', '哈', '呗',
 ].sort((a, b) => b.length - a.length);
 
+/** A polite question frame: 你可以…吗 / 能…吗 asks for the action itself (你可以比心吗 = 比心). */
+const ASKING = /^(?:你可以|您可以|可以|你能|您能|能)(.+)吗$/u;
+
 export function createChineseAnalyser(): LanguageAnalyser {
   function strip(normalised: string): string {
     let s = digitiseCounted(normalised.replace(/\s+/g, ''));
+    s = s.replace(ASKING, '$1');
     for (let changed = true; changed; ) {
       changed = false;
       for (const w of LEADING) {
