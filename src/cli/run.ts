@@ -61,9 +61,6 @@ export async function startNode(config: Readonly<Config>, deps: AppDeps & { logg
   const { logger } = deps;
   const app = await createApp(config, deps);
   await app.start();
-  logger.info(`claudia_llm up: transport ${config.transport.kind}, node ${config.node.namespace}/${config.node.name}, ` +
-    `speech on ${app.transport.resolveName(config.topics.speech_text)} and ${app.transport.resolveName(config.topics.speech)}, ` +
-    `service ${app.transport.resolveName(config.topics.llm_query)}`);
 
   const done = new Promise<number>((resolve) => {
     let stopping = false;
@@ -94,5 +91,9 @@ export async function startNode(config: Readonly<Config>, deps: AppDeps & { logg
     process.on('SIGTERM', onSigterm);
     process.on('uncaughtException', onUncaught);
   });
+  // Announce only once the signal handlers are in place: a supervisor may signal right after.
+  logger.info(`claudia_llm up: transport ${config.transport.kind}, node ${config.node.namespace}/${config.node.name}, ` +
+    `speech on ${app.transport.resolveName(config.topics.speech_text)} and ${app.transport.resolveName(config.topics.speech)}, ` +
+    `service ${app.transport.resolveName(config.topics.llm_query)}`);
   return { app, done };
 }

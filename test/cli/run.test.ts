@@ -38,8 +38,8 @@ describe('claudia-llm run / query (processes)', function () {
     expect(err).to.match(/LLM unreachable at http:\/\/127\.0\.0\.1:\d+ .*reflex-only mode/);
     expect(err.match(/LLM unreachable/g)).to.have.length(1);
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
-    expect(code).to.equal(0);
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (c, s) => r([c, s])));
+    expect({ code, signal }).to.deep.equal({ code: 0, signal: null });
     expect(err).to.include('shutting down (SIGINT)');
   });
 
