@@ -70,7 +70,10 @@ static dds_qos_t *ros_qos(void) {
   dds_qos_t *q = dds_create_qos();
   dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_SECS(1));
   dds_qset_durability(q, DDS_DURABILITY_VOLATILE);
-  dds_qset_history(q, DDS_HISTORY_KEEP_LAST, (int32_t)opt_ll("depth", 10));
+  int32_t depth = (int32_t)opt_ll("depth", 10);
+  /* depth <= 0: keep-all (reliable flow control instead of overwriting), as the bench uses */
+  if (depth > 0) dds_qset_history(q, DDS_HISTORY_KEEP_LAST, depth);
+  else dds_qset_history(q, DDS_HISTORY_KEEP_ALL, DDS_LENGTH_UNLIMITED);
   return q;
 }
 
@@ -305,21 +308,24 @@ static int mode_reflex_bench(dds_entity_t pp) {
     return 3;
   }
   dds_sleepfor(DDS_MSECS(100));
-  long long n = opt_ll("n", 50), ok = 0;
+  long long n = opt_ll("n", 50), ok = 0, warmup = opt_ll("warmup", 5);
   printf("{\"kind\":\"latencies\",\"ms\":[");
-  for (long long i = 0; i < n; i++) {
+  /* The first rounds (not printed) warm up both sides: first-sample allocations, JIT. */
+  for (long long i = -warmup; i < n; i++) {
     claudia_llm_msg_dds__SpeechText_ m;
     speech_fill(&m);
     char uid[64];
-    snprintf(uid, sizeof uid, "bench-%lld", i);
+    snprintf(uid, sizeof uid, "bench-%lld", i + warmup);
     m.utterance_id = uid;
     double t0 = now_ms();
     dds_write(sw, &m);
     unitree_api_msg_dds__Request_ r;
     memset(&r, 0, sizeof r);
     if (!take_one(rq, &r, opt_d("per-ms", 2000))) break;
-    printf("%s%.4f", ok ? "," : "", now_ms() - t0);
-    ok++;
+    if (i >= 0) {
+      printf("%s%.4f", ok ? "," : "", now_ms() - t0);
+      ok++;
+    }
     dds_sample_free(&r, &unitree_api_msg_dds__Request__desc, DDS_FREE_CONTENTS);
     /* drain any extra requests (e.g. an inserted StandUp) before the next round */
     dds_sleepfor(DDS_MSECS(opt_ll("gap-ms", 20)));

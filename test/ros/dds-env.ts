@@ -1,22 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { ddsAddonPath } from '../../src/ros/dds-addon';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const PEER = path.join(ROOT, 'test', 'peer', 'build', 'claudia_peer');
 
-/**
- * Loopback-only Cyclone configuration for the tests: the `lo` interface, no multicast
- * (lo has none by default), unicast discovery to 127.0.0.1 with participant indices so
- * peers find each other's ports. Nothing leaves the machine.
- */
-export const LOOPBACK_XML = `<CycloneDDS><Domain id="any">
-  <General><Interfaces><NetworkInterface name="lo"/></Interfaces><AllowMulticast>false</AllowMulticast></General>
-  <Discovery><ParticipantIndex>auto</ParticipantIndex><MaxAutoParticipantIndex>60</MaxAutoParticipantIndex>
-    <Peers><Peer address="127.0.0.1"/></Peers></Discovery>
-</Domain></CycloneDDS>`;
+/** Loopback-only Cyclone configuration (lo, unicast discovery to 127.0.0.1); see the file. */
+export const LOOPBACK_CONFIG = path.join(ROOT, 'test', 'peer', 'cyclonedds-loopback.xml');
 
 export interface DdsTestEnv {
   /** Why the DDS tests cannot run here; undefined when they can. */
@@ -36,9 +27,7 @@ let cached: DdsTestEnv | undefined;
 export function prepareDdsEnv(): DdsTestEnv {
   if (cached) return cached;
   const domainId = 100 + (process.pid % 100);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'claudia-dds-'));
-  const file = path.join(dir, 'cyclonedds-loopback.xml');
-  writeFileSync(file, LOOPBACK_XML);
+  const file = LOOPBACK_CONFIG;
   // Set before this process creates any participant: Cyclone reads it when the domain starts.
   process.env.CYCLONEDDS_URI = `file://${file}`;
   const env = { ...process.env, CYCLONEDDS_URI: `file://${file}`, ROS_DOMAIN_ID: String(domainId) };

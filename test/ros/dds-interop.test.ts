@@ -24,7 +24,10 @@ describe('dds interop: the node over Cyclone DDS <-> an idlc-typed C peer', func
 
   before(async function () {
     this.timeout(300_000);
-    if (env.peerSkip) this.skip();
+    if (env.peerSkip) {
+      console.warn(`      skipped: ${env.peerSkip}`);
+      this.skip();
+    }
     const config = configWith({
       transport: { kind: 'dds', dds_domain_id: env.domainId },
       ollama: { enabled: false },

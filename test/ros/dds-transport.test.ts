@@ -23,7 +23,10 @@ describe('dds transport (Cyclone DDS, two participants in one process)', functio
 
   before(function () {
     this.timeout(300_000);
-    if (env.skip) this.skip();
+    if (env.skip) {
+      console.warn(`      skipped: ${env.skip}`);
+      this.skip();
+    }
   });
   afterEach(async () => {
     for (const t of open.splice(0)) await t.close();
