@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { createApp, type App } from '../app';
-import { createBagWriter, createTopicRecorder, createTypedBagWriter, defaultRecordTopics, formatBagInfo, openBag, parseTopicList, replayTopics, type RecordTopic } from '../bag';
+import { attachRobotStandIn, createBagWriter, createTopicRecorder, createTypedBagWriter, defaultRecordTopics, formatBagInfo, openBag, parseTopicList, replayTopics, type RecordTopic } from '../bag';
 import { loadMessageRegistry } from '../cdr';
 import type { Config } from '../config/types';
 import { createTransport } from '../ros/create-transport';
@@ -15,8 +15,8 @@ import { configFromFlags, parseNodeArgs } from './node-options';
 import type { CliCommand, CliIo } from './types';
 
 const USAGE =
-  'usage: claudia-llm record <out_dir> [--topics a,b,name:pkg/msg/Type] [--transport memory|dds] [--duration S] [--tail S] [--params FILE] [--no-llm]\n' +
-  '  memory: runs the node in-process; each line on stdin is one utterance on speech_text\n' +
+  'usage: claudia-llm record <out_dir> [--topics a,b,name:pkg/msg/Type] [--transport memory|dds] [--duration S] [--tail S] [--robot ack|none] [--params FILE] [--no-llm]\n' +
+  '  memory: runs the node in-process (with a robot stand-in that acknowledges commands); each line on stdin is one utterance on speech_text\n' +
   '  dds:    records the topics of a node running elsewhere (Cyclone DDS), until --duration or Ctrl-C';
 
 export interface RecordRun {
@@ -27,6 +27,8 @@ export interface RecordRun {
   durationMs?: number;
   /** memory: keep recording this long after the last utterance was answered (Move streams, sequences). */
   tailMs: number;
+  /** memory: acknowledge motion commands as a robot would (the in-process node has no robot). */
+  robot?: { latencyMs: number };
   /** memory: the utterances, one per line. */
   lines?: AsyncIterable<string>;
   signal?: AbortSignal;
@@ -43,7 +45,7 @@ export interface RecordRun {
 export const command: CliCommand = async (argv, io) => {
   let parsed;
   try {
-    parsed = parseNodeArgs(argv, { topics: { type: 'string' }, duration: { type: 'string' }, tail: { type: 'string' } });
+    parsed = parseNodeArgs(argv, { topics: { type: 'string' }, duration: { type: 'string' }, tail: { type: 'string' }, robot: { type: 'string' } });
   } catch (err) {
     io.err(`claudia-llm record: ${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -63,6 +65,8 @@ export const command: CliCommand = async (argv, io) => {
     const kind = config.transport.kind;
     if (kind !== 'memory' && kind !== 'dds') throw new BadInputError(`record supports --transport memory or dds, not ${kind}`);
     if (kind === 'dds' && durationMs === undefined) io.err('recording until Ctrl-C (or give --duration S)');
+    const robot = (values.robot as string | undefined) ?? 'ack';
+    if (robot !== 'ack' && robot !== 'none') throw new BadInputError(`--robot must be ack or none, got '${robot}'`);
     const rl = kind === 'memory' ? createInterface({ input: process.stdin, crlfDelay: Infinity }) : undefined;
     try {
       await recordSession({
@@ -72,6 +76,7 @@ export const command: CliCommand = async (argv, io) => {
         durationMs,
         tailMs: seconds(values.tail as string | undefined, '--tail') ?? 2000,
         lines: rl,
+        robot: robot === 'ack' ? { latencyMs: 20 } : undefined,
         signal: controller.signal,
         clock: createSystemClock(),
         logger: createConsoleLogger({ level: values['log-level'] ? config.log.level : 'warn', write: (l) => io.err(l) }),
@@ -104,6 +109,7 @@ export async function recordSession(run: RecordRun): Promise<void> {
   const writer = createTypedBagWriter({ writer: createBagWriter({ dir: run.outDir }), registry });
   let app: App | undefined;
   let peer: RosTransport | undefined;
+  let standIn: { close(): void } | undefined;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   run.signal?.addEventListener('abort', onAbort, { once: true });
@@ -114,6 +120,10 @@ export async function recordSession(run: RecordRun): Promise<void> {
       app = await createApp(config, { clock, logger, graph });
       await app.start();
       peer = createMemoryTransport({ graph, namespace: '/', clock, logger });
+      if (run.robot) {
+        const t = replayTopics(config);
+        standIn = attachRobotStandIn({ peer, clock, requestTopic: t.sport_request, responseTopic: t.sport_response, latencyMs: run.robot.latencyMs });
+      }
     } else {
       peer = await createTransport(config.transport.kind, { namespace: '/', nodeName: `${config.node.name}_recorder`, clock, logger, config });
     }
@@ -125,6 +135,7 @@ export async function recordSession(run: RecordRun): Promise<void> {
     app = undefined;
     recorder.stop();
   } finally {
+    standIn?.close();
     clock.clearTimeout(timer);
     run.signal?.removeEventListener('abort', onAbort);
     await app?.close().catch(() => undefined);
