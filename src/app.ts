@@ -1,6 +1,7 @@
 import { createDecisionCache } from './cache';
 import type { Config } from './config/types';
 import { createLlmDecider } from './llm';
+import { createMonitor, type Monitor } from './monitor';
 import { PROMPT_VERSION } from './prompt';
 import { createPipeline, type Pipeline } from './pipeline/pipeline';
 import { createStopEpoch, type DecisionCache, type LlmDecider, type MotionExecutor, type StopEpoch } from './pipeline/stages';
@@ -51,6 +52,10 @@ export interface App {
   readonly cache?: DecisionCache;
   /** Health of every component, for /diagnostics and the dashboard. */
   readonly statusSources: StatusSource[];
+  /** Metrics, dashboard, /healthz, /diagnostics and the audit log. */
+  readonly monitor: Monitor;
+  /** Base URL of the metrics/dashboard server once started (undefined when metrics.enabled is false). */
+  monitorUrl(): string | undefined;
   /** Connects what is slow to connect (cache warm-up, LLM warm-up) without blocking requests. */
   start(): Promise<void>;
   /** Stops motion (StopMove if a stream runs), rejects pending work, closes connections. */
@@ -124,10 +129,26 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
     { component: 'motion', status: () => executor.status() },
   ];
 
+  const monitor = createMonitor({
+    config,
+    telemetry,
+    statusSources: () => statusSources,
+    clock,
+    logger,
+    publishDiagnostics: config.diagnostics.enabled ? (msg) => node.diagnostics.publish(msg) : undefined,
+  });
+  let monitorUrl: string | undefined;
+
   let closed = false;
   return {
-    config, clock, logger, telemetry, transport, catalogue, epoch, state, executor, pipeline, node, llm, cache, statusSources,
+    config, clock, logger, telemetry, transport, catalogue, epoch, state, executor, pipeline, node, llm, cache, statusSources, monitor,
+    monitorUrl: () => monitorUrl,
     async start() {
+      const served = await monitor.start();
+      if (served) {
+        monitorUrl = served.url;
+        logger.info(`metrics on ${served.url}/metrics, dashboard on ${served.url}/`);
+      }
       if (cache && 'warm' in cache) {
         await (cache as { warm(): Promise<number> }).warm().catch((err: unknown) =>
           logger.warn('cache warm-up from Redis failed; starting cold', { error: asClaudiaError(err, 'E_CACHE').toField() }),
@@ -145,6 +166,7 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
       closed = true;
       await pipeline.close();
       await executor.close();
+      await monitor.close();
       await node.close();
       await Promise.allSettled([llm?.close(), cache?.close()]);
       await transport.close();
