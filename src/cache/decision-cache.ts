@@ -13,6 +13,7 @@ import { createMemoryLru } from './memory-lru';
 import { createRedisTier, type RedisTier } from './redis-tier';
 import { createAnalysers } from './semantic/analysers';
 import type { Analysers } from './semantic/features';
+import { createKuromojiAnalyser, loadKuromojiTokenizer } from './semantic/kuromoji-analyser';
 import { createSemanticIndex } from './semantic/semantic-index';
 
 /** The app's cache: memory LRU -> Redis -> guarded semantic matching, configured from `cache.*`. */
@@ -34,7 +35,7 @@ export interface DecisionCacheDeps {
 export interface TieredDecisionCache extends DecisionCache, StatusSource {
   /** Loads the memory tier (and semantic index) from Redis; returns the number of entries loaded. */
   warm(): Promise<number>;
-  /** Waits for background (write-behind) Redis writes; for tests and shutdown. */
+  /** Waits for background work (write-behind Redis writes, an analyser loading); for tests and shutdown. */
   flush(): Promise<void>;
 }
 
@@ -71,6 +72,27 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       })
     : undefined;
   const pending = new Set<Promise<unknown>>();
+  let japanese: 'light' | 'kuromoji' | 'kuromoji_loading' | 'kuromoji_failed' = 'light';
+  if (c.semantic_enabled && config.language.japanese_analyser === 'kuromoji') {
+    // Loaded on demand, off the request path: the light analyser answers until it is ready,
+    // then every entry is re-analysed so old and new entries compare alike.
+    japanese = 'kuromoji_loading';
+    const t0 = clock.now();
+    background(
+      loadKuromojiTokenizer().then(
+        (tokenizer) => {
+          deps.analysers.ja = createKuromojiAnalyser(tokenizer);
+          index.rebuild();
+          japanese = 'kuromoji';
+          logger.info('kuromoji Japanese analyser loaded', { load_ms: Math.round(clock.now() - t0), rss_mb: Math.round(process.memoryUsage().rss / 1048576) });
+        },
+        (err: unknown) => {
+          japanese = 'kuromoji_failed';
+          logger.warn('kuromoji failed to load; keeping the light Japanese analyser', { error: (err as Error).message });
+        },
+      ),
+    );
+  }
 
   function remember(key: string, entry: CacheEntry, json: string, ttl: number, deferIndex = false): void {
     memory.set(key, entry, entryBytes(entry, json), ttl);
@@ -226,6 +248,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
         refused: counters.refused,
         evictions: counters.evictions,
         corrupt_values: counters.corrupt,
+        japanese_analyser: japanese,
         redis: r ? r.state : 'disabled',
         redis_errors: r?.errors ?? 0,
         redis_timeouts: r?.timeouts ?? 0,

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../config/defaults';
 import { createAnalysers } from '../cache/semantic/analysers';
+import { createKuromojiAnalyser, loadKuromojiTokenizer } from '../cache/semantic/kuromoji-analyser';
 import { evaluatePairs, parsePairs, summarisePairs } from '../cache/semantic/pair-eval';
 import { asClaudiaError, BadInputError } from '../util/errors';
 import { excerpt } from '../util/logger';
 import type { CliCommand } from './types';
 
-const USAGE = 'usage: claudia-llm eval pairs <file.jsonl> [--json] [--no-hint] [--threshold X]';
+const USAGE = 'usage: claudia-llm eval pairs <file.jsonl> [--json] [--no-hint] [--threshold X] [--analyser light|kuromoji]';
 
 /**
  * `claudia-llm eval pairs <file.jsonl> [--json]`: may the cached answer for `a` serve `b`?
@@ -15,13 +16,13 @@ const USAGE = 'usage: claudia-llm eval pairs <file.jsonl> [--json] [--no-hint] [
  */
 export const command: CliCommand = async (argv, io) => {
   process.env.DOTENV_CONFIG_QUIET ??= 'true';
-  let values: { json?: boolean; 'no-hint'?: boolean; threshold?: string };
+  let values: { json?: boolean; 'no-hint'?: boolean; threshold?: string; analyser?: string };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, 'no-hint': { type: 'boolean' }, threshold: { type: 'string' } },
+      options: { json: { type: 'boolean' }, 'no-hint': { type: 'boolean' }, threshold: { type: 'string' }, analyser: { type: 'string' } },
     }));
   } catch (err) {
     io.err(`claudia-llm eval pairs: ${(err as Error).message}\n${USAGE}`);
@@ -37,6 +38,11 @@ export const command: CliCommand = async (argv, io) => {
     io.err(`claudia-llm eval pairs: --threshold must be a number between 0 and 1 (got '${values.threshold}')`);
     return 2;
   }
+  const analyser = values.analyser ?? 'light';
+  if (analyser !== 'light' && analyser !== 'kuromoji') {
+    io.err(`claudia-llm eval pairs: --analyser must be light or kuromoji (got '${analyser}')`);
+    return 2;
+  }
   try {
     let text: string;
     try {
@@ -45,7 +51,8 @@ export const command: CliCommand = async (argv, io) => {
       throw new BadInputError(`cannot read ${file}: ${(err as Error).message}; pass a .jsonl file of {"a","b","same","kind"} lines`);
     }
     const pairs = parsePairs(text, file);
-    const outcomes = evaluatePairs(pairs, { analysers: createAnalysers(), threshold, useHint: !values['no-hint'] });
+    const analysers = createAnalysers(analyser === 'kuromoji' ? { japanese: createKuromojiAnalyser(await loadKuromojiTokenizer()) } : {});
+    const outcomes = evaluatePairs(pairs, { analysers, threshold, useHint: !values['no-hint'] });
     for (const o of outcomes) {
       const verdict = o.hit ? 'HIT ' : 'miss';
       const ok = o.hit === o.pair.same ? 'ok   ' : o.hit ? 'FALSE' : 'MISS ';

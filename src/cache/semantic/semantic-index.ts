@@ -28,10 +28,13 @@ export interface SemanticIndex<V> {
   features(analysed: Analysed): MatchFeatures;
   size(): number;
   clear(): void;
+  /** Recomputes every entry's features (after the Japanese analyser changed). */
+  rebuild(): void;
 }
 
 interface Slot<V> {
   id: string;
+  analysed: Analysed;
   features: MatchFeatures;
   value: V;
 }
@@ -71,7 +74,7 @@ export function createSemanticIndex<V>(deps: {
     remove(id);
     const f = features(analysed);
     const n = free.pop() ?? slots.length;
-    slots[n] = { id, features: f, value };
+    slots[n] = { id, analysed, features: f, value };
     byId.set(id, n);
     link(byKey, f.key, n);
     for (const g of f.grams) link(postings, g, n);
@@ -124,6 +127,10 @@ export function createSemanticIndex<V>(deps: {
     lookup,
     features,
     size: () => byId.size,
+    rebuild() {
+      const all = slots.filter((x): x is Slot<V> => x !== undefined);
+      for (const x of all) add(x.id, x.analysed, x.value);
+    },
     clear() {
       slots.length = 0;
       free.length = 0;
