@@ -114,15 +114,22 @@ export function createDashboardFeed(deps: {
     deps.push({ type: 'error', row: clean });
   };
 
+  /** Last LLM call latency per host, for hosts whose status does not report one. */
+  const lastCallMs = new Map<string, number>();
   const off = deps.telemetry.on((e: TelemetryEvent) => {
     if (e.type === 'answer') onAnswer(e.record);
+    else if (e.type === 'llm_call' && typeof e.totalMs === 'number' && (lastCallMs.has(e.host) || lastCallMs.size < 64)) lastCallMs.set(e.host, e.totalMs);
     else if (e.type === 'error') addError({ at: deps.wallMs(), component: e.component, code: e.code, message: e.message });
     else if (e.type === 'safety_block') cur.blocks++;
   });
 
   const views = () => {
     const statuses = readStatuses(deps.statusSources);
-    const hosts = hostViews(statuses, deps.config.ollama.hosts).map((h) => (h.inFlight === undefined ? { ...h, inFlight: deps.inFlight.get(h.host) ?? 0 } : h));
+    const hosts = hostViews(statuses, deps.config.ollama.hosts).map((h) => ({
+      ...h,
+      inFlight: h.inFlight ?? deps.inFlight.get(h.host) ?? 0,
+      latencyMs: h.latencyMs ?? lastCallMs.get(h.host),
+    }));
     return { statuses, components: statuses.map(componentRow), hosts };
   };
 

@@ -94,8 +94,11 @@ describe('monitor dashboard in headless Chromium', function () {
     expect(state.mix).to.equal(texts.length);
     expect(state.hitPoints).to.be.greaterThan(0);
     expect(state.total).to.equal(String(texts.length));
-    const hostRow = await page.locator('#hosts tbody tr').first().textContent();
-    expect(hostRow).to.contain(new URL(rig.sim?.url() ?? '').host);
+    const hostCells = await page.locator('#hosts tbody tr').first().locator('td').allTextContents();
+    expect(hostCells[0]).to.contain(new URL(rig.sim?.url() ?? '').host);
+    expect(hostCells[1]).to.equal('up');
+    expect(hostCells[2]).to.equal('0');
+    expect(hostCells[4]).to.match(/\d ms$/); // last call latency from the LLM calls just made
 
     // Let one more tick draw, then keep the picture.
     await page.waitForTimeout(600);
