@@ -13,6 +13,7 @@
  */
 process.env.DOTENV_CONFIG_QUIET = 'true';
 import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import { createDecisionCache, type TieredDecisionCache } from '../src/cache';
 import { DEFAULT_CONFIG } from '../src/config/defaults';
 import type { Config } from '../src/config/types';
@@ -126,7 +127,8 @@ export const benchmarks: Benchmark[] = [
       const n = ctx.quick ? 600 : 10_000;
       const probes = ctx.quick ? 100 : 3000;
       const rows: BenchRow[] = [];
-      const notes: string[] = [];
+      // p99 of sub-millisecond work is at the mercy of other processes on a 2-core box: say how busy it was.
+      const notes: string[] = [`load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores`];
       const items = corpus(n);
       const step = Math.max(1, Math.floor(n / probes));
       const picked = items.filter((_, i) => i % step === 0).slice(0, probes);
