@@ -20,6 +20,7 @@ const NO_REFLEX: EmergencyReflex = { match: () => undefined };
 
 /**
  * What the seed system's configuration means in our config: no streaming, no coalescing,
+ * no holding back in front of Ollama (up to 4 x 8 requests sent at once, Ollama queues them),
  * no reserved slot, one effectively unbounded FIFO (every request goes in as medium, and
  * every lane is as large and as patient as the request timeout), no semantic tier, no Redis.
  */
@@ -27,6 +28,8 @@ export function seedConfig(base: DeepPartial<Config>): Readonly<Config> {
   const timeout = base.ollama?.request_timeout_s ?? 20;
   return configWith({
     ...base,
+    // The seed sent every request of its batches to Ollama at once and let Ollama queue them.
+    ollama: { ...base.ollama, num_parallel: 32 },
     cache: { ...base.cache, enabled: true, semantic_enabled: false, redis_enabled: false },
     sched: {
       ...base.sched,

@@ -71,6 +71,9 @@ export function generateMix(opts: Partial<MixOptions> = {}): WorkItem[] {
   const used = new Set<string>();
   const history: WorkItem[] = [];
   const weight = new Map<number, number>();
+  /** root seq -> every utterance of that family (the original, its paraphrases, their repeats). */
+  const families = new Map<number, WorkItem[]>();
+  const rootOf = (it: WorkItem): WorkItem => (it.of === undefined ? it : (items[it.of] ? rootOf(items[it.of] as WorkItem) : it));
   const items: WorkItem[] = [];
   const times = arrivals(rng, o);
 
@@ -82,13 +85,12 @@ export function generateMix(opts: Partial<MixOptions> = {}): WorkItem[] {
     const lang = pickLang(rng, o.languages);
     let item: WorkItem | undefined;
     if (kind === 'repeat') {
-      const src = pickWeighted(rng, history, weight);
+      const src = pickWeighted(rng, families, weight);
       item = { seq, at, kind, text: src.text, language: src.language, of: src.seq, meaning: src.meaning, burst };
     } else if (kind === 'paraphrase') {
       for (let tries = 0; tries < 8 && !item; tries++) {
-        const picked = pickWeighted(rng, history, weight);
         // Paraphrase the original wording, not a paraphrase of it (no "してねね").
-        const src = rootOf(items, picked);
+        const src = rootOf(pickWeighted(rng, families, weight));
         const text = paraphrase(rng, src.text, src.language as Lang);
         if (text !== src.text) item = { seq, at, kind, text, language: src.language, of: src.seq, meaning: src.meaning, burst };
       }
@@ -107,22 +109,12 @@ export function generateMix(opts: Partial<MixOptions> = {}): WorkItem[] {
     if (item.kind !== 'bad' && item.kind !== 'stop') {
       history.push(item);
       // Preferential attachment: what was said (or repeated) before is more likely to be said again.
-      const root = rootOf(items, item).seq;
+      const root = rootOf(item).seq;
       weight.set(root, (weight.get(root) ?? BASE_WEIGHT) + 1);
+      families.set(root, [...(families.get(root) ?? []), item]);
     }
   }
   return items;
-}
-
-/** The original wording an utterance goes back to (repeats and paraphrases chain). */
-function rootOf(items: WorkItem[], item: WorkItem): WorkItem {
-  let it = item;
-  for (let guard = 0; it.of !== undefined && guard < 1000; guard++) {
-    const up = items.find((x) => x.seq === it.of);
-    if (!up) break;
-    it = up;
-  }
-  return it;
 }
 
 function arrivals(rng: Rng, o: MixOptions): Array<{ at: number; burst: boolean }> {
@@ -152,7 +144,7 @@ function pickLang(rng: Rng, w: Record<Lang, number>): Lang {
   return r < w.ja ? 'ja' : r < w.ja + w.zh ? 'zh' : 'en';
 }
 
-function pickWeighted(rng: Rng, history: WorkItem[], weight: Map<number, number>): WorkItem {
+function pickWeighted(rng: Rng, families: Map<number, WorkItem[]>, weight: Map<number, number>): WorkItem {
   const roots = [...weight.keys()];
   const sum = roots.reduce((a, k) => a + (weight.get(k) ?? 0), 0);
   let r = rng.next() * sum;
@@ -165,8 +157,7 @@ function pickWeighted(rng: Rng, history: WorkItem[], weight: Map<number, number>
     }
   }
   // Any utterance of that family: the original, its paraphrases, their repeats.
-  const family = history.filter((h) => rootOf(history, h).seq === root);
-  return rng.pick(family.length > 0 ? family : history);
+  return rng.pick(families.get(root) ?? []);
 }
 
 function stopReply(lang: Lang): string {

@@ -98,3 +98,15 @@ export async function driveUntil(clock: SettlingClock, settler: Settler, done: (
     await clock.advance(Math.max(0, next - clock.now()));
   }
 }
+
+/** Runs virtual time forward to `toMs` (absolute clock time), settling the loop before every timer. */
+export async function driveTo(clock: SettlingClock, settler: Settler, toMs: number): Promise<void> {
+  for (;;) {
+    await settler.settle();
+    const next = clock.nextDueAt();
+    if (next === undefined || next > toMs) break;
+    await clock.advance(Math.max(0, next - clock.now()));
+  }
+  if (toMs > clock.now()) await clock.advance(toMs - clock.now());
+  await settler.settle();
+}
