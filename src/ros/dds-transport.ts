@@ -2,6 +2,7 @@ import { ddsTypeName, encodeMessage, decodeMessage, loadMessageRegistry, rosTopi
 import type { Clock } from '../util/clock';
 import { ClaudiaError } from '../util/errors';
 import type { Logger } from '../util/logger';
+import type { ComponentStatus, StatusSource } from '../util/telemetry';
 import { cycloneConfig, loadDdsAddon, type AddonQos, type DdsAddon } from './dds-addon';
 import { createDiscoveryInfo } from './dds-discovery-info';
 import { createDdsClient, createDdsService } from './dds-service';
@@ -24,11 +25,14 @@ export interface DdsTransportOptions {
 }
 
 /** What the dds transport adds to RosTransport (tests, benchmarks and status use it). */
-export interface DdsTransport extends RosTransport {
+export interface DdsTransport extends RosTransport, StatusSource {
+  readonly component: 'transport';
   readonly addon: DdsAddon;
   readonly registry: MessageRegistry;
   /** Number of remote endpoints matched with the local writer/reader of a ROS name. */
   matched(rosName: string): { writers: number; readers: number };
+  /** Health for /diagnostics and the dashboard: peers per topic, undecodable samples dropped. */
+  status(): ComponentStatus;
 }
 
 /** The shared state of one dds transport, used by its publishers, subscriptions and services. */
@@ -116,8 +120,11 @@ export async function createDdsTransport(opts: DdsTransportOptions): Promise<Dds
   };
 
   const closers = new Set<() => void>();
+  const publishers = new Map<string, number>();
+  let dropped = 0;
   const transport: DdsTransport = {
     kind: 'dds',
+    component: 'transport',
     addon,
     registry: reg,
     clock: opts.clock,
@@ -127,6 +134,7 @@ export async function createDdsTransport(opts: DdsTransportOptions): Promise<Dds
     createPublisher<T>(type: string, topic: string, qos?: Partial<QosProfile>): Publisher<T> {
       const full = resolve(topic);
       const writer = ctx.writer(rosTopicToDds(full), type, qos);
+      publishers.set(full, writer);
       return {
         topic: full,
         type,
@@ -145,6 +153,7 @@ export async function createDdsTransport(opts: DdsTransportOptions): Promise<Dds
           msg = decodeMessage<T>(reg, type, bytes);
         } catch (err) {
           // Bad bytes from the network are logged (rate-limited), never thrown into DDS.
+          dropped++;
           if (bad++ % 100 === 0) opts.logger.warn('dropped an undecodable message', { topic: full, type, error: (err as Error).message, dropped: bad });
           return;
         }
@@ -181,6 +190,18 @@ export async function createDdsTransport(opts: DdsTransportOptions): Promise<Dds
         writers: e?.writer !== undefined ? addon.publicationMatched(e.writer) : 0,
         readers: e?.reader !== undefined ? addon.subscriptionMatched(e.reader) : 0,
       };
+    },
+    status(): ComponentStatus {
+      if (isClosed) return { level: 'error', message: 'dds transport closed', values: {} };
+      const values: Record<string, string | number | boolean> = {
+        kind: 'dds',
+        cyclonedds: addon.version(),
+        domain_id: opts.domainId,
+        dropped_undecodable: dropped,
+      };
+      // Readers matched per publisher: 0 on /api/sport/request means the robot is not seen.
+      for (const [topic, writer] of publishers) values[`peers ${topic}`] = addon.publicationMatched(writer);
+      return { level: dropped > 0 ? 'warn' : 'ok', message: dropped > 0 ? `${dropped} undecodable samples dropped` : 'ok', values };
     },
     async close() {
       if (isClosed) return;

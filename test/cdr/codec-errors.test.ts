@@ -129,3 +129,35 @@ function lastNeededByte(bytes: Uint8Array, decode: (b: Uint8Array) => unknown): 
   }
   return n;
 }
+
+describe('CDR decoder fuzz: corrupted wire bytes give E_CODEC or a value, never another exception', () => {
+  const reg = loadMessageRegistry();
+  const fixtures = readFixtures();
+  it('4,000 seeded corruptions of the fixtures (flips, length fields, cuts)', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    let decoded = 0;
+    let refused = 0;
+    for (let i = 0; i < 4_000; i++) {
+      const line = fixtures[Math.floor(rnd() * fixtures.length)] as (typeof fixtures)[number];
+      const bytes = fromHex(line.hex);
+      const flips = 1 + Math.floor(rnd() * 4);
+      for (let k = 0; k < flips; k++) {
+        const at = 4 + Math.floor(rnd() * (bytes.length - 4));
+        bytes[at] = rnd() < 0.3 ? 0xff : Math.floor(rnd() * 256);
+      }
+      const cut = rnd() < 0.2 ? bytes.subarray(0, Math.floor(rnd() * bytes.length)) : bytes;
+      try {
+        if (line.header) decodeServiceFrame(reg, line.type, cut);
+        else decodeMessage(reg, line.type, cut);
+        decoded++;
+      } catch (err) {
+        expect(err, String(err)).to.be.instanceOf(ClaudiaError);
+        expect((err as ClaudiaError).code).to.equal('E_CODEC');
+        refused++;
+      }
+    }
+    expect(decoded).to.be.greaterThan(50);
+    expect(refused).to.be.greaterThan(50);
+  });
+});

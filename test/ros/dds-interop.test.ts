@@ -53,12 +53,28 @@ describe('dds interop: the node over Cyclone DDS <-> an idlc-typed C peer', func
     expect(BigInt(reqs[0]?.id as string) > 0n, 'identity.id set').to.equal(true);
   });
 
-  it('peer std_msgs/String "座って" -> StandUp 1004 then Sit 1009 (answered by the peer as the robot)', async () => {
-    const run = await runPeer(env, ['go2', '--speech-topic', 'speech_text', '--text', '座って', '--expect', '2', '--timeout-ms', '8000']);
-    expect(run.code, JSON.stringify(run.lines) + run.stderr).to.equal(0);
-    const reqs = run.lines.filter((l) => l.kind === 'request');
-    expect(reqs.map((r) => r.api_id)).to.deep.equal([1004, 1009]);
-    expect(reqs.every((r) => r.parameter === '{}' && r.noreply === false)).to.equal(true);
+  it('peer std_msgs/String "座って" -> StandUp 1004 then Sit 1009 (answered by the peer as the robot, byte-exact Responses)', async () => {
+    // Capture the peer's Response bytes (Cyclone's serialisation) to compare with the codec's.
+    const addon = transport.addon;
+    const p = addon.createParticipant(env.domainId);
+    const raw: Uint8Array[] = [];
+    try {
+      addon.createReader(p, addon.createTopic(p, 'rt/api/sport/response', 'unitree_api::msg::dds_::Response_'), { reliable: true, transientLocal: false, depth: 10 }, (b) => {
+        for (const s of b) raw.push(s.data);
+      });
+      const run = await runPeer(env, ['go2', '--speech-topic', 'speech_text', '--text', '座って', '--expect', '2', '--code', '-1', '--timeout-ms', '8000']);
+      expect(run.code, JSON.stringify(run.lines) + run.stderr).to.equal(0);
+      const reqs = run.lines.filter((l) => l.kind === 'request');
+      expect(reqs.map((r) => r.api_id)).to.deep.equal([1004, 1009]);
+      expect(reqs.every((r) => r.parameter === '{}' && r.noreply === false)).to.equal(true);
+      await until(() => raw.length >= 2, 'the peer responses');
+      const expected = reqs.map((r) =>
+        toHex(encodeMessage(reg, MSG.Response, { header: { identity: { id: BigInt(r.id as string), api_id: BigInt(r.api_id as number) }, status: { code: -1 } }, data: '', binary: [] })),
+      );
+      expect(raw.slice(0, 2).map(toHex)).to.deep.equal(expected);
+    } finally {
+      addon.deleteEntity(p);
+    }
   });
 
   it('peer Move command -> Move 1008 with a JSON velocity parameter and noreply', async () => {

@@ -45,6 +45,10 @@ describe('dds transport (Cyclone DDS, two participants in one process)', functio
     await until(() => got.length === 1, 'the message');
     expect(got[0]).to.deep.equal(msg);
     expect(pub.topic).to.equal(`${ns}/speech`);
+    const st = a.status();
+    expect(st.level).to.equal('ok');
+    expect(st.values[`peers ${ns}/speech`]).to.equal(1);
+    expect(st.values.cyclonedds).to.match(/^0\.\d+\.\d+/);
   });
 
   it('answers a service after the async handler completes, echoing guid and sequence per call', async () => {
@@ -119,6 +123,8 @@ describe('dds transport (Cyclone DDS, two participants in one process)', functio
       const warn = logger.lines.find((l) => l.level === 'warn');
       expect(warn?.msg).to.match(/undecodable/);
       expect(String(warn?.fields?.error)).to.match(/truncated/);
+      expect(b.status()).to.deep.include({ level: 'warn' });
+      expect(b.status().values.dropped_undecodable).to.equal(1);
     } finally {
       addon.deleteEntity(p);
     }
