@@ -57,6 +57,8 @@ export interface RclNode {
   declareParameter(parameter: RclParameter, descriptor?: undefined, ignoreOverride?: boolean): RclParameter;
   getParameterOverrides(): RclParameter[];
   addOnSetParametersCallback(callback: (parameters: RclParameter[]) => { successful: boolean; reason: string }): void;
+  destroySubscription(subscription: object): void;
+  destroyService(service: object): void;
   spin(timeout?: number): void;
   destroy(): void;
 }

@@ -111,7 +111,7 @@ export async function createRclnodejsTransport(opts: RclnodejsTransportOptions):
     },
     createSubscription<T>(type: string, topic: string, onMessage: (msg: T) => void, qos?: Partial<QosProfile>) {
       let active = true;
-      node.createSubscription(rclTypeClass(type), topic, rclQos(rcl, qos), (raw) => {
+      const sub = node.createSubscription(rclTypeClass(type), topic, rclQos(rcl, qos), (raw) => {
         if (!active || closed) return;
         try {
           onMessage(fromRclMessage(reg, type, raw) as T);
@@ -119,12 +119,19 @@ export async function createRclnodejsTransport(opts: RclnodejsTransportOptions):
           logger.error('subscription callback threw', { topic, error: String(err) });
         }
       });
-      return { topic: transport.resolveName(topic), close: () => void (active = false) };
+      return {
+        topic: transport.resolveName(topic),
+        close: () => {
+          if (!active) return;
+          active = false;
+          if (!closed) node.destroySubscription(sub);
+        },
+      };
     },
     createService<Req, Res>(type: string, name: string, handler: (req: Req) => Promise<Res>) {
       const svc = reg.service(type);
       let active = true;
-      node.createService(rclTypeClass(type), name, rclQos(rcl), (request, response) => {
+      const service = node.createService(rclTypeClass(type), name, rclQos(rcl), (request, response) => {
         if (!active || closed) return;
         // Answer after the async pipeline completes; a failing handler sends nothing (as rclcpp).
         handler(fromRclMessage(reg, svc.request, request) as Req).then(
@@ -134,7 +141,14 @@ export async function createRclnodejsTransport(opts: RclnodejsTransportOptions):
           (err: unknown) => logger.error('service handler failed; no reply sent', { service: name, error: String(err) }),
         );
       });
-      return { name: transport.resolveName(name), close: () => void (active = false) };
+      return {
+        name: transport.resolveName(name),
+        close: () => {
+          if (!active) return;
+          active = false;
+          if (!closed) node.destroyService(service);
+        },
+      };
     },
     createClient<Req, Res>(type: string, name: string): ServiceClient<Req, Res> {
       const svc = reg.service(type);
