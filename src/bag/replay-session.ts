@@ -24,6 +24,13 @@ export interface ReplayTopics {
 /** A running node plus a peer on its graph/network that plays inputs and observes outputs. */
 export interface ReplayConnection {
   peer: RosTransport;
+  /**
+   * True when the node talks to something over real I/O (an LLM over HTTP, even the in-process
+   * simulator). Only then does the virtual-time driver wait for real I/O between steps.
+   */
+  realIo: boolean;
+  /** Changes whenever the I/O peer makes progress (e.g. the simulator's request counters). */
+  ioState?(): string;
   close(): Promise<void>;
 }
 
@@ -132,12 +139,14 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
 
     const played: Played[] = [];
     const pending = () => Math.max(0, played.length - responses.length);
-    const fingerprint = () => `${responses.length}:${outputSeq}:${stepping?.pending() ?? 0}:${stepping?.nextDue() ?? ''}`;
+    const ioState = conn.ioState?.bind(conn);
+    const fingerprint = () => `${responses.length}:${outputSeq}:${stepping?.pending() ?? 0}:${stepping?.nextDue() ?? ''}:${ioState?.() ?? ''}`;
 
     /** Lets the node run without moving virtual time; waits in real time only while a response is outstanding. */
     const settle = async () => {
       await flushMicrotasks();
-      if (!stepping || pending() === 0) return;
+      // Nothing outside the event loop to wait for: microtasks and immediates are the whole story.
+      if (!stepping || !conn?.realIo || pending() === 0) return;
       const deadline = realClock.now() + (opts.ioWaitMs ?? 5000);
       let last = fingerprint();
       let stable = 0;
@@ -153,6 +162,11 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
     /** Moves virtual time to `target`, one due timer at a time, settling in between. */
     const advanceTo = async (target: number) => {
       if (!stepping) return;
+      if (!conn?.realIo) {
+        // No real I/O: VirtualClock.advance already runs timers in order with the loop drained between them.
+        if (target > stepping.now()) await stepping.advance(target - stepping.now());
+        return;
+      }
       for (;;) {
         await settle();
         const next = stepping.nextDue();

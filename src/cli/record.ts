@@ -29,6 +29,8 @@ export interface RecordRun {
   tailMs: number;
   /** memory: acknowledge motion commands as a robot would (the in-process node has no robot). */
   robot?: { latencyMs: number };
+  /** memory: serve config.metrics for the in-process node (off unless --metrics-port is given). */
+  metrics?: boolean;
   /** memory: the utterances, one per line. */
   lines?: AsyncIterable<string>;
   signal?: AbortSignal;
@@ -77,6 +79,7 @@ export const command: CliCommand = async (argv, io) => {
         tailMs: seconds(values.tail as string | undefined, '--tail') ?? 2000,
         lines: rl,
         robot: robot === 'ack' ? { latencyMs: 20 } : undefined,
+        metrics: values['metrics-port'] !== undefined,
         signal: controller.signal,
         clock: createSystemClock(),
         logger: createConsoleLogger({ level: values['log-level'] ? config.log.level : 'warn', write: (l) => io.err(l) }),
@@ -117,7 +120,9 @@ export async function recordSession(run: RecordRun): Promise<void> {
   try {
     if (config.transport.kind === 'memory') {
       const graph = new MemoryGraph();
-      app = await createApp(config, { clock, logger, graph });
+      // The in-process node serves no dashboard unless asked (--metrics-port): a recording must not fight a running node for the port.
+      const cfg = run.metrics ? config : { ...config, metrics: { ...config.metrics, enabled: false } };
+      app = await createApp(cfg, { clock, logger, graph });
       await app.start();
       peer = createMemoryTransport({ graph, namespace: '/', clock, logger });
       if (run.robot) {

@@ -39,6 +39,8 @@ export interface ReplayRun {
   /** The LLM: a simulator script (in-process simulator), 'none' (reflex-only), or 'config' (config.ollama as is). */
   llm: { script: SimScriptEntry[] } | 'none' | 'config';
   logger: Logger;
+  /** Serve metrics/dashboard during the replay (config.metrics); off by default so replays never fight over the port. */
+  metrics?: boolean;
 }
 
 /**
@@ -92,7 +94,7 @@ export const command: CliCommand = async (argv, io) => {
     const outDir = (values.out as string | undefined) ?? defaultOutDir(bagDir);
     const logger = createConsoleLogger({ level: values['log-level'] ? config.log.level : 'error', write: (l) => io.err(l) });
 
-    const result = await runReplay({ bagDir, config, rate, outDir, clock: clockKind, tailMs: tail * 1000, llm, logger, robot: robotMode === 'ack' ? { latencyMs: robotLatency } : undefined });
+    const result = await runReplay({ bagDir, config, rate, outDir, clock: clockKind, tailMs: tail * 1000, llm, logger, metrics: values['metrics-port'] !== undefined, robot: robotMode === 'ack' ? { latencyMs: robotLatency } : undefined });
     const mismatches = expectations ? compareExpectations(expectations, result.outcomes, result.sportApiIds) : [];
     if (values.json) {
       io.out(JSON.stringify({ out: outDir, played: result.played, outcomes: result.outcomes, sport_api_ids: result.sportApiIds, mismatches }, jsonReplacer));
@@ -116,13 +118,16 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
   const { config, logger } = run;
   const registry = loadMessageRegistry();
   const connect = async (clock: Clock): Promise<ReplayConnection> => {
-    let cfg = config;
+    let cfg: Readonly<Config> = run.metrics ? config : { ...config, metrics: { ...config.metrics, enabled: false } };
     let sim: ReturnType<typeof createOllamaSimulator> | undefined;
     if (typeof run.llm === 'object') {
       sim = createOllamaSimulator({ clock, profile: 'fast', script: run.llm.script, logger });
       const url = await sim.listen(0, '127.0.0.1');
-      cfg = { ...config, ollama: { ...config.ollama, enabled: true, hosts: [url], warmup: false } };
+      // No warm-up and no periodic health probe: both are real HTTP racing virtual time, and the replay is about the conversation.
+      cfg = { ...cfg, ollama: { ...cfg.ollama, enabled: true, hosts: [url], warmup: false, health_interval_s: 3600 } };
     }
+    const realIo = run.llm !== 'none';
+    const ioState = sim ? () => { const st = sim.stats(); return `${st.requests}/${st.completed}/${st.aborted}/${st.evalTokens}`; } : undefined;
     try {
       if (config.transport.kind === 'memory') {
         const graph = new MemoryGraph();
@@ -131,6 +136,8 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
         const peer = createMemoryTransport({ graph, namespace: '/', clock, logger });
         return {
           peer,
+          realIo,
+          ioState,
           async close() {
             await app.close();
             await peer.close();
@@ -143,6 +150,8 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
       const peer = await createTransport(config.transport.kind, { namespace: '/', nodeName: `${config.node.name}_replay`, clock, logger, config });
       return {
         peer,
+        realIo,
+        ioState,
         async close() {
           await app.close();
           await peer.close();
