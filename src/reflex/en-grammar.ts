@@ -44,7 +44,7 @@ const SUFFIXES = [
 
 /** Movement: verb + direction, with distance / angle / speed / duration around it. */
 const MOVE_RE = new RegExp(
-  '^(?:go|move|walk|step|head|run|scoot|drive|trot|strafe|slide|shift)\\s+' +
+  '^(?:go|move|walk|step|head|run|scoot|drive|trot|strafe|slide|shift|take)\\s+' +
     '(forward|forwards|ahead|straight|straight ahead|back|backward|backwards|in reverse|left|right|to the left|to the right|sideways left|sideways right|to your left|to your right)$',
 );
 /** Without a verb only unambiguous directions count: a bare "right" is usually agreement. */
@@ -52,6 +52,8 @@ const BARE_MOVE: Record<string, string> = {
   forward: 'forward', forwards: 'forward', 'straight ahead': 'forward', backward: 'backward', backwards: 'backward', 'back up': 'backward', reverse: 'backward',
 };
 const TURN_RE = /^(?:turn|rotate|spin|pivot)\s+(?:to\s+the\s+|to\s+your\s+)?(left|right)$|^(?:make\s+a\s+|take\s+a\s+|do\s+a\s+)?(left|right)\s+turn$|^turn\s+around$|^(?:about\s+face|about\s+turn)$/;
+/** A turn with no direction: only a half or full turn ("rotate 180 degrees", "spin around"). */
+const TURN_ANY_RE = /^(?:turn|rotate|spin|pivot)(?:\s+around)?$|^(?:do\s+a\s+)?(?:spin|full\s+turn|u\s+turn|u-turn)$/;
 const NUM_WORDS =
   'one and a half|a half|half a|half|a hundred (?:and )?eighty|one hundred (?:and )?eighty|three hundred (?:and )?sixty|forty[- ]five|' +
   'zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|an|a';
@@ -156,6 +158,12 @@ function parseMove(t: string): ParsedIntent | undefined {
         params.angle_deg = 180;
       }
     }
+  }
+  if (!action && TURN_ANY_RE.test(core)) {
+    const full = /spin|full/.test(core) && params.angle_deg === undefined;
+    if (full) params.angle_deg = 360;
+    if (params.angle_deg !== 180 && params.angle_deg !== 360) return undefined;
+    action = 'turn_left';
   }
   if (!action) return undefined;
   const turning = action.startsWith('turn_');

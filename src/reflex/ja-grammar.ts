@@ -15,7 +15,8 @@ type FormKind = 'te' | 'imp' | 'nasai' | 'vol' | 'noun';
 interface VerbEntry {
   action: string;
   forms: string[];
-  cls: 'godan' | 'ichidan' | 'suru' | 'noun';
+  /** suruOnly: only with する ("こんにちはして"); the bare noun is a greeting, not a command. */
+  cls: 'godan' | 'ichidan' | 'suru' | 'suruOnly' | 'noun';
 }
 
 const VERBS: VerbEntry[] = [
@@ -26,11 +27,13 @@ const VERBS: VerbEntry[] = [
   { action: 'stand_up', forms: ['立つ', 'たつ'], cls: 'godan' },
   { action: 'stand_up', forms: ['立ち上がる', 'たちあがる', '立ちあがる', '起き上がる', 'おきあがる', '起きあがる'], cls: 'godan' },
   { action: 'stand_up', forms: ['起立', 'すたんどあっぷ'], cls: 'suru' },
-  { action: 'lie_down', forms: ['伏せる', 'ふせる'], cls: 'ichidan' },
+  { action: 'stand_up', forms: ['起きる', 'おきる'], cls: 'ichidan' },
+  { action: 'lie_down', forms: ['伏せる', 'ふせる', '寝る', 'ねる'], cls: 'ichidan' },
   { action: 'lie_down', forms: ['寝そべる', 'ねそべる', '横になる', 'よこになる'], cls: 'godan' },
   { action: 'lie_down', forms: ['伏せ', 'ふせ', 'だうん'], cls: 'suru' },
   { action: 'hello', forms: ['手を振る', '手をふる', 'てをふる', '手振る', '手ふる', '前足を振る', '足を振る'], cls: 'godan' },
-  { action: 'hello', forms: ['挨拶', 'あいさつ', 'ご挨拶', 'ごあいさつ', 'お手', 'おて', '握手', 'あくしゅ', 'はろー', 'ばいばい'], cls: 'suru' },
+  { action: 'hello', forms: ['挨拶', 'あいさつ', 'ご挨拶', 'ごあいさつ', 'お手', 'おて', '握手', 'あくしゅ'], cls: 'suru' },
+  { action: 'hello', forms: ['はろー', 'ばいばい', 'こんにちは', 'おはよう', 'こんばんは'], cls: 'suruOnly' },
   { action: 'stretch', forms: ['すとれっち', '伸び', 'のび', '背伸び', 'せのび', '伸びを', '背伸びを'], cls: 'suru' },
   { action: 'stretch', forms: ['伸びる', 'のびる'], cls: 'ichidan' },
   { action: 'dance1', forms: ['踊る', 'おどる'], cls: 'godan' },
@@ -91,7 +94,7 @@ const TAILS: Record<FormKind, string[]> = {
 const FILLERS = [
   'えっと', 'えーと', 'えーっと', 'あのね', 'あのー', 'あの', 'それじゃあ', 'それでは', 'じゃあ', 'じゃ', 'では', 'さあ', 'ほら', 'はい', 'よーし', 'よし',
   'ちょっと', 'もう一回', 'もういっかい', 'もう一度', 'もういちど', 'また', '今すぐ', 'いますぐ', 'すぐに', 'すぐ', 'さっさと', 'ちゃんと', '君', 'きみ',
-  'お前', 'おまえ', 'わんちゃん', 'こんにちはって', 'こんにちはと', 'はろーって', 'ばいばいって', 'おはようって', 'ちゃんと', '今', 'いま',
+  'お前', 'おまえ', 'わんちゃん', '少しだけ', '少し', 'すこし', 'こんにちはって', 'こんにちはと', 'はろーって', 'ばいばいって', 'おはようって', 'ちゃんと', '今', 'いま',
 ].map(foldKana).sort((a, b) => b.length - a.length);
 const SPEED_WORDS: Array<[string, SpeedWord]> = [
   ['ゆっくりと', 'slow'], ['ゆっくり', 'slow'], ['そっと', 'slow'], ['少しずつ', 'slow'],
@@ -100,17 +103,19 @@ const SPEED_WORDS: Array<[string, SpeedWord]> = [
 const TRAILING_WAKE = ['くらうでぃあ', 'くらうでぃあちゃん'];
 
 /** Movement: direction phrase + verb class decide the action; numbers become params. */
-type MoveVerb = 'go' | 'back' | 'turn' | 'shift' | 'forward' | 'backward';
+type MoveVerb = 'go' | 'back' | 'turn' | 'shift' | 'forward' | 'backward' | 'turn_left' | 'turn_right';
 const MOVE_VERBS: Array<{ cls: MoveVerb; forms: string[]; conj: VerbEntry['cls'] }> = [
   { cls: 'go', forms: ['進む', 'すすむ', '歩く', 'あるく', '行く', 'いく'], conj: 'godan' },
   { cls: 'go', forms: ['出る', 'でる'], conj: 'ichidan' },
   { cls: 'shift', forms: ['移動', 'いどう'], conj: 'suru' },
-  { cls: 'shift', forms: ['寄る', 'よる', 'ずれる'], conj: 'godan' },
+  { cls: 'shift', forms: ['寄る', 'よる', '動く', 'うごく'], conj: 'godan' },
   { cls: 'back', forms: ['下がる', 'さがる'], conj: 'godan' },
   { cls: 'backward', forms: ['後退', 'こうたい', 'ばっく'], conj: 'suru' },
   { cls: 'forward', forms: ['前進', 'ぜんしん', '直進'], conj: 'suru' },
   { cls: 'turn', forms: ['曲がる', 'まがる', '回る', 'まわる', '向く', 'むく'], conj: 'godan' },
   { cls: 'turn', forms: ['回転', 'かいてん', '旋回', 'せんかい', 'たーん'], conj: 'suru' },
+  { cls: 'turn_left', forms: ['左折', '左回転', '左旋回'], conj: 'suru' },
+  { cls: 'turn_right', forms: ['右折', '右回転', '右旋回'], conj: 'suru' },
 ];
 const DIRS: Array<[string, 'front' | 'back' | 'left' | 'right']> = [
   ['まっすぐ', 'front'], ['真っ直ぐ', 'front'], ['前方に', 'front'], ['前方へ', 'front'], ['前に', 'front'], ['前へ', 'front'], ['まえに', 'front'], ['前', 'front'],
@@ -121,7 +126,19 @@ const DIRS: Array<[string, 'front' | 'back' | 'left' | 'right']> = [
 const UNITS = '(めーとる|m|せんちめーとる|せんち|cm|歩|度|°|秒間|秒)';
 const PARAM_RE = new RegExp(`^(${CJK_NUMBER})${UNITS}(?:だけ|くらい|ぐらい|ほど)?(?:で)?`, 'u');
 
+/** Fixed drill commands that carry their own parameters. */
+const FIXED: Array<[string, ParsedIntent]> = [
+  ['回れ右', { action: 'turn_right', params: { angle_deg: 180 } }],
+  ['後ろを向いて', { action: 'turn_left', params: { angle_deg: 180 } }],
+  ['うしろをむいて', { action: 'turn_left', params: { angle_deg: 180 } }],
+  ['後ろ向いて', { action: 'turn_left', params: { angle_deg: 180 } }],
+  ['一回転して', { action: 'turn_left', params: { angle_deg: 360 } }],
+  ['くるっと回って', { action: 'turn_left', params: { angle_deg: 360 } }],
+  ['くるりと回って', { action: 'turn_left', params: { angle_deg: 360 } }],
+];
+
 export function createJaGrammar(): LanguageGrammar {
+  const fixed = new Map<string, ParsedIntent>(FIXED.map(([w, i]) => [foldKana(w), i]));
   const forms = new Map<string, { action: string; kind: FormKind }>();
   for (const v of VERBS) for (const f of v.forms) addForms(forms, foldKana(f), v.cls, (kind) => ({ action: v.action, kind }));
   const moveForms = new Map<string, { cls: MoveVerb; kind: FormKind }>();
@@ -144,6 +161,8 @@ export function createJaGrammar(): LanguageGrammar {
       for (const w of TRAILING_WAKE) if (s.endsWith(w) && s.length > w.length) s = s.slice(0, -w.length);
       // Fillers are tried one layer at a time: "じゃんぷ" starts with the filler "じゃ".
       for (const cand of fillerLayers(s)) {
+        const fx = lookupFixed(fixed, cand);
+        if (fx) return fx;
         const move = parseMove(cand, moveForms, lookup);
         if (move) return move;
         const { rest } = takeSpeed(cand);
@@ -153,6 +172,16 @@ export function createJaGrammar(): LanguageGrammar {
       return undefined;
     },
   };
+}
+
+/** A fixed phrase, alone or with a request tail ("回れ右!", "後ろを向いてください"). */
+function lookupFixed(fixed: Map<string, ParsedIntent>, s: string): ParsedIntent | undefined {
+  for (const [w, intent] of fixed) {
+    if (!s.startsWith(w)) continue;
+    const tail = s.slice(w.length);
+    if (tail === '' || (w.endsWith('て') ? TE_TAILS : TAILS.imp).includes(tail)) return { ...intent, params: { ...intent.params } };
+  }
+  return undefined;
 }
 
 /** The text, then the text with one more leading filler removed each time (at most 4 layers). */
@@ -180,8 +209,8 @@ function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['cls'], m
   const put = (form: string, kind: FormKind) => {
     if (!map.has(form)) map.set(form, make(kind));
   };
-  if (cls === 'suru' || cls === 'noun') {
-    put(dict, 'noun');
+  if (cls === 'suru' || cls === 'suruOnly' || cls === 'noun') {
+    if (cls !== 'suruOnly') put(dict, 'noun');
     if (cls === 'noun') return;
     for (const n of dict.endsWith('を') ? [dict] : [dict, dict + 'を']) {
       put(n + 'して', 'te');
@@ -190,7 +219,7 @@ function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['cls'], m
       put(n + 'しなさい', 'nasai');
       put(n + 'しよう', 'vol');
       put(n + 'しましょう', 'vol');
-      put(n + 'お願い', 'noun');
+      if (cls !== 'suruOnly') put(n + 'お願い', 'noun');
     }
     return;
   }
@@ -281,6 +310,9 @@ function moveAction(cls: MoveVerb, dir: 'front' | 'back' | 'left' | 'right' | un
       return dir === 'left' || dir === 'right' ? dir : dir === 'front' ? 'forward' : dir === 'back' ? 'backward' : undefined;
     case 'turn':
       return dir === 'left' ? 'turn_left' : dir === 'right' ? 'turn_right' : undefined;
+    case 'turn_left':
+    case 'turn_right':
+      return dir === undefined ? cls : undefined;
   }
 }
 

@@ -50,6 +50,7 @@ const MOVES: Array<[string, string]> = ([
   ['左转', 'turn_left'], ['向左转', 'turn_left'], ['往左转', 'turn_left'], ['左拐', 'turn_left'], ['向左拐', 'turn_left'], ['往左拐', 'turn_left'], ['转向左边', 'turn_left'],
   ['右转', 'turn_right'], ['向右转', 'turn_right'], ['往右转', 'turn_right'], ['右拐', 'turn_right'], ['向右拐', 'turn_right'], ['往右拐', 'turn_right'], ['转向右边', 'turn_right'],
   ['向后转', 'turn_around'], ['掉头', 'turn_around'], ['转身', 'turn_around'], ['转过身', 'turn_around'], ['转个身', 'turn_around'],
+  ['转个圈', 'spin'], ['转一圈', 'spin'], ['转圈', 'spin'], ['转圈圈', 'spin'], ['原地转圈', 'spin'], ['转', 'turn_any'],
 ] as Array<[string, string]>).sort((a, b) => b[0].length - a[0].length);
 const PARAM_RE = new RegExp(`^(${CJK_NUMBER})(?:个)?(米|公尺|厘米|公分|步|度|秒钟|秒)`, 'u');
 
@@ -114,10 +115,14 @@ function parseMove(s: string): ParsedIntent | undefined {
   }
   if (rest) return undefined;
   let action = mv[1];
-  if (action === 'turn_around') {
+  if (action === 'turn_around' || action === 'spin') {
     if (params.angle_deg !== undefined) return undefined;
+    params.angle_deg = action === 'spin' ? 360 : 180;
     action = 'turn_left';
-    params.angle_deg = 180;
+  } else if (action === 'turn_any') {
+    // "转180度": without a direction only a half or full turn is unambiguous enough.
+    if (params.angle_deg !== 180 && params.angle_deg !== 360) return undefined;
+    action = 'turn_left';
   }
   const turning = action.startsWith('turn_');
   if (turning && params.distance_m !== undefined) return undefined;

@@ -103,6 +103,23 @@ describe('reflex: grammar reflex (L1)', () => {
     expect(decide('慢慢向前走')?.actions).to.deep.equal([{ name: 'forward', params: { speed: slow } }]);
   });
 
+  it('knows drill commands and half/full turns without a direction', () => {
+    expect(decide('回れ右')?.actions).to.deep.equal([{ name: 'turn_right', params: { angle_deg: 180 } }]);
+    expect(decide('後ろを向いてください')?.actions).to.deep.equal([{ name: 'turn_left', params: { angle_deg: 180 } }]);
+    expect(decide('右折して')?.actions).to.deep.equal([{ name: 'turn_right' }]);
+    expect(decide('rotate 180 degrees')?.actions).to.deep.equal([{ name: 'turn_left', params: { angle_deg: 180 } }]);
+    expect(decide('转个圈')?.actions).to.deep.equal([{ name: 'turn_left', params: { angle_deg: 360 } }]);
+    expect(decide('转180度')?.actions).to.deep.equal([{ name: 'turn_left', params: { angle_deg: 180 } }]);
+    // Any other angle needs a direction.
+    for (const t of ['rotate 90 degrees', '转90度', 'turn']) expect(decide(t), t).to.equal(undefined);
+  });
+
+  it('a greeting is talk, greeting "with する" is the hello gesture', () => {
+    for (const t of ['こんにちは', 'バイバイ', 'おはよう', 'hello', '你好']) expect(decide(t), t).to.equal(undefined);
+    expect(names('こんにちはして')).to.deep.equal(['hello']);
+    expect(names('バイバイして')).to.deep.equal(['hello']);
+  });
+
   it('defers a distance on a turn, an angle on a walk, and repeated quantities', () => {
     for (const t of ['2メートル右に曲がって', '90度前に進んで', 'turn left 2 meters', 'go forward 90 degrees', '1メートル2メートル進んで', '向前走90度']) {
       expect(decide(t), t).to.equal(undefined);
