@@ -12,6 +12,8 @@ export interface CacheEntry {
   text: string;
   lang: Language;
   certain: boolean;
+  /** Prompt type the request asked for ('' = auto). */
+  pt: string;
   actions: Proposal[];
   reply: string;
   language: Language;
@@ -35,7 +37,7 @@ export function decodeEntry(raw: string): CacheEntry | undefined {
   }
   if (typeof v !== 'object' || v === null) return undefined;
   const o = v as Record<string, unknown>;
-  if (o['v'] !== 1 || typeof o['text'] !== 'string' || typeof o['reply'] !== 'string' || typeof o['certain'] !== 'boolean') return undefined;
+  if (o['v'] !== 1 || typeof o['text'] !== 'string' || typeof o['reply'] !== 'string' || typeof o['certain'] !== 'boolean' || typeof o['pt'] !== 'string') return undefined;
   if (!LANGS.has(o['lang'] as string) || !LANGS.has(o['language'] as string) || typeof o['at'] !== 'number') return undefined;
   if (!Array.isArray(o['actions']) || !o['actions'].every(isProposal)) return undefined;
   return o as unknown as CacheEntry;

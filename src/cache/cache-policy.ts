@@ -25,6 +25,8 @@ export function refuseToStore(a: Analysed, d: Decision): string | undefined {
   if (!d.cacheable) return 'marked_uncacheable';
   if (d.source !== 'llm') return `source_${d.source}`;
   if (d.detail?.usedSession) return 'used_session';
+  // Danger replies depend on the moment (助けて, 危ない): L0 already stopped the robot.
+  if (d.detail?.promptType === 'emergency') return 'emergency';
   if (d.actions.length === 0 && d.reply.trim() === '') return 'empty';
   if (!a.normalised) return 'empty_text';
   if (isVolatileQuestion(a)) return 'volatile_question';

@@ -126,7 +126,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     const a = req.analysed;
     if (!c.enabled || !a.normalised || isVolatileQuestion(a)) return {};
     counters.lookups++;
-    const key = exactKey(tag, a);
+    const key = exactKey(tag, a, req.promptType);
     const mem = memory.get(key);
     if (mem && mem.text === a.normalised) {
       counters.memoryHits++;
@@ -157,6 +157,11 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       const m = index.lookup(a);
       if (m.hit && m.id) {
         const entry = memory.get(m.id);
+        if (entry && entry.pt !== req.promptType) {
+          counters.misses++;
+          telemetry?.emit({ type: 'cache_lookup', tier: 'semantic', hit: false, score: m.score, guard: 'prompt_type' });
+          return { score: m.score, guard: 'prompt_type' };
+        }
         if (entry) {
           counters.semanticHits++;
           telemetry?.emit({ type: 'cache_lookup', tier: 'semantic', hit: true, score: m.score });
@@ -186,12 +191,13 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       text: a.normalised,
       lang: a.language,
       certain: a.languageCertain,
+      pt: req.promptType,
       actions: decision.actions.map((p) => ({ name: p.name, ...(p.params ? { params: { ...p.params } } : {}) })),
       reply: decision.reply,
       language: decision.language,
       at: Number(clock.wallNs() / 1_000_000n),
     };
-    const key = exactKey(tag, a);
+    const key = exactKey(tag, a, req.promptType);
     const json = encodeEntry(entry);
     remember(key, entry, json, ttlMs);
     counters.stores++;

@@ -23,11 +23,12 @@ describe('cache/cache-policy', () => {
     expect(refuseToStore(a, llm({ source: 'semantic_cache' }))).to.equal('source_semantic_cache');
     expect(refuseToStore(a, llm({ detail: { usedSession: true } }))).to.equal('used_session');
     expect(refuseToStore(a, llm({ actions: [], reply: ' ' }))).to.equal('empty');
+    expect(refuseToStore(a, llm({ detail: { promptType: 'emergency' } }))).to.equal('emergency');
   });
 });
 
 describe('cache/cache-entry', () => {
-  const entry: CacheEntry = { v: 1, text: '座って', lang: 'ja', certain: true, actions: [{ name: 'forward', params: { distance: 1 } }], reply: '進みます', language: 'ja', at: 1 };
+  const entry: CacheEntry = { v: 1, text: '座って', lang: 'ja', certain: true, pt: '', actions: [{ name: 'forward', params: { distance: 1 } }], reply: '進みます', language: 'ja', at: 1 };
 
   it('round-trips an entry', () => {
     expect(decodeEntry(encodeEntry(entry))).to.deep.equal(entry);

@@ -48,6 +48,17 @@ describe('cache/decision-cache (memory + semantic, no Redis)', () => {
     await cache.close();
   });
 
+  it('keeps answers for an explicitly requested prompt type apart', async () => {
+    const { cache } = make();
+    await cache.store(req('エンジンについて教えて', '', { promptType: 'technical' }), llmDecision('', '技術的な答え'));
+    expect((await cache.lookup(req('エンジンについて教えて'))).decision).to.equal(undefined);
+    expect((await cache.lookup(req('エンジンについて教えて', '', { promptType: 'technical' }))).decision?.reply).to.equal('技術的な答え');
+    const para = await cache.lookup(req('エンジンについて教えてください'));
+    expect(para.decision).to.equal(undefined);
+    expect(para.guard).to.equal('prompt_type');
+    await cache.close();
+  });
+
   it('evicts from memory and the semantic index together, and expires on the TTL', async () => {
     const { cache, clock } = make({ memory_max_entries: 2, ttl_s: 10 });
     await cache.store(req('座って'), llmDecision('sit', '座ります'));

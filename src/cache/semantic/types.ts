@@ -67,4 +67,6 @@ export type GuardName =
   | 'action'
   | 'entity'
   | 'topic'
-  | 'threshold';
+  | 'threshold'
+  /** Same words, but the request asked for another prompt type (decision cache only). */
+  | 'prompt_type';
