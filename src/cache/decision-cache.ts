@@ -256,6 +256,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
         corrupt_values: counters.corrupt,
         japanese_analyser: japanese,
         redis: r ? r.state : 'disabled',
+        ...(r ? { redis_connected: r.state === 'ready' } : {}),
         redis_errors: r?.errors ?? 0,
         redis_timeouts: r?.timeouts ?? 0,
         redis_skipped: r?.skipped ?? 0,

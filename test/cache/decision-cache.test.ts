@@ -76,6 +76,18 @@ describe('cache/decision-cache (memory + semantic, no Redis)', () => {
     await cache.close();
   });
 
+  it('takes odd input without throwing: empty, emoji only, very long, mixed scripts, lone surrogates', async () => {
+    const { cache } = make();
+    const long = '座って'.repeat(600);
+    for (const t of ['', '   ', '🐕🐕', long, 'ok 座って 请 sit 2m', '\ud800abc', '１２３']) {
+      await cache.store(req(t), llmDecision('sit', 'x'));
+      const r = await cache.lookup(req(t));
+      expect(r).to.be.an('object');
+    }
+    expect((await cache.lookup(req(long))).tier).to.equal('memory');
+    await cache.close();
+  });
+
   it('does nothing when disabled and reports memory-only status without Redis', async () => {
     const off = make({ enabled: false }).cache;
     await off.store(req('座って'), llmDecision('sit', '座ります'));
