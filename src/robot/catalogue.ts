@@ -23,6 +23,8 @@ export interface ActionSpec {
   requiresStanding: boolean;
   postureAfter?: Exclude<Posture, 'unknown'>;
   timeoutS: number;
+  /** True when the file gave timeout_s; otherwise the executor uses robot.response_timeout_s. */
+  timeoutSet?: boolean;
   parameter: Record<string, unknown>;
   params: Record<string, ParamSpec>;
   velocity?: { x: number; y: number; z: number };
@@ -104,6 +106,7 @@ function parseAction(r: Record<string, unknown>, where: string): ActionSpec {
     requiresStanding: r['requires_standing'] === true,
     postureAfter,
     timeoutS: typeof r['timeout_s'] === 'number' ? r['timeout_s'] : 2,
+    timeoutSet: typeof r['timeout_s'] === 'number',
     parameter: (r['parameter'] ?? {}) as Record<string, unknown>,
     params,
     velocity,

@@ -63,6 +63,11 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
   const counts = { published: 0, responses: 0, timeouts: 0, failures: 0, stops: 0, unmatched: 0, publishErrors: 0 };
   let runAbort = new AbortController();
 
+  /** The catalogue's timeout_s when the file sets one (dances: 25 s), else robot.response_timeout_s. */
+  function timeoutOf(spec: ActionSpec): number {
+    return spec.timeoutSet === false ? config.robot.response_timeout_s : spec.timeoutS;
+  }
+
   function newId(): bigint {
     const wall = clock.wallNs();
     nextId = wall > nextId ? wall : nextId + 1n;
@@ -93,7 +98,7 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
     if (id === undefined) return;
     state.onCommand(stopSpec);
     telemetry?.emit({ type: 'command', action: stopSpec.name, apiId: stopSpec.apiId });
-    const timer = clock.setTimeout(() => settle(id, 'unknown'), stopSpec.timeoutS * 1000);
+    const timer = clock.setTimeout(() => settle(id, 'unknown'), timeoutOf(stopSpec) * 1000);
     pending.set(id, { spec: stopSpec, timer, resolve: () => undefined });
   }
 
@@ -117,7 +122,7 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
       if (id === undefined) return resolve('publish_failed');
       state.onCommand(spec);
       telemetry?.emit({ type: 'command', action: spec.name, apiId: spec.apiId });
-      const timeoutMs = Math.max(spec.timeoutS, 0.05) * 1000;
+      const timeoutMs = Math.max(timeoutOf(spec), 0.05) * 1000;
       const timer = clock.setTimeout(() => settle(id, 'unknown'), timeoutMs);
       pending.set(id, { spec, timer, resolve });
     });

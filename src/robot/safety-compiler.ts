@@ -53,8 +53,10 @@ export function createSafetyCompiler(deps: SafetyCompilerDeps): SafetyCompiler &
     if (spec.kind === 'stop') return undefined; // StopMove is always allowed
     if (spec.risk === 'high') {
       if (!s.enable_high_risk) return 'high_risk_disabled';
-      if (req.confidence < 0 && !s.trust_unscored_input) return 'unscored_input';
-      if (req.confidence >= 0 && req.confidence < s.high_risk_min_confidence) return 'low_confidence';
+      // NaN, undefined or negative: unscored (never "passes every comparison").
+      const conf = typeof req.confidence === 'number' && Number.isFinite(req.confidence) && req.confidence >= 0 ? req.confidence : -1;
+      if (conf < 0 && !s.trust_unscored_input) return 'unscored_input';
+      if (conf >= 0 && conf < s.high_risk_min_confidence) return 'low_confidence';
     }
     const battery = state.battery();
     if (battery !== undefined) {
@@ -71,7 +73,7 @@ export function createSafetyCompiler(deps: SafetyCompilerDeps): SafetyCompiler &
       compiled++;
       const actions: CompiledAction[] = [];
       const steps: PlanStep[] = [];
-      const wanted = proposals.filter((p) => p && p.name !== 'chat');
+      const wanted = (Array.isArray(proposals) ? proposals : []).filter((p) => p && p.name !== 'chat');
       if (req.epoch < epoch.current()) {
         for (const p of wanted) {
           const spec = lookup(p);
@@ -152,6 +154,7 @@ export function createSafetyCompiler(deps: SafetyCompilerDeps): SafetyCompiler &
 
   function lookup(p: Proposal): ActionSpec | undefined {
     if (!p || typeof p.name !== 'string') return undefined;
+    // Names only: an id ("1016", 1018) is not a name, so a hallucinated code never matches.
     return catalogue.byName(p.name.trim().toLowerCase());
   }
 }

@@ -133,6 +133,16 @@ describe('robot: motion executor', () => {
     expect(p.actions.map((a) => `${a.name}:${a.verdict}`)).to.deep.equal(['hello:ok', 'heart:ok', 'sit:dropped:previous_failed', 'stand_up:dropped:previous_failed', 'forward:dropped:previous_failed']);
   });
 
+  it('uses robot.response_timeout_s for actions whose catalogue entry sets no timeout_s', async () => {
+    const t = setup({ codes: { 1009: 'silent' }, config: { robot: { response_timeout_s: 0.5 } } });
+    const done = t.exec.execute(t.plan([{ name: 'sit' }]), makeRequest());
+    await t.clock.advance(499);
+    expect(t.state.lastCode()).to.equal(undefined);
+    await t.clock.advance(1);
+    expect((await done).robotCodes).to.deep.equal([{ apiId: 1009, code: 'unknown' }]);
+    expect(t.state.posture()).to.equal('unknown');
+  });
+
   it('treats -1 (already in that state) as success', async () => {
     const t = setup({ codes: { 1004: -1 } });
     const done = t.exec.execute(t.plan([{ name: 'stand_up' }, { name: 'hello' }]), makeRequest());

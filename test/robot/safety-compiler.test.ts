@@ -49,9 +49,12 @@ describe('robot: safety compiler', () => {
     expect(verdicts(compile([{ name: 'wiggle_hips' }]))).to.deep.equal(['wiggle_hips:blocked:not_supported']);
   });
 
-  it('chat proposals produce no action', () => {
+  it('chat proposals produce no action; garbage never throws', () => {
     const { compile } = setup();
     expect(compile([{ name: 'chat' }])).to.deep.equal({ steps: [], actions: [] });
+    expect(compile(null as never)).to.deep.equal({ steps: [], actions: [] });
+    const odd = compile([null as never, { name: 1016 as never }, { name: 'hello', params: 'x' as never }]);
+    expect(verdicts(odd)).to.deep.equal(['1016:blocked:unknown_action', 'hello:ok']);
   });
 
   describe('high-risk gate', () => {
@@ -78,6 +81,11 @@ describe('robot: safety compiler', () => {
       expect(verdicts(compile([{ name: 'front_flip' }], makeRequest({ confidence: 0.9 })))).to.deep.equal(['front_flip:ok']);
       expect(verdicts(compile([{ name: 'front_flip' }], makeRequest({ confidence: 0.5 })))).to.deep.equal(['front_flip:blocked:low_confidence']);
       expect(verdicts(compile([{ name: 'front_flip' }], makeRequest({ confidence: -1 })))).to.deep.equal(['front_flip:blocked:unscored_input']);
+    });
+
+    it('a confidence that is not a number counts as unscored', () => {
+      const { compile } = setup({ safety: { enable_high_risk: true } });
+      expect(verdicts(compile([{ name: 'front_flip' }], makeRequest({ confidence: Number.NaN })))).to.deep.equal(['front_flip:blocked:unscored_input']);
     });
 
     it('unscored input asking for a flip passes only with safety.trust_unscored_input', () => {
