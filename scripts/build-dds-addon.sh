@@ -18,6 +18,17 @@ case "$version" in
   0.10.*|0.11.*) ;;
   *) echo "build-dds-addon: warning: Cyclone DDS $version found; the addon is written for 0.10.x (the Go2's version)";;
 esac
+# Build against the local Node headers when they exist (offline machines, the robot);
+# node-gyp would otherwise download them.
+nodedir=${npm_config_nodedir:-}
+if [ -z "$nodedir" ] && command -v npm >/dev/null 2>&1; then
+  nodedir=$(npm config get nodedir 2>/dev/null || true)
+  [ "$nodedir" = "undefined" ] && nodedir=""
+fi
+if [ -z "$nodedir" ]; then
+  prefix_node=$(dirname "$(dirname "$(command -v node)")")
+  [ -f "$prefix_node/include/node/node_api.h" ] && nodedir=$prefix_node
+fi
 cd "$root/native/dds"
-node "$root/node_modules/node-gyp/bin/node-gyp.js" rebuild
+node "$root/node_modules/node-gyp/bin/node-gyp.js" rebuild ${nodedir:+--nodedir="$nodedir"}
 echo "build-dds-addon: built native/dds/build/Release/claudia_dds.node against Cyclone DDS $version"

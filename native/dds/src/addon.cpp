@@ -265,16 +265,20 @@ class DdsAddon : public Napi::Addon<DdsAddon> {
       }
     }
     if (isParticipant) {
-      // Children went with the participant: release their reader contexts too.
+      // Children went with the participant: release their reader contexts and forget their
+      // handles (a deleted entity has no parent any more).
+      auto gone = [](dds_entity_t h) { return dds_get_parent(h) < 0; };
       for (auto it = readers_.begin(); it != readers_.end();) {
-        dds_instance_handle_t h;
-        if (dds_get_instance_handle(it->first, &h) < 0) {
+        if (gone(it->first)) {
           it->second->closing.store(true);
           it->second->tsfn.Release();
           it = readers_.erase(it);
         } else {
           ++it;
         }
+      }
+      for (auto *m : {&writerTypes_, &topicTypes_}) {
+        for (auto it = m->begin(); it != m->end();) it = gone(it->first) ? m->erase(it) : std::next(it);
       }
     }
     writerTypes_.erase(e);
