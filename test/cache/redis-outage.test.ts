@@ -146,4 +146,22 @@ describe('cache during a Redis outage (own redis-server)', function () {
     const again = await c.lookup(req('座って'));
     expect(again.decision?.actions).to.deep.equal([{ name: 'sit' }]);
   });
+
+  it('starts while Redis is absent (warm-up gives up after the connect timeout) and connects once it appears', async () => {
+    const port = await freePort();
+    cache = createDecisionCache({
+      config: cacheConfig({ redis_enabled: true, redis_url: `redis://127.0.0.1:${port}/0`, redis_key_prefix: uniquePrefix('late'), redis_connect_timeout_ms: 200 }),
+      version: 'v',
+      clock: createSystemClock(),
+      logger: createSilentLogger(),
+    });
+    const c = cache;
+    expect(await c.warm()).to.equal(0);
+    await c.store(req('座って'), llmDecision('sit', '座ります'));
+    expect((await c.lookup(req('座って'))).tier).to.equal('memory');
+    expect(c.status().level).to.equal('warn');
+    server = await startRedisServer(port);
+    await waitFor(() => c.status().values['redis'] === 'ready', 8000, 'late connect');
+    expect(c.status().level).to.equal('ok');
+  });
 });
