@@ -130,7 +130,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     });
     const addr = srv.address() as AddressInfo;
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    return { url: `http://${host}:${addr.port}/`, port: addr.port };
+    return { url: `http://${host}:${addr.port}`, port: addr.port };
   };
 
   return {
@@ -144,7 +144,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       const where = config.metrics.enabled ? await listen() : undefined;
       tickTimer = clock.setTimeout(tickLoop, tickMs);
       if (config.diagnostics.enabled) diagTimer = clock.setTimeout(diagLoop, 1000 / config.diagnostics.rate_hz);
-      if (where) logger.info('monitor listening', { url: where.url, dashboard: where.url, metrics: `${where.url}metrics` });
+      if (where) logger.debug('monitor listening', { dashboard: `${where.url}/`, metrics: `${where.url}/metrics` });
       return where;
     },
     async close() {

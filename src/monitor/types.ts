@@ -31,7 +31,7 @@ export interface HealthReport {
 export interface Monitor {
   /** Own prom-client registry (never the global one). */
   readonly registry: Registry;
-  /** Starts the HTTP server (when metrics.enabled) and the diagnostics and dashboard timers. */
+  /** Starts the HTTP server (when metrics.enabled) and the diagnostics and dashboard timers. `url` has no trailing slash (`http://127.0.0.1:8002`). */
   start(): Promise<{ url: string; port: number } | undefined>;
   /** The DiagnosticArray as it would be published now (also what the timer publishes). */
   diagnostics(): DiagnosticArrayMsg;

@@ -51,18 +51,18 @@ describe('monitor under abuse (attacker in a child process)', function () {
 
   it('asks for the token on every route but the static assets', async () => {
     const base = rig.url;
-    expect((await httpGet(`${base}metrics`)).status).to.equal(401);
-    expect((await httpGet(`${base}metrics`, { Authorization: 'Bearer wrong' })).status).to.equal(401);
-    expect((await httpGet(`${base}metrics?token=wrong`)).status).to.equal(401);
-    expect((await httpGet(`${base}`)).status).to.equal(401);
-    expect((await httpGet(`${base}healthz`)).status).to.equal(401);
-    expect((await httpGet(`${base}metrics`, { Authorization: `Bearer ${TOKEN}` })).status).to.equal(200);
-    expect((await httpGet(`${base}metrics?token=${TOKEN}`)).status).to.equal(200);
-    expect((await httpGet(`${base}static/chart.umd.js`)).status).to.equal(200);
-    expect((await httpGet(`${base}static/../../package.json`)).status).to.equal(401);
-    expect((await httpGet(`${base}nope?token=${TOKEN}`)).status).to.equal(404);
+    expect((await httpGet(`${base}/metrics`)).status).to.equal(401);
+    expect((await httpGet(`${base}/metrics`, { Authorization: 'Bearer wrong' })).status).to.equal(401);
+    expect((await httpGet(`${base}/metrics?token=wrong`)).status).to.equal(401);
+    expect((await httpGet(`${base}/`)).status).to.equal(401);
+    expect((await httpGet(`${base}/healthz`)).status).to.equal(401);
+    expect((await httpGet(`${base}/metrics`, { Authorization: `Bearer ${TOKEN}` })).status).to.equal(200);
+    expect((await httpGet(`${base}/metrics?token=${TOKEN}`)).status).to.equal(200);
+    expect((await httpGet(`${base}/static/chart.umd.js`)).status).to.equal(200);
+    expect((await httpGet(`${base}/static/../../package.json`)).status).to.equal(401);
+    expect((await httpGet(`${base}/nope?token=${TOKEN}`)).status).to.equal(404);
     // A page of another site may not open the socket, even with the token.
-    const crossSite = new WebSocket(`${base.replace('http', 'ws')}ws?token=${TOKEN}`, { origin: 'http://evil.example' });
+    const crossSite = new WebSocket(`${base.replace('http', 'ws')}/ws?token=${TOKEN}`, { origin: 'http://evil.example' });
     const status = await new Promise<number>((resolve) => {
       crossSite.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
       crossSite.on('open', () => resolve(101));
@@ -86,7 +86,7 @@ describe('monitor under abuse (attacker in a child process)', function () {
     const service = (async () => {
       while (serving) {
         try {
-          const r = await httpGet(`${rig.url}metrics`, auth);
+          const r = await httpGet(`${rig.url}/metrics`, auth);
           if (r.status === 200 && r.body.includes('claudia_requests_total')) scrapes++;
           else scrapeFailures++;
         } catch {
@@ -119,7 +119,7 @@ describe('monitor under abuse (attacker in a child process)', function () {
     expect(scrapeFailures).to.equal(0);
     expect(answers).to.equal(scrapes);
     await waitFor(() => rig.monitor.wsClients() === 0, 5000, 'held clients to be dropped');
-    const m = parseProm((await httpGet(`${rig.url}metrics`, auth)).body);
+    const m = parseProm((await httpGet(`${rig.url}/metrics`, auth)).body);
     expect(m.get('claudia_dashboard_ws_rejected_total{reason="auth"}')).to.equal(300);
     expect(m.get('claudia_dashboard_ws_rejected_total{reason="capacity"}')).to.be.greaterThan(500);
     expect(m.get('claudia_dashboard_ws_dropped_total{reason="garbage"}') ?? 0).to.be.greaterThan(0);
@@ -129,7 +129,7 @@ describe('monitor under abuse (attacker in a child process)', function () {
     await waitFor(() => fds() <= fdsBefore + 10, 5000, `fds ${fds()} to return near ${fdsBefore}`);
 
     // A legitimate dashboard still connects and gets its hello.
-    const ws = new WebSocket(`${rig.url.replace('http', 'ws')}ws?token=${TOKEN}`);
+    const ws = new WebSocket(`${rig.url.replace('http', 'ws')}/ws?token=${TOKEN}`);
     const hello = await new Promise<{ type: string }>((resolve, reject) => {
       ws.once('message', (d) => resolve(JSON.parse(d.toString()) as { type: string }));
       ws.once('error', reject);

@@ -17,7 +17,7 @@ describe('monitor /metrics with the real app', function () {
   });
   after(() => rig?.close());
 
-  const scrape = async () => parseProm((await httpGet(`${rig.url}metrics`)).body);
+  const scrape = async () => parseProm((await httpGet(`${rig.url}/metrics`)).body);
 
   it('moves counters and histograms by exactly what a scripted mix of requests did', async () => {
     const before = await scrape();

@@ -18,8 +18,8 @@ export interface AppRig {
 }
 
 /**
- * The real app on the memory transport, wired to the monitor the way src/app.ts's caller
- * does, with the project's Ollama SIMULATOR as the LLM (or none) and a Go2 stand-in on the
+ * The real app on the memory transport with the monitor src/app.ts wires, the project's
+ * Ollama SIMULATOR as the LLM (or none) and a Go2 stand-in on the
  * same graph that answers every sport request with `robotCode` (Move is noreply).
  */
 export async function startAppRig(opts: { llm: boolean; overrides?: DeepPartial<Config>; robotCode?: number; tuning?: MonitorDeps['tuning'] }): Promise<AppRig> {
@@ -34,7 +34,7 @@ export async function startAppRig(opts: { llm: boolean; overrides?: DeepPartial<
     ...o,
     transport: { kind: 'memory', ...o.transport },
     ollama: { enabled: opts.llm, hosts, health_interval_s: 1, ...o.ollama },
-    metrics: { port: 0, ...o.metrics },
+    metrics: { port: 0, ...o.metrics, ...(opts.tuning ? { enabled: false } : {}) },
     robot: { response_timeout_s: 2, settle_ms: 0, ...o.robot },
   } as DeepPartial<Config> as Parameters<typeof configWith>[0]);
   const logger = createSilentLogger();
@@ -46,24 +46,32 @@ export async function startAppRig(opts: { llm: boolean; overrides?: DeepPartial<
     if (req.header.policy.noreply) return;
     respond.publish({ header: { identity: { id: req.header.identity.id, api_id: req.header.identity.api_id }, status: { code: opts.robotCode ?? 0 } }, data: '', binary: [] });
   });
-  const monitor = createMonitor({
-    config: app.config,
-    telemetry: app.telemetry,
-    statusSources: () => app.statusSources,
-    clock: app.clock,
-    logger: app.logger,
-    publishDiagnostics: (msg) => app.node.diagnostics.publish(msg),
-    tuning: opts.tuning,
-  });
+  // The app wires its own monitor (src/app.ts). A test that needs tighter limits (ping
+  // interval, tick) gets a tuned monitor on the same telemetry and status sources instead,
+  // with the app's HTTP server off; the app's monitor still publishes /diagnostics.
+  let monitor: Monitor = app.monitor;
+  let own: Monitor | undefined;
+  if (opts.tuning) {
+    own = createMonitor({
+      config: { ...app.config, metrics: { ...app.config.metrics, enabled: true }, audit: { ...app.config.audit, path: '' } },
+      telemetry: app.telemetry,
+      statusSources: () => app.statusSources,
+      clock: app.clock,
+      logger: app.logger,
+      tuning: opts.tuning,
+    });
+    monitor = own;
+  }
   await app.start();
-  const where = await monitor.start();
+  const where = own ? await own.start() : undefined;
+  const url = where?.url ?? app.monitorUrl() ?? '';
   return {
     app,
     monitor,
     sim,
-    url: where?.url ?? '',
+    url,
     async close() {
-      await monitor.close();
+      await own?.close();
       await app.close();
       await robot.close();
       await sim?.close();

@@ -18,7 +18,7 @@ describe('monitor dashboard in headless Chromium', function () {
 
   before(async function () {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    rig = await startAppRig({ llm: true, tuning: { dashboardTickMs: 250 } });
+    rig = await startAppRig({ llm: true }); // the monitor src/app.ts wires, default 1 s ticks
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
@@ -100,8 +100,11 @@ describe('monitor dashboard in headless Chromium', function () {
     expect(hostCells[2]).to.equal('0');
     expect(hostCells[4]).to.match(/\d ms$/); // last call latency from the LLM calls just made
 
-    // Let one more tick draw, then keep the picture.
-    await page.waitForTimeout(600);
+    // Let two more ticks draw (lines need points), then keep the picture.
+    await page.waitForFunction(
+      (n) => (window as unknown as { Chart: { getChart(id: string): { data: { labels: unknown[] } } } }).Chart.getChart('chart-latency').data.labels.length >= n + 2,
+      state.ticks,
+    );
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: path.join(OUT, 'dashboard.png'), fullPage: true });
 

@@ -28,7 +28,7 @@ describe('monitor /metrics', () => {
   afterEach(() => monitor.close());
 
   const scrape = async () => {
-    const r = await httpGet(`${url}metrics`);
+    const r = await httpGet(`${url}/metrics`);
     expect(r.status).to.equal(200);
     expect(String(r.headers['content-type'])).to.match(/^text\/plain/);
     return parseProm(r.body);
@@ -166,7 +166,7 @@ describe('monitor /metrics', () => {
       telemetry.emit({ type: 'robot_response', apiId: 5000 + i, code: i });
       telemetry.emit({ type: 'llm_call', host: `http://evil-${i}.example:11434`, ok: false });
     }
-    const text = (await httpGet(`${url}metrics`)).body;
+    const text = (await httpGet(`${url}/metrics`)).body;
     const series = (name: string) => text.split('\n').filter((l) => l.startsWith(`${name}{`)).length;
     expect(series('claudia_safety_blocks_total')).to.be.at.most(65);
     expect(series('claudia_commands_published_total')).to.be.at.most(65);
@@ -177,7 +177,7 @@ describe('monitor /metrics', () => {
   });
 
   it('exposes default process metrics and event-loop lag on its own registry', async () => {
-    const text = (await httpGet(`${url}metrics`)).body;
+    const text = (await httpGet(`${url}/metrics`)).body;
     expect(text).to.match(/^process_resident_memory_bytes \d+/m);
     expect(text).to.match(/^nodejs_eventloop_lag_p99_seconds /m);
     expect(text).to.match(/^claudia_event_loop_lag_seconds\{quantile="0.99"\} /m);

@@ -36,7 +36,7 @@
         responsive: true,
         maintainAspectRatio: false,
         spanGaps: true,
-        elements: { point: { radius: 0 }, line: { borderWidth: 2, tension: 0 } },
+        elements: { point: { radius: 2, hoverRadius: 4 }, line: { borderWidth: 2, tension: 0 } },
         scales: { x: { ticks: { maxTicksLimit: 6, maxRotation: 0 } }, y: Object.assign({ beginAtZero: true }, yOpts || {}) },
         plugins: { legend: { labels: { boxWidth: 10 } } },
       },
