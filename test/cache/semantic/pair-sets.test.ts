@@ -9,6 +9,8 @@ const DEV = '/work/shared/data/pairs.dev.jsonl';
 const HELD_OUT = path.join(__dirname, '..', 'data', 'pairs.heldout.jsonl');
 /** Written after the rules, run once blind (first run: hit rate 0.923, no false hit), kept as a regression set. */
 const BLIND = path.join(__dirname, '..', 'data', 'pairs.blind.jsonl');
+/** Near misses only (word order, tense, desire, potential, units, kanji numerals, left/right paw...). */
+const ADVERSARIAL = path.join(__dirname, '..', 'data', 'pairs.adversarial.jsonl');
 
 describe('cache/semantic pair sets', () => {
   const analysers = createAnalysers();
@@ -39,6 +41,12 @@ describe('cache/semantic pair sets', () => {
     expect(s.pairs).to.be.at.least(60);
     expect(s.false_hit_rate).to.equal(0);
     expect(s.hit_rate).to.be.at.least(0.8);
+  });
+
+  it('adversarial near misses: never a hit', () => {
+    const s = run(ADVERSARIAL);
+    expect(s.different).to.be.at.least(35);
+    expect(s.false_hits).to.equal(0);
   });
 
   it('without language hints it is still never wrong (kanji-only text only hits itself)', () => {
