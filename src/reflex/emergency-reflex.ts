@@ -52,7 +52,7 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   const stop = compile(words.stop);
   const shortStop = compile(words.shortStop);
   const danger = compile(words.danger);
-  const exact = new Set(words.exact.flatMap((w) => [normaliseText(w), foldKana(normaliseText(w))]));
+  const exact = new Set(words.exact.flatMap((w) => [normaliseText(w), foldKana(normaliseText(w)), toKatakana(normaliseText(w))]));
 
   function scan(text: string): StopHit | undefined {
     const s = firstMatch(stop, text);
@@ -76,13 +76,15 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
       if (direct) return direct;
       // Then width/kana/spacing variants ("ＳＴＯＰ", "ｽﾄｯﾌﾟ", "止 ま っ て", "すとっぷ").
       const norm = normalised ?? normaliseText(raw);
-      return scan(norm) ?? scan(foldKana(norm));
+      return norm === raw ? undefined : scan(norm);
     },
   };
 }
 
 interface Compiled {
+  /** Sticky: tried only at positions whose character can start a word. */
   re: RegExp;
+  first: Set<string>;
 }
 
 /** One alternation per class; Latin words get word boundaries, CJK words match inside text. */
@@ -91,8 +93,10 @@ function compile(list: string[]): Compiled {
   for (const w of list) {
     const n = normaliseText(w);
     if (!n) continue;
+    // Both kana scripts of every word, so no separate kana-folded pass is needed (トマレ, すとっぷ).
     forms.add(n);
     forms.add(foldKana(n));
+    forms.add(toKatakana(n));
   }
   const alts = [...forms]
     .sort((a, b) => b.length - a.length)
@@ -100,15 +104,39 @@ function compile(list: string[]): Compiled {
       const esc = w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
       return /^[a-z]/.test(w) ? `(?<![\\p{L}\\p{N}])${esc}(?![\\p{L}\\p{N}])` : esc;
     });
-  return { re: new RegExp(alts.length ? alts.join('|') : '(?!)', 'iu') };
+  // First characters of every form (and the upper-case Latin ones, for raw text): the scan
+  // skips every other position, which keeps long utterances cheap.
+  const first = new Set<string>();
+  for (const f of forms) {
+    const c = f.charAt(0);
+    first.add(c);
+    first.add(c.toUpperCase());
+  }
+  return { re: new RegExp(alts.length ? alts.join('|') : '(?!)', 'iuy'), first };
+}
+
+function toKatakana(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
+    out += c >= 0x3041 && c <= 0x3096 ? String.fromCodePoint(c + 0x60) : ch;
+  }
+  return out;
 }
 
 function firstMatch(c: Compiled, text: string): string | undefined {
-  const m = c.re.exec(text);
-  return m ? m[0].toLowerCase() : undefined;
+  for (let i = 0; i < text.length; i++) {
+    if (!c.first.has(text.charAt(i))) continue;
+    c.re.lastIndex = i;
+    const m = c.re.exec(text);
+    if (m) return m[0].toLowerCase();
+  }
+  return undefined;
 }
 
 function isShort(text: string, limit: { chars: number; words: number }): boolean {
+  // Cheap bound first: nothing this long is a short utterance, however it is spelled.
+  if (text.length > 200) return false;
   const t = text.trim();
   // CJK text has no spaces, so its length decides; Latin text counts words.
   if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(t)) {
