@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { MSG, type LlmQueryRequestMsg, type LlmQueryResponseMsg, type SpeechTextMsg } from '../../src/ros/messages';
 import { FIXED_PROFILE } from '../../src/llm/simulator';
 import { createMemoryLogger } from '../../src/util/logger';
@@ -153,7 +156,8 @@ describe('foundation: end to end on the memory transport', function () {
 
   it('Japanese, Chinese and English round-trip unchanged through messages and logs', async () => {
     const logger = createMemoryLogger();
-    h = await startHarness({ logger, script: [{ match: '你好 Go2', content: { a: [], r: '你好！我是 Go2 🐕' } }] });
+    const auditPath = path.join(mkdtempSync(path.join(tmpdir(), 'claudia-audit-')), 'audit.jsonl');
+    h = await startHarness({ logger, config: { audit: { path: auditPath } }, script: [{ match: '你好 Go2', content: { a: [], r: '你好！我是 Go2 🐕' } }] });
     const speech = h.peer.createPublisher<SpeechTextMsg>(MSG.SpeechText, '/claudia/speech');
     speech.publish({ stamp: { sec: 0, nanosec: 0 }, utterance_id: 'u-1', text: '你好 Go2', language: 'zh', confidence: 0.9, is_final: true, source: 'asr' });
     speech.publish({ stamp: { sec: 0, nanosec: 0 }, utterance_id: 'u-2', text: 'お座りしてください 🐕', language: 'ja', confidence: 0.9, is_final: true, source: 'asr' });
@@ -164,6 +168,16 @@ describe('foundation: end to end on the memory transport', function () {
     expect(byId.get('u-1')!.language).to.equal('zh');
     expect(byId.get('u-2')!.text).to.equal('お座りしてください 🐕');
     expect(byId.get('u-2')!.language).to.equal('ja');
+    // the audit log (JSONL) keeps the text and reply byte for byte
+    await waitFor(() => existsSync(auditPath) && readFileSync(auditPath, 'utf8').trim().split('\n').length >= 2, 'two audit lines');
+    const lines = readFileSync(auditPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.input).sort()).to.deep.equal(['お座りしてください 🐕', '你好 Go2']);
+    expect(lines.find((l) => l.input === '你好 Go2').reply).to.equal('你好！我是 Go2 🐕');
+    // and a log line that quotes user text keeps it intact
+    h.sim!.setMode('garbage');
+    await h.app.pipeline.handle({ text: 'お座りしてください 🐕 你好 Go2?', origin: 'cli' });
+    const failed = logger.lines.find((l) => l.msg.startsWith('LLM path failed'));
+    expect(failed?.fields?.text).to.equal('お座りしてください 🐕 你好 Go2?');
   });
 
   it('the same utterance_id arriving twice executes once', async () => {
