@@ -31,6 +31,11 @@ export interface ReplayConnection {
   realIo: boolean;
   /** Changes whenever the I/O peer makes progress (e.g. the simulator's request counters). */
   ioState?(): string;
+  /**
+   * Resolves once the peer's endpoints are matched with the node's (DDS discovery), so the
+   * first played message is not lost: `publishing` are the peer's writers, `subscribed` its readers.
+   */
+  ready?(endpoints: { publishing: string[]; subscribed: string[] }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -136,6 +141,11 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
       ? attachRobotStandIn({ peer, clock, requestTopic: opts.topics.sport_request, responseTopic: opts.topics.sport_response, latencyMs: opts.robot.latencyMs })
       : undefined;
     const pubs = new Map<string, Publisher<unknown>>(inputTopics.map((t) => [t.name, peer.createPublisher<unknown>(t.type, t.name)]));
+
+    await conn.ready?.({
+      publishing: [...pubs.keys(), ...(standIn ? [opts.topics.sport_response] : [])],
+      subscribed: [opts.topics.sport_request, opts.topics.response],
+    });
 
     const played: Played[] = [];
     const pending = () => Math.max(0, played.length - responses.length);

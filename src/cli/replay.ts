@@ -16,8 +16,9 @@ import { createOllamaSimulator, type SimScriptEntry } from '../llm/simulator';
 import { createTransport } from '../ros/create-transport';
 import { createMemoryTransport, MemoryGraph } from '../ros/memory-transport';
 import { parseRosArgs } from '../ros/ros-args';
+import type { RosTransport } from '../ros/types';
 import type { Clock } from '../util/clock';
-import { asClaudiaError, BadInputError } from '../util/errors';
+import { asClaudiaError, BadInputError, ClaudiaError } from '../util/errors';
 import { createConsoleLogger, excerpt, jsonReplacer, type Logger } from '../util/logger';
 import { configFromFlags, parseNodeArgs } from './node-options';
 import type { CliCommand } from './types';
@@ -152,6 +153,7 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
         peer,
         realIo,
         ioState,
+        ready: (endpoints) => waitMatched(peer, endpoints, clock),
         async close() {
           await app.close();
           await peer.close();
@@ -167,6 +169,18 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
     { bagDir: run.bagDir, outDir: run.outDir, topics: replayTopics(config), rate: run.rate, clock: run.clock, tailMs: run.tailMs, robot: run.robot },
     { registry, logger, connect },
   );
+}
+
+/** DDS discovery takes a moment: wait (bounded) until every endpoint of the peer sees the node. */
+async function waitMatched(peer: RosTransport, endpoints: { publishing: string[]; subscribed: string[] }, clock: Clock): Promise<void> {
+  const matched = (peer as RosTransport & { matched?: (name: string) => { writers: number; readers: number } }).matched;
+  if (!matched) return;
+  const deadline = clock.now() + 10_000;
+  const ok = () => endpoints.publishing.every((t) => matched.call(peer, t).writers > 0) && endpoints.subscribed.every((t) => matched.call(peer, t).readers > 0);
+  while (!ok()) {
+    if (clock.now() > deadline) throw new ClaudiaError('E_TRANSPORT', `replay peer did not discover the node within 10 s on ${[...endpoints.publishing, ...endpoints.subscribed].join(', ')}; check the DDS domain and network interface`);
+    await clock.sleep(20);
+  }
 }
 
 /** A script file: a JSON array of entries, or one entry per line (JSONL). */
