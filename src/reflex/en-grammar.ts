@@ -49,6 +49,7 @@ const MOVE_RE = new RegExp(
 );
 /** Without a verb only unambiguous directions count: a bare "right" is usually agreement. */
 const BARE_MOVE: Record<string, string> = {
+  walk: 'forward', 'walk on': 'forward', 'keep walking': 'forward', 'move ahead': 'forward', 'go straight ahead': 'forward',
   forward: 'forward', forwards: 'forward', 'straight ahead': 'forward', backward: 'backward', backwards: 'backward', 'back up': 'backward', reverse: 'backward',
 };
 const TURN_RE = /^(?:turn|rotate|spin|pivot)\s+(?:to\s+the\s+|to\s+your\s+)?(left|right)$|^(?:make\s+a\s+|take\s+a\s+|do\s+a\s+)?(left|right)\s+turn$|^turn\s+around$|^(?:about\s+face|about\s+turn)$/;
@@ -141,14 +142,22 @@ function parseMove(t: string): ParsedIntent | undefined {
   // "turn 90 degrees to the left": the quantity sat between verb and direction.
   const core = rest.replace(/\s+/g, ' ').trim();
   let action: string | undefined;
-  const mv = MOVE_RE.exec(core);
-  const bare = BARE_MOVE[core];
+  // Running is walking fast, in whatever direction follows.
+  let running = false;
+  let core2 = core;
+  if (/^run(\s|$)/.test(core)) {
+    running = true;
+    core2 = core === 'run' ? 'forward' : core.replace(/^run\s+/, 'go ');
+  }
+  if (running && speed === undefined) speed = 'fast';
+  const mv = MOVE_RE.exec(core2);
+  const bare = BARE_MOVE[core2];
   if (bare) action = bare;
   else if (mv) {
     const d = mv[1] as string;
     action = /left/.test(d) ? 'left' : /right/.test(d) ? 'right' : /back|reverse/.test(d) ? 'backward' : 'forward';
   } else {
-    const tr = TURN_RE.exec(core);
+    const tr = running ? null : TURN_RE.exec(core);
     if (tr) {
       const d = tr[1] ?? tr[2];
       if (d) action = d === 'left' ? 'turn_left' : 'turn_right';

@@ -103,10 +103,11 @@ const SPEED_WORDS: Array<[string, SpeedWord]> = [
 const TRAILING_WAKE = ['くらうでぃあ', 'くらうでぃあちゃん'];
 
 /** Movement: direction phrase + verb class decide the action; numbers become params. */
-type MoveVerb = 'go' | 'back' | 'turn' | 'shift' | 'forward' | 'backward' | 'turn_left' | 'turn_right';
+type MoveVerb = 'go' | 'run' | 'back' | 'turn' | 'shift' | 'forward' | 'backward' | 'turn_left' | 'turn_right';
 const MOVE_VERBS: Array<{ cls: MoveVerb; forms: string[]; conj: VerbEntry['cls'] }> = [
   { cls: 'go', forms: ['進む', 'すすむ', '歩く', 'あるく', '行く', 'いく'], conj: 'godan' },
   { cls: 'go', forms: ['出る', 'でる'], conj: 'ichidan' },
+  { cls: 'run', forms: ['走る', 'はしる', '駆ける', 'かける'], conj: 'godan' },
   { cls: 'shift', forms: ['移動', 'いどう'], conj: 'suru' },
   { cls: 'shift', forms: ['寄る', 'よる', '動く', 'うごく'], conj: 'godan' },
   { cls: 'back', forms: ['下がる', 'さがる'], conj: 'godan' },
@@ -285,6 +286,8 @@ function parseMove(
   if (!verb) return undefined;
   const action = moveAction(verb.cls, dir);
   if (!action) return undefined;
+  // 走って: running is walking fast unless a speed word says otherwise.
+  if (verb.cls === 'run' && !speed) speed = 'fast';
   const turning = action.startsWith('turn_');
   // A distance for a turn or an angle for a walk is not understood: defer.
   if (turning && params.distance_m !== undefined) return undefined;
@@ -304,6 +307,7 @@ function moveAction(cls: MoveVerb, dir: 'front' | 'back' | 'left' | 'right' | un
     case 'back':
       return dir === undefined || dir === 'back' ? 'backward' : undefined;
     case 'go':
+    case 'run':
       if (dir === undefined || dir === 'front') return 'forward';
       return dir === 'back' ? 'backward' : dir;
     case 'shift':

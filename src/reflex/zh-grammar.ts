@@ -42,7 +42,7 @@ const SPEED: Array<[string, SpeedWord]> = [['慢慢地', 'slow'], ['慢慢', 'sl
 /** Movement cores: direction is part of the word. */
 const MOVES: Array<[string, string]> = ([
   ['前进', 'forward'], ['向前走', 'forward'], ['往前走', 'forward'], ['朝前走', 'forward'], ['向前进', 'forward'], ['往前进', 'forward'], ['向前', 'forward'],
-  ['往前', 'forward'], ['直走', 'forward'], ['一直走', 'forward'], ['向前移动', 'forward'], ['往前移动', 'forward'],
+  ['往前', 'forward'], ['直走', 'forward'], ['走', 'forward'], ['走路', 'forward'], ['往前跑', 'run'], ['向前跑', 'run'], ['跑', 'run'], ['跑步', 'run'], ['一直走', 'forward'], ['向前移动', 'forward'], ['往前移动', 'forward'],
   ['后退', 'backward'], ['向后退', 'backward'], ['往后退', 'backward'], ['退后', 'backward'], ['向后走', 'backward'], ['往后走', 'backward'], ['倒退', 'backward'],
   ['向后移动', 'backward'], ['往后移动', 'backward'],
   ['向左走', 'left'], ['往左走', 'left'], ['向左移', 'left'], ['往左移', 'left'], ['向左移动', 'left'], ['往左移动', 'left'], ['左移', 'left'], ['向左平移', 'left'],
@@ -99,7 +99,7 @@ function parseMove(s: string): ParsedIntent | undefined {
   if (!mv) return undefined;
   rest = rest.slice(mv[0].length);
   // 向前走 + 两米, 左转 + 90度; a trailing 走 after a direction word ("往前 走两步").
-  if (rest.startsWith('走') && (mv[1] === 'forward' || mv[1] === 'backward')) rest = rest.slice(1);
+  if (rest.startsWith('走') && (mv[1] === 'forward' || mv[1] === 'backward') && mv[0] !== '走') rest = rest.slice(1);
   const params: MoveParams = {};
   for (let guard = 0; guard < 3 && rest; guard++) {
     const m = PARAM_RE.exec(rest);
@@ -115,6 +115,10 @@ function parseMove(s: string): ParsedIntent | undefined {
   }
   if (rest) return undefined;
   let action = mv[1];
+  if (action === 'run') {
+    action = 'forward';
+    speed ??= 'fast';
+  }
   if (action === 'turn_around' || action === 'spin') {
     if (params.angle_deg !== undefined) return undefined;
     params.angle_deg = action === 'spin' ? 360 : 180;

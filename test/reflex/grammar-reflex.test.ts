@@ -120,6 +120,17 @@ describe('reflex: grammar reflex (L1)', () => {
     expect(names('バイバイして')).to.deep.equal(['hello']);
   });
 
+  it('running is walking fast unless a speed word says otherwise', () => {
+    const fast = config.robot.move_default_speed * 2;
+    const slow = config.robot.move_default_speed * 0.5;
+    expect(decide('走って')?.actions).to.deep.equal([{ name: 'forward', params: { speed: fast } }]);
+    expect(decide('ゆっくり走って')?.actions).to.deep.equal([{ name: 'forward', params: { speed: slow } }]);
+    expect(decide('跑')?.actions).to.deep.equal([{ name: 'forward', params: { speed: fast } }]);
+    expect(decide('run backwards')?.actions).to.deep.equal([{ name: 'backward', params: { speed: fast } }]);
+    expect(decide('走两步')?.actions).to.deep.equal([{ name: 'forward', params: { distance_m: 0.6 } }]);
+    for (const t of ['走らないで', '走った', '不要走', 'run away', 'run a program']) expect(decide(t), t).to.equal(undefined);
+  });
+
   it('defers a distance on a turn, an angle on a walk, and repeated quantities', () => {
     for (const t of ['2メートル右に曲がって', '90度前に進んで', 'turn left 2 meters', 'go forward 90 degrees', '1メートル2メートル進んで', '向前走90度']) {
       expect(decide(t), t).to.equal(undefined);
