@@ -45,6 +45,8 @@ interface Pending {
  * - Move 1008 runs as a stream (`noreply: true`) at robot.move_rate_hz for the planned
  *   duration, after robot.settle_ms following a StandUp, and is ended by StopMove 1003.
  * - The stop epoch is checked before every step: an older request's steps are dropped.
+ * - A plan that starts with StopMove (a stop decided by the grammar, cache or LLM) stops at
+ *   once like emergencyStop() instead of waiting behind the running plan.
  * - emergencyStop() publishes StopMove synchronously and cancels the stream, the pending
  *   waits and every queued plan. It does not bump the epoch: the pipeline does that, so
  *   the stop epoch has one owner.
@@ -214,12 +216,22 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
     }
   }
 
-  return {
+  const api: MotionExecutorHandle = {
     component: 'motion',
     execute(plan, req) {
       const report: ExecReport = { publishedApiIds: [], robotCodes: [] };
+      let steps = plan.steps;
+      // A decision whose first step is StopMove (from the grammar, the cache or the LLM) must
+      // not queue behind a running Move stream: it stops now, like the emergency reflex.
+      if (steps[0]?.spec.kind === 'stop' && !closed && req.epoch >= epoch.current()) {
+        api.emergencyStop('decision:stop');
+        report.publishedApiIds.push(stopSpec.apiId);
+        report.firstPublishAt = clock.now();
+        steps = steps.slice(1);
+      }
       const gen = generation;
-      const job = chain.then(() => run(plan, req, gen, report)).then(() => report);
+      const rest: Plan = steps === plan.steps ? plan : { ...plan, steps };
+      const job = chain.then(() => run(rest, req, gen, report)).then(() => report);
       chain = job.catch(() => undefined);
       return job;
     },
@@ -280,6 +292,7 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
       };
     },
   };
+  return api;
 }
 
 function clamp(v: number, max: number): number {

@@ -203,6 +203,25 @@ describe('robot: motion executor', () => {
     expect(p.actions.map((a) => a.verdict)).to.deep.equal(['dropped:superseded_by_stop', 'dropped:superseded_by_stop']);
   });
 
+  it('a decided stop (plan starting with StopMove) does not wait behind a running Move stream', async () => {
+    const t = setup();
+    const move = t.plan([{ name: 'forward', params: { duration_s: 5 } }]);
+    const moving = t.exec.execute(move, makeRequest());
+    await t.clock.advance(500);
+    expect(t.exec.streaming()).to.equal(true);
+    const before = t.sent.length;
+    const stopping = t.exec.execute(t.plan([{ name: 'stop' }, { name: 'sit' }]), makeRequest());
+    expect(t.sent.length).to.equal(before + 1);
+    expect(t.sent.at(-1)?.header.identity.api_id).to.equal(1003n);
+    expect(t.exec.streaming()).to.equal(false);
+    await t.clock.runAll();
+    await moving;
+    const report = await stopping;
+    expect(move.actions[0]?.verdict).to.equal('dropped:superseded_by_stop');
+    expect(report.publishedApiIds).to.deep.equal([1003, 1009]);
+    expect(t.apiIds().slice(before)).to.deep.equal([1003, 1009]);
+  });
+
   it('stop epoch: a plan for an utterance heard before the stop publishes nothing', async () => {
     const t = setup();
     const req = makeRequest({ epoch: t.epoch.current() });
