@@ -7,8 +7,16 @@ export function testConfig(over: DeepPartial<Config> = {}): Config {
   return configWith(over) as Config;
 }
 
+const catalogues = new Map<string, ActionCatalogue>();
+
+/** The catalogue is immutable, so tests share one per file (parsing YAML per case is slow). */
 export function testCatalogue(config: Config): ActionCatalogue {
-  return loadCatalogue(config.robot.actions_file);
+  let c = catalogues.get(config.robot.actions_file);
+  if (!c) {
+    c = loadCatalogue(config.robot.actions_file);
+    catalogues.set(config.robot.actions_file, c);
+  }
+  return c;
 }
 
 /** A request as the pipeline would build it; unscored (-1) unless a confidence is given. */

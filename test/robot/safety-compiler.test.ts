@@ -97,17 +97,24 @@ describe('robot: safety compiler', () => {
   });
 
   describe('posture prerequisites', () => {
-    it('every action that needs standing gets StandUp 1004 inserted when the robot is not standing, and none when it is', () => {
-      const names = ['lie_down', 'euler', 'sit', 'hello', 'stretch', 'dance1', 'dance2', 'scrape', 'heart', 'forward', 'backward', 'left', 'right', 'turn_left', 'turn_right'];
-      for (const name of names) {
-        for (const posture of ['sitting', 'lying', 'damp', 'unknown'] as Posture[]) {
-          const plan = setup({}, posture).compile([{ name }]);
-          expect(verdicts(plan), `${name} from ${posture}`).to.deep.equal([`stand_up:inserted`, `${name}:ok`]);
-          expect(plan.steps.map((s) => s.spec.apiId)[0]).to.equal(1004);
-          expect(plan.steps[1]?.actionIndex).to.equal(1);
+    it('every catalogue action: StandUp 1004 is inserted exactly when it needs standing and the robot is not standing', () => {
+      const base = setup();
+      const req = makeRequest({ confidence: 0.95 });
+      let checked = 0;
+      for (const spec of base.catalogue.actions.values()) {
+        if (!spec.enabled) continue;
+        for (const posture of ['standing', 'sitting', 'lying', 'damp', 'unknown'] as Posture[]) {
+          const plan = setup({ safety: { enable_high_risk: true } }, posture).compile([{ name: spec.name }], req);
+          const expected = spec.requiresStanding && posture !== 'standing' ? ['stand_up:inserted', `${spec.name}:ok`] : [`${spec.name}:ok`];
+          expect(verdicts(plan), `${spec.name} from ${posture}`).to.deep.equal(expected);
+          expect(plan.steps.map((st) => st.spec.apiId), `${spec.name} from ${posture}`).to.deep.equal(
+            expected.length === 2 ? [1004, spec.apiId] : [spec.apiId],
+          );
+          expect(plan.steps.at(-1)?.actionIndex).to.equal(expected.length - 1);
+          checked++;
         }
-        expect(verdicts(setup({}, 'standing').compile([{ name }])), `${name} standing`).to.deep.equal([`${name}:ok`]);
       }
+      expect(checked).to.be.at.least(5 * 25);
     });
 
     it('high-risk actions (when enabled) follow the catalogue prerequisite too', () => {
