@@ -34,7 +34,7 @@ const PHRASES: Record<string, string[]> = {
 
 const PREFIXES = [
   'please', 'now', 'ok', 'okay', 'alright', 'all right', 'come on', 'go on', 'go ahead and', 'can you', 'could you', 'would you', 'will you', 'can u', 'could u',
-  'i want you to', "i'd like you to", 'i would like you to', 'you can', 'try to', 'quickly', 'just', 'hey', 'yo', 'and now', 'then', 'buddy', 'doggy', 'good boy',
+  'i want you to', "i'd like you to", 'i would like you to', 'try to', 'quickly', 'just', 'hey', 'yo', 'and now', 'then', 'buddy', 'doggy', 'good boy',
   'good girl', 'robot', 'dog', 'claudia', 'kindly', 'once more', 'again', 'time to',
 ].sort((a, b) => b.length - a.length);
 const SUFFIXES = [

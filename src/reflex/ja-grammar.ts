@@ -87,7 +87,8 @@ const TAILS: Record<FormKind, string[]> = {
   imp: ['', 'よ', 'ー', 'ください', 'くださいね'],
   nasai: ['', 'ね', 'よ', 'い'],
   vol: ['', 'か', 'よ', 'ね', 'ー'],
-  noun: ['', 'お願い', 'お願いします', 'おねがい', 'おねがいします', 'をお願い', 'をお願いします', 'をおねがい', 'をおねがいします', 'だよ', 'よ', 'ね', 'ー'],
+  // No だ/だよ/ね after a bare noun: "ジャンプだよ" describes, it does not ask.
+  noun: ['', 'お願い', 'お願いします', 'おねがい', 'おねがいします', 'をお願い', 'をお願いします', 'をおねがい', 'をおねがいします', 'ー'],
 };
 
 /** Words in front of a command that do not change it. Speed words are kept for movement. */
