@@ -49,16 +49,18 @@ export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
       const text = analysed.normalised;
       if (!text || text.length > MAX_CHARS) return undefined;
       let found: { intent: ParsedIntent; lang: Exclude<Language, ''> } | undefined;
+      const readings: Array<Exclude<Language, ''>> = [];
       for (const lang of candidates(analysed)) {
         const intent = grammars[lang].parse(text);
         if (!intent) continue;
         if (found && !sameIntent(found.intent, intent)) return undefined;
         found ??= { intent, lang };
+        readings.push(lang);
       }
       if (!found) return undefined;
       const spec = catalogue.byName(found.intent.action);
       if (!spec || !spec.enabled) return undefined;
-      const language: Exclude<Language, ''> = analysed.language || found.lang;
+      const language = replyLanguage(analysed, readings, config.language.default);
       const proposal: Proposal = { name: spec.name };
       const params = toParams(found.intent, config);
       if (params) proposal.params = params;
@@ -72,6 +74,19 @@ export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
       return decision;
     },
   };
+}
+
+/**
+ * The utterance's language: a certain detection (or the ASR hint) wins. Kanji-only text
+ * that several grammars read the same way (停止) is answered in language.default when
+ * that is one of the readings (a Japanese-first robot answers 起立 in Japanese), else in
+ * the detector's best guess.
+ */
+function replyLanguage(a: Analysed, readings: Array<Exclude<Language, ''>>, dflt: Exclude<Language, ''>): Exclude<Language, ''> {
+  if (a.languageCertain && a.language) return a.language;
+  if (readings.includes(dflt)) return dflt;
+  if (a.language && readings.includes(a.language)) return a.language;
+  return readings[0] ?? dflt;
 }
 
 function sameIntent(a: ParsedIntent, b: ParsedIntent): boolean {

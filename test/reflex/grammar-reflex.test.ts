@@ -139,6 +139,11 @@ describe('reflex: grammar reflex (L1)', () => {
 
   it('reads kanji-only text both ways and defers when the readings disagree', () => {
     expect(names('停止')).to.deep.equal(['stop']);
+    // Without a hint, ambiguous kanji are answered in language.default (ja); a certain zh text in zh.
+    expect(decide('起立')).to.deep.include({ language: 'ja', reply: '立ちます。' });
+    const zhFirst = createGrammarReflex({ catalogue, config: configWith({ language: { default: 'zh' } }) });
+    expect(zhFirst.match(analyse('起立'))).to.deep.include({ language: 'zh', reply: '站起来了。' });
+    expect(decide('坐下')).to.deep.include({ language: 'zh' });
     expect(names('前進')).to.deep.equal(['forward']);
     expect(names('卧倒')).to.deep.equal(['lie_down']);
   });
