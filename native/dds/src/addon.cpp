@@ -141,7 +141,12 @@ class DdsAddon : public Napi::Addon<DdsAddon> {
       dds_entity_t d = dds_create_domain(domain, config.c_str());
       if (d < 0 && d != DDS_RETCODE_PRECONDITION_NOT_MET) ThrowDds(env, "dds_create_domain", d);
     }
-    dds_entity_t p = dds_create_participant(domain, nullptr, nullptr);
+    // As rmw_cyclonedds: the participant's USER_DATA names its security enclave.
+    static const char kUserData[] = "enclave=/;";
+    dds_qos_t *q = dds_create_qos();
+    dds_qset_userdata(q, kUserData, sizeof(kUserData) - 1);
+    dds_entity_t p = dds_create_participant(domain, q, nullptr);
+    dds_delete_qos(q);
     if (p < 0) ThrowDds(env, "dds_create_participant", p);
     participants_.push_back(p);
     return Napi::Number::New(env, p);
