@@ -159,4 +159,31 @@ describe('reflex: grammar reflex (L1)', () => {
     expect(names('フリップして')).to.deep.equal(['front_flip']);
     expect(names('do a backflip')).to.deep.equal(['back_flip']);
   });
+
+  it('never throws on arbitrary input (seeded fuzz over mixed scripts, digits and punctuation)', () => {
+    const alphabet = [...'座って立伏せダンスジャンプ前後左右進曲がるくださいね坐下站起来跳舞向前走米度请吧 sitdownturnleft90meters,.!?？！、。0123456789一二两三十半〜ーｽﾄｯﾌﾟ😀'];
+    // mulberry32: a small seeded PRNG, so a failure is reproducible.
+    let seed = 12345;
+    const rand = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    };
+    let decided = 0;
+    for (let i = 0; i < 3000; i++) {
+      const len = 1 + Math.floor(rand() * 24);
+      let t = '';
+      for (let j = 0; j < len; j++) t += alphabet[Math.floor(rand() * alphabet.length)];
+      const d = grammar.match(analyse(t));
+      l0.match(t);
+      if (d) {
+        decided++;
+        expect(d.source).to.equal('reflex');
+        expect(catalogue.byName(d.actions[0]?.name ?? '')?.enabled, t).to.equal(true);
+      }
+    }
+    // Random strings are almost never whole commands.
+    expect(decided).to.be.below(150);
+  });
 });
