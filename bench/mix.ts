@@ -71,16 +71,20 @@ export interface MixComparison {
   items: WorkItem[];
   ours: MixRun;
   seed: MixRun;
+  /** The seed with whole-batch release (asyncio.gather), when run: shows how much the reading matters. */
+  seedGather?: MixRun;
 }
 
-export async function compareMix(opts: MixOptions, log: (l: string) => void = () => undefined): Promise<MixComparison> {
+export async function compareMix(opts: MixOptions, log: (l: string) => void = () => undefined, withGather = false): Promise<MixComparison> {
   const items = generateMix(opts);
   log(`mix: ${items.length} utterances, seed ${opts.seed}, ${opts.ratePerS}/s Poisson + burst of ${opts.burstSize}; ${JSON.stringify(mixComposition(items))}`);
   const ours = await runMix(items, JETSON_PROFILE, buildOurs);
   log(`ours: ${ours.llmCalls} LLM calls, ${(ours.virtualMs / 1000).toFixed(0)} s virtual in ${(ours.wallMs / 1000).toFixed(1)} s wall`);
   const seed = await runMix(items, JETSON_PROFILE, (env) => buildSeed(env));
   log(`seed: ${seed.llmCalls} LLM calls, ${(seed.virtualMs / 1000).toFixed(0)} s virtual in ${(seed.wallMs / 1000).toFixed(1)} s wall`);
-  return { items, ours, seed };
+  const seedGather = withGather ? await runMix(items, JETSON_PROFILE, (env) => buildSeed(env, 'batch')) : undefined;
+  if (seedGather) log(`seed (whole-batch release): ${seedGather.llmCalls} LLM calls in ${(seedGather.wallMs / 1000).toFixed(1)} s wall`);
+  return { items, ours, seed, seedGather };
 }
 
 function latencyRow(what: string, samples: number[]): BenchRow {
@@ -99,6 +103,7 @@ export function mixResult(c: MixComparison): BenchResult {
   for (const k of ['repeat', 'paraphrase', 'novel', 'stop', 'bad'] as const) {
     for (const [name, run] of [['ours', c.ours], ['seed', c.seed]] as const) rows.push(latencyRow(`  first effect: ${k}, ${name}`, fe(run, k)));
   }
+  if (c.seedGather) rows.push(latencyRow('mix first effect, seed releasing whole batches', fe(c.seedGather)));
   const ours = summarize(fe(c.ours));
   const seed = summarize(fe(c.seed));
   rows.push({ what: 'mix LLM calls, ours', n: c.items.length, value: c.ours.llmCalls, unit: 'calls', simulated: true });
@@ -144,7 +149,7 @@ export const benchmarks: Benchmark[] = [
     name: 'mix',
     keys: MIX_KEYS,
     async run(ctx) {
-      const c = await compareMix(mixOptions(ctx.quick), ctx.log);
+      const c = await compareMix(mixOptions(ctx.quick), ctx.log, !ctx.quick);
       return mixResult(c);
     },
   },
