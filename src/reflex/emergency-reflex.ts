@@ -76,7 +76,11 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
       if (direct) return direct;
       // Then width/kana/spacing variants ("ＳＴＯＰ", "ｽﾄｯﾌﾟ", "止 ま っ て", "すとっぷ").
       const norm = normalised ?? normaliseText(raw);
-      return norm === raw ? undefined : scan(norm);
+      const viaNorm = norm === raw ? undefined : scan(norm);
+      if (viaNorm) return viaNorm;
+      // Shouted, stretched words: "ストーップ", "stooop", "haaalt".
+      const unstretched = norm.replace(/ー/g, '').replace(/([a-z])\1{2,}/g, '$1');
+      return unstretched === norm ? undefined : scan(unstretched);
     },
   };
 }

@@ -32,7 +32,7 @@ describe('reflex: emergency reflex (L0)', () => {
   });
 
   it('catches width, kana and spacing variants through the normalised pass', () => {
-    for (const w of ['ＳＴＯＰ', 'ｽﾄｯﾌﾟ', 'すとっぷ', '止 ま っ て', 'トマレ', 'Ｈａｌｔ']) {
+    for (const w of ['ＳＴＯＰ', 'ｽﾄｯﾌﾟ', 'すとっぷ', '止 ま っ て', 'トマレ', 'Ｈａｌｔ', 'ストーップ！', 'ストーーーップ', 'STOOOP', 'haaalt']) {
       expect(l0.match(w), w).to.deep.include({ kind: 'stop' });
     }
     // The caller may pass its own normalised text.
@@ -40,7 +40,7 @@ describe('reflex: emergency reflex (L0)', () => {
   });
 
   it('does not fire on ordinary commands, negated commands or words that only contain the letters', () => {
-    for (const w of ['座って', 'ジャンプはしないでね', '不要跳', "don't dance", '集まって', 'stopwatch', 'haltere', 'ダンスして', 'sit down please']) {
+    for (const w of ['座って', 'ジャンプはしないでね', '不要跳', "don't dance", '集まって', 'stopwatch', 'haltere', 'ダンスして', 'sit down please', 'stoop down']) {
       expect(l0.match(w), w).to.equal(undefined);
     }
   });
