@@ -31,6 +31,8 @@ export interface ReplayConnection {
   realIo: boolean;
   /** Changes whenever the I/O peer makes progress (e.g. the simulator's request counters). */
   ioState?(): string;
+  /** True while a request or an answer is known to be in transit (sent but not yet received). */
+  ioBusy?(): boolean;
   /**
    * Resolves once the peer's endpoints are matched with the node's (DDS discovery), so the
    * first played message is not lost: `publishing` are the peer's writers, `subscribed` its readers.
@@ -153,16 +155,23 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
     const fingerprint = () => `${responses.length}:${outputSeq}:${stepping?.pending() ?? 0}:${stepping?.nextDue() ?? ''}:${ioState?.() ?? ''}`;
 
     /** Lets the node run without moving virtual time; waits in real time only while a response is outstanding. */
+    const ioBusy = () => conn?.ioBusy?.() ?? false;
     const settle = async () => {
       await flushMicrotasks();
       // Nothing outside the event loop to wait for: microtasks and immediates are the whole story.
-      if (!stepping || !conn?.realIo || pending() === 0) return;
+      if (!stepping || !conn?.realIo) return;
+      if (pending() === 0 && !ioBusy()) return;
       const deadline = realClock.now() + (opts.ioWaitMs ?? 5000);
       let last = fingerprint();
       let stable = 0;
       while (stable < 3 && realClock.now() < deadline) {
         await realClock.sleep(2);
         await flushMicrotasks();
+        // A request or an answer known to be on the wire: never move time under it.
+        if (ioBusy()) {
+          stable = 0;
+          continue;
+        }
         if (pending() === 0) return;
         const f = fingerprint();
         stable = f === last ? stable + 1 : 0;

@@ -20,6 +20,7 @@ import type { RosTransport } from '../ros/types';
 import type { Clock } from '../util/clock';
 import { asClaudiaError, BadInputError, ClaudiaError } from '../util/errors';
 import { createConsoleLogger, excerpt, jsonReplacer, type Logger } from '../util/logger';
+import type { TelemetryEvent } from '../util/telemetry';
 import { configFromFlags, parseNodeArgs } from './node-options';
 import type { CliCommand } from './types';
 
@@ -129,16 +130,32 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
     }
     const realIo = run.llm !== 'none';
     const ioState = sim ? () => { const st = sim.stats(); return `${st.requests}/${st.completed}/${st.aborted}/${st.evalTokens}`; } : undefined;
+    // LLM calls the node started (scheduler dispatch) and finished (llm_call), against what the
+    // simulator received and finished: a difference is an HTTP request or answer on the wire.
+    let llmSent = 0;
+    let llmDone = 0;
+    const countCalls = (e: TelemetryEvent) => {
+      if (e.type === 'sched' && e.event === 'dispatched') llmSent++;
+      else if (e.type === 'llm_call') llmDone++;
+    };
+    const ioBusy = sim
+      ? () => {
+          const st = sim.stats();
+          return llmSent > st.chat + st.generate || st.completed + st.aborted + st.rejected503 > llmDone;
+        }
+      : undefined;
     try {
       if (config.transport.kind === 'memory') {
         const graph = new MemoryGraph();
         const app = await createApp(cfg, { clock, logger, graph, llm: run.llm === 'none' ? null : undefined });
+        app.telemetry.on(countCalls);
         await app.start();
         const peer = createMemoryTransport({ graph, namespace: '/', clock, logger });
         return {
           peer,
           realIo,
           ioState,
+          ioBusy,
           async close() {
             await app.close();
             await peer.close();
@@ -147,12 +164,14 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
         };
       }
       const app = await createApp(cfg, { clock, logger, llm: run.llm === 'none' ? null : undefined });
+      app.telemetry.on(countCalls);
       await app.start();
       const peer = await createTransport(config.transport.kind, { namespace: '/', nodeName: `${config.node.name}_replay`, clock, logger, config });
       return {
         peer,
         realIo,
         ioState,
+        ioBusy,
         ready: (endpoints) => waitMatched(peer, endpoints, clock),
         async close() {
           await app.close();
