@@ -159,7 +159,9 @@ export function createJaGrammar(): LanguageGrammar {
 
   return {
     parse(text) {
-      let s = foldKana(text).replace(/\s+/g, '');
+      // A long-vowel mark after hiragana is a stretched syllable ("座りなさーい", "すわってー");
+      // after katakana it is part of the word (ハート, ポーズ), so fold only the former.
+      let s = foldKana(text.replace(/(?<=\p{Script=Hiragana})ー/gu, '')).replace(/\s+/g, '');
       for (const w of TRAILING_WAKE) if (s.endsWith(w) && s.length > w.length) s = s.slice(0, -w.length);
       // Fillers are tried one layer at a time: "じゃんぷ" starts with the filler "じゃ".
       for (const cand of fillerLayers(s)) {

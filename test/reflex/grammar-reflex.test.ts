@@ -59,7 +59,7 @@ describe('reflex: grammar reflex (L1)', () => {
   });
 
   it('understands every politeness level of "sit" in ja/zh/en', () => {
-    for (const t of ['座って', '座ってください', 'お座り', '座りなさい', '座ってくれる？', '坐下', '请坐下', 'sit down please', 'クラウディア、座って', 'すわって', 'ｽﾜｯﾃ', '座れ', 'お座りください', '座ってもらえませんか', 'would you sit down', 'hey claudia sit']) {
+    for (const t of ['座って', '座ってください', 'お座り', '座りなさい', '座ってくれる？', '坐下', '请坐下', 'sit down please', 'クラウディア、座って', 'すわって', 'ｽﾜｯﾃ', '座れ', 'お座りください', '座ってもらえませんか', 'would you sit down', 'hey claudia sit', '座りなさーい', 'すわってー', 'お座りー']) {
       expect(names(t), t).to.deep.equal(['sit']);
     }
   });
