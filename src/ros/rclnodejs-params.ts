@@ -31,22 +31,46 @@ export function paramTypeOf(value: unknown, overrideType?: number): number {
  * `ros2 param list/get` shows them. Changes at run time are refused: the config is frozen
  * and components were built from it; the reason says to restart.
  */
-export function declareConfigParameters(rcl: RclnodejsApi, node: RclNode, config: Readonly<Config>): { declared: string[]; differing: string[] } {
+export function declareConfigParameters(
+  rcl: RclnodejsApi,
+  node: RclNode,
+  config: Readonly<Config>,
+): { declared: string[]; differing: string[]; failed: Array<{ name: string; error: string }> } {
   const overrides = new Map(node.getParameterOverrides().map((p) => [p.name, p]));
   const declared: string[] = [];
   const differing: string[] = [];
-  for (const [name, value] of configToParams(config)) {
+  const failed: Array<{ name: string; error: string }> = [];
+  for (const [name, raw] of configToParams(config)) {
     const override = overrides.get(name);
+    const value = shownValue(name, raw);
     const type = paramTypeOf(value, override?.type);
-    // The config value wins (ignoreOverride): it already holds the overrides the CLI parsed;
-    // one rcl saw but the config did not is reported, not silently half-applied.
-    node.declareParameter(new rcl.Parameter(name, type, Array.isArray(value) ? [...value] : value), undefined, true);
-    declared.push(name);
-    if (override && JSON.stringify(override.value) !== JSON.stringify(value)) differing.push(name);
+    try {
+      // The config value wins (ignoreOverride): it already holds the overrides the CLI parsed;
+      // one rcl saw but the config did not is reported, not silently half-applied.
+      node.declareParameter(new rcl.Parameter(name, type, Array.isArray(value) ? [...value] : value), undefined, true);
+      declared.push(name);
+    } catch (err) {
+      failed.push({ name, error: (err as Error).message });
+      continue;
+    }
+    if (override && !isSecret(name) && JSON.stringify(override.value) !== JSON.stringify(raw)) differing.push(name);
   }
   node.addOnSetParametersCallback(() => ({
     successful: false,
     reason: 'claudia_llm reads its parameters at start-up; set them in the params file or with --ros-args -p and restart the node',
   }));
-  return { declared, differing };
+  return { declared, differing, failed };
+}
+
+/** Access tokens are not readable through `ros2 param get`: only whether one is set. */
+function isSecret(name: string): boolean {
+  return /(^|[._])(token|password|secret)$/.test(name);
+}
+
+export function shownValue(name: string, value: unknown): unknown {
+  if (isSecret(name)) return value ? '(set)' : '';
+  // Anything rcl parameters cannot hold (objects, mixed arrays) is shown as JSON text.
+  if (Array.isArray(value) && !value.every((v) => typeof v === 'string')) return JSON.stringify(value);
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return value ?? '';
 }

@@ -87,6 +87,7 @@ export async function createRclnodejsTransport(opts: RclnodejsTransportOptions):
   const node: RclNode = rcl.createNode(opts.nodeName, opts.namespace);
   const logger = createRclLogger(node.getLogger());
   const params = declareConfigParameters(rcl, node, opts.config);
+  if (params.failed.length) logger.warn('some config keys could not be declared as ROS parameters', { failed: params.failed });
   if (params.differing.length) logger.warn('ROS parameter overrides that the running config does not hold; pass them on the claudia-llm command line', { names: params.differing });
   node.spin();
   let closed = false;

@@ -4,7 +4,7 @@ import { configWith } from '../../src/config/load';
 import { createTransport, ddsDomainId } from '../../src/ros/create-transport';
 import { PARAM_TYPE, rclTypeClass } from '../../src/ros/rclnodejs-api';
 import { fromRclMessage, toRclMessage } from '../../src/ros/rclnodejs-messages';
-import { configToParams, paramTypeOf } from '../../src/ros/rclnodejs-params';
+import { configToParams, paramTypeOf, shownValue } from '../../src/ros/rclnodejs-params';
 import { createSystemClock } from '../../src/util/clock';
 import { ClaudiaError } from '../../src/util/errors';
 import { createSilentLogger } from '../../src/util/logger';
@@ -53,6 +53,12 @@ describe('rclnodejs transport (no ROS here: helpers and unavailability)', () => 
     expect(paramTypeOf(20, PARAM_TYPE.DOUBLE)).to.equal(PARAM_TYPE.DOUBLE); // the override's type wins
     expect(paramTypeOf(['a'])).to.equal(PARAM_TYPE.STRING_ARRAY);
     expect(paramTypeOf('x')).to.equal(PARAM_TYPE.STRING);
+    // Tokens are not readable through `ros2 param get`; shapes rcl cannot hold become JSON text.
+    expect(shownValue('metrics.token', 's3cret')).to.equal('(set)');
+    expect(shownValue('metrics.token', '')).to.equal('');
+    expect(shownValue('ollama.hosts', ['http://a'])).to.deep.equal(['http://a']);
+    expect(shownValue('x.mixed', [1, 'a'])).to.equal('[1,"a"]');
+    expect(shownValue('x.obj', { a: 1 })).to.equal('{"a":1}');
     expect(rclTypeClass('claudia_llm/srv/LlmQuery')).to.deep.equal({ package: 'claudia_llm', type: 'srv', name: 'LlmQuery' });
   });
 });
