@@ -71,6 +71,6 @@ export function shownValue(name: string, value: unknown): unknown {
   if (isSecret(name)) return value ? '(set)' : '';
   // Anything rcl parameters cannot hold (objects, mixed arrays) is shown as JSON text.
   if (Array.isArray(value) && !value.every((v) => typeof v === 'string')) return JSON.stringify(value);
-  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
   return value ?? '';
 }
