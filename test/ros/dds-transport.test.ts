@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { expect } from 'chai';
 import { decodeMessage, encodeMessage, loadMessageRegistry } from '../../src/cdr';
-import { cycloneConfig } from '../../src/ros/dds-addon';
+import { cycloneConfig, ddsAvailability, loadDdsAddon } from '../../src/ros/dds-addon';
 import { createDdsTransport, type DdsTransport } from '../../src/ros/dds-transport';
 import { MSG, type LlmQueryRequestMsg, type LlmQueryResponseMsg, type SpeechTextMsg, type StringMsg } from '../../src/ros/messages';
 import { createSystemClock } from '../../src/util/clock';
@@ -173,6 +176,23 @@ describe('dds transport (Cyclone DDS, two participants in one process)', functio
 });
 
 describe('dds transport configuration', () => {
+  it('says why the transport is unavailable when the addon is missing or unloadable', () => {
+    const saved = process.env.CLAUDIA_DDS_ADDON;
+    try {
+      process.env.CLAUDIA_DDS_ADDON = '/nonexistent/claudia_dds.node';
+      expect(() => loadDdsAddon()).to.throw(ClaudiaError, /is not built.*cyclonedds-dev.*npm run build:native/);
+      const a = ddsAvailability();
+      expect(a.ok).to.equal(false);
+      const bogus = path.join(mkdtempSync(path.join(os.tmpdir(), 'claudia-addon-')), 'claudia_dds.node');
+      writeFileSync(bogus, 'not a shared object');
+      process.env.CLAUDIA_DDS_ADDON = bogus;
+      expect(() => loadDdsAddon()).to.throw(ClaudiaError, /loading .* failed/);
+    } finally {
+      if (saved === undefined) delete process.env.CLAUDIA_DDS_ADDON;
+      else process.env.CLAUDIA_DDS_ADDON = saved;
+    }
+  });
+
   it('pins the interface on top of CYCLONEDDS_URI, and only when asked', () => {
     expect(cycloneConfig(undefined, { CYCLONEDDS_URI: 'file:///x.xml' })).to.equal(undefined);
     expect(cycloneConfig('eth0', {})).to.match(/^<CycloneDDS>.*<NetworkInterface name="eth0"\/>/);
