@@ -1,6 +1,6 @@
 import type { Config } from '../config/types';
 import type { ExecReport, MotionExecutor, StopEpoch } from '../pipeline/stages';
-import type { Plan, PlanStep, Request } from '../pipeline/types';
+import type { CompiledAction, Plan, PlanStep, Request } from '../pipeline/types';
 import type { UnitreeRequestMsg, UnitreeResponseMsg } from '../ros/messages';
 import type { Clock, TimerHandle } from '../util/clock';
 import type { Logger } from '../util/logger';
@@ -178,8 +178,37 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
         logger.error('refusing a plan step outside the whitelist', { api_id: step.spec.apiId });
         return dropFrom(i, 'unknown_action');
       }
+      // The compiler planned against the posture it knew; a plan queued behind another may
+      // find the robot sitting now. Stand up first (never right after a StandUp).
+      const stand = catalogue.byName('stand_up');
+      const prev = plan.steps[i - 1];
+      if (step.spec.requiresStanding && state.posture() !== 'standing' && stand?.enabled && prev?.spec.apiId !== stand.apiId) {
+        try {
+          if (i > 0 && config.robot.sequence_pause_ms > 0) await clock.sleep(config.robot.sequence_pause_ms, signal);
+        } catch {
+          return dropFrom(i, closed ? 'shutdown' : 'superseded_by_stop');
+        }
+        if (!live()) return dropFrom(i, closed ? 'shutdown' : 'superseded_by_stop');
+        const inserted: CompiledAction = { name: stand.name, api_id: stand.apiId, parameter: '{}', verdict: 'inserted' };
+        plan.actions.splice(step.actionIndex, 0, inserted);
+        for (const later of plan.steps.slice(i)) later.actionIndex++;
+        report.firstPublishAt ??= clock.now();
+        report.publishedApiIds.push(stand.apiId);
+        const code = await request(stand, {});
+        if (code === 'stopped') {
+          inserted.verdict = `dropped:${closed ? 'shutdown' : 'superseded_by_stop'}`;
+          return dropFrom(i, closed ? 'shutdown' : 'superseded_by_stop');
+        }
+        const reported: RobotCode = code === 'publish_failed' ? 'unknown' : code;
+        report.robotCodes.push({ apiId: stand.apiId, code: reported });
+        if (reported !== 0 && reported !== -1) {
+          counts.failures++;
+          return dropFrom(i, 'previous_failed');
+        }
+        lastStandUpAt = clock.now();
+      }
       try {
-        if (i > 0 && config.robot.sequence_pause_ms > 0) await clock.sleep(config.robot.sequence_pause_ms, signal);
+        if ((i > 0 || report.publishedApiIds.length > 0) && config.robot.sequence_pause_ms > 0) await clock.sleep(config.robot.sequence_pause_ms, signal);
         if (step.move) {
           const wait = lastStandUpAt + config.robot.settle_ms - clock.now();
           if (wait > 0) await clock.sleep(wait, signal);

@@ -143,6 +143,34 @@ describe('robot: motion executor', () => {
     expect(t.state.posture()).to.equal('unknown');
   });
 
+  it('stands up at run time when a plan queued behind another finds the robot no longer standing', async () => {
+    const t = setup();
+    const sitPlan = t.plan([{ name: 'sit' }]);
+    const helloPlan = t.plan([{ name: 'hello' }, { name: 'heart' }]); // compiled while standing: no StandUp
+    expect(helloPlan.actions.map((a) => a.name)).to.deep.equal(['hello', 'heart']);
+    const a = t.exec.execute(sitPlan, makeRequest());
+    const b = t.exec.execute(helloPlan, makeRequest());
+    await t.clock.runAll();
+    await a;
+    const report = await b;
+    expect(t.apiIds()).to.deep.equal([1009, 1004, 1016, 1036]);
+    expect(helloPlan.actions.map((x) => `${x.name}:${x.verdict}`)).to.deep.equal(['stand_up:inserted', 'hello:ok', 'heart:ok']);
+    expect(helloPlan.steps.map((st) => st.actionIndex)).to.deep.equal([1, 2]);
+    expect(report.robotCodes.map((c) => c.apiId)).to.deep.equal([1004, 1016, 1036]);
+  });
+
+  it('a failed run-time StandUp drops the action that needed it', async () => {
+    const t = setup({ codes: { 1004: 3205 } });
+    const hello = t.plan([{ name: 'hello' }]); // compiled while standing
+    expect(hello.actions.map((x) => x.name)).to.deep.equal(['hello']);
+    t.state.onSportModeState({ mode: 10 }); // the robot reports it sat down meanwhile
+    const done = t.exec.execute(hello, makeRequest());
+    await t.clock.runAll();
+    expect((await done).robotCodes).to.deep.equal([{ apiId: 1004, code: 3205 }]);
+    expect(hello.actions.map((x) => `${x.name}:${x.verdict}`)).to.deep.equal(['stand_up:inserted', 'hello:dropped:previous_failed']);
+    expect(t.apiIds()).to.deep.equal([1004]);
+  });
+
   it('treats -1 (already in that state) as success', async () => {
     const t = setup({ codes: { 1004: -1 } });
     const done = t.exec.execute(t.plan([{ name: 'stand_up' }, { name: 'hello' }]), makeRequest());
