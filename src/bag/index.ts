@@ -10,8 +10,11 @@ export { bagTopic, createTypedBagWriter, decodeBagPayload, requireKnownType } fr
 export type { TypedBagWriter } from './typed-bag';
 export { createTopicRecorder } from './recorder';
 export type { RecordTopic, TopicRecorder } from './recorder';
-export { replayBag, matchOutcomes, outputSignature } from './replay-session';
-export type { ReplayConnection, ReplayDeps, ReplayOptions, ReplayOutput, ReplayResult, ReplayTopics } from './replay-session';
+export { replayBag } from './replay-session';
+export type { ReplayConnection, ReplayDeps, ReplayOptions, ReplayResult, ReplayTopics } from './replay-session';
+export { matchOutcomes, outputSignature } from './replay-outcomes';
+export type { PlayedUtterance, ReplayOutput } from './replay-outcomes';
+export { createReplayDriver } from './replay-driver';
 export { collapseRuns, compareExpectations, formatMismatches, parseExpectations, readExpectations } from './expectations';
 export type { Expectations, Mismatch, UtteranceExpectation, UtteranceOutcome } from './expectations';
 export { createSteppingClock } from './stepping-clock';

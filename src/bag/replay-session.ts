@@ -8,7 +8,9 @@ import { openBag } from './bag-reader';
 import { createBagWriter } from './bag-writer';
 import type { UtteranceOutcome } from './expectations';
 import { attachRobotStandIn } from './robot-stand-in';
-import { createSteppingClock, type SteppingClock } from './stepping-clock';
+import { createReplayDriver } from './replay-driver';
+import { matchOutcomes, type PlayedUtterance, type ReplayOutput } from './replay-outcomes';
+import { createSteppingClock } from './stepping-clock';
 import { createTypedBagWriter, decodeBagPayload, type TypedBagWriter } from './typed-bag';
 import type { BagMetadata, BagTopic } from './types';
 
@@ -71,12 +73,6 @@ export interface ReplayOptions {
   ioWaitMs?: number;
 }
 
-export interface ReplayOutput {
-  topic: string;
-  /** Sport request: api_id/parameter; response: the response message. */
-  sport?: { api_id: number; parameter: string };
-  response?: LlmResponseMsg;
-}
 
 export interface ReplayResult {
   /** Input messages played. */
@@ -89,11 +85,6 @@ export interface ReplayResult {
   spanMs: number;
 }
 
-interface Played {
-  index: number;
-  text: string;
-  utteranceId?: string;
-}
 
 /**
  * Plays the speech topics of a bag into a fresh node and records what it publishes. The input
@@ -149,52 +140,20 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
       subscribed: [opts.topics.sport_request, opts.topics.response],
     });
 
-    const played: Played[] = [];
+    const played: PlayedUtterance[] = [];
     const pending = () => Math.max(0, played.length - responses.length);
     const ioState = conn.ioState?.bind(conn);
     const fingerprint = () => `${responses.length}:${outputSeq}:${stepping?.pending() ?? 0}:${stepping?.nextDue() ?? ''}:${ioState?.() ?? ''}`;
 
-    /** Lets the node run without moving virtual time; waits in real time only while a response is outstanding. */
-    const ioBusy = () => conn?.ioBusy?.() ?? false;
-    const settle = async () => {
-      await flushMicrotasks();
-      // Nothing outside the event loop to wait for: microtasks and immediates are the whole story.
-      if (!stepping || !conn?.realIo) return;
-      if (pending() === 0 && !ioBusy()) return;
-      const deadline = realClock.now() + (opts.ioWaitMs ?? 5000);
-      let last = fingerprint();
-      let stable = 0;
-      while (stable < 3 && realClock.now() < deadline) {
-        await realClock.sleep(2);
-        await flushMicrotasks();
-        // A request or an answer known to be on the wire: never move time under it.
-        if (ioBusy()) {
-          stable = 0;
-          continue;
-        }
-        if (pending() === 0) return;
-        const f = fingerprint();
-        stable = f === last ? stable + 1 : 0;
-        last = f;
-      }
-    };
-    /** Moves virtual time to `target`, one due timer at a time, settling in between. */
-    const advanceTo = async (target: number) => {
-      if (!stepping) return;
-      if (!conn?.realIo) {
-        // No real I/O: VirtualClock.advance already runs timers in order with the loop drained between them.
-        if (target > stepping.now()) await stepping.advance(target - stepping.now());
-        return;
-      }
-      for (;;) {
-        await settle();
-        const next = stepping.nextDue();
-        if (next === undefined || next > target) break;
-        await stepping.advance(Math.max(0, next - stepping.now()));
-      }
-      if (target > stepping.now()) await stepping.advance(target - stepping.now());
-      await settle();
-    };
+    const driver = createReplayDriver({
+      stepping,
+      realClock,
+      realIo: conn.realIo,
+      ioBusy: () => conn?.ioBusy?.() ?? false,
+      pending,
+      fingerprint,
+      ioWaitMs: opts.ioWaitMs ?? 5000,
+    });
 
     const start = clock.now();
     const scale = opts.rate > 0 ? opts.rate : stepping ? 1 : Infinity;
@@ -204,23 +163,23 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
       const topic = topicByName.get(m.topic) as BagTopic;
       const msg = decodeBagPayload<Record<string, unknown>>(deps.registry, topic, m.data, index++);
       const target = start + Number(m.timestamp - t0) / 1e6 / scale;
-      if (stepping) await advanceTo(target);
+      if (stepping) await driver.advanceTo(target);
       else if (target > clock.now()) await clock.sleep(target - clock.now());
       (pubs.get(m.topic) as Publisher<unknown>).publish(msg);
       writer?.writeMessage(m.topic, clock.wallNs(), msg);
       const u = asUtterance(topic.type, msg);
       if (u) played.push({ index: played.length, ...u });
-      if (stepping) await settle();
+      if (stepping) await driver.settle();
       else await flushMicrotasks();
     }
-    if (stepping) await advanceTo(stepping.now() + opts.tailMs);
+    if (stepping) await driver.advanceTo(stepping.now() + opts.tailMs);
     else await drainSystem(clock, opts.tailMs, pending, () => outputSeq);
     const spanMs = clock.now() - start;
 
     standIn?.close();
     const closing = conn.close();
     conn = undefined;
-    await closeTicking(closing, stepping);
+    await driver.closeTicking(closing);
     await flushMicrotasks();
     const outMetadata = writer?.raw.close();
     return { played: index, outcomes: matchOutcomes(played, responses), outputs, sportApiIds: outputs.flatMap((o) => (o.sport ? [o.sport.api_id] : [])), outMetadata, spanMs };
@@ -229,20 +188,6 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
     writer?.raw.close();
     reader.close();
   }
-}
-
-/** Closing the node may wait on its clock (a final StopMove, pending timers): keep virtual time moving meanwhile. */
-async function closeTicking(closing: Promise<void>, stepping: SteppingClock | undefined): Promise<void> {
-  if (!stepping) return closing;
-  let done = false;
-  const finished = closing.finally(() => {
-    done = true;
-  });
-  for (let i = 0; i < 600 && !done; i++) {
-    await flushMicrotasks();
-    if (!done) await stepping.advance(100);
-  }
-  await finished;
 }
 
 /** Real time: wait for every response, then until outputs have been quiet for a second, bounded by tail. */
@@ -287,41 +232,4 @@ function asUtterance(type: string, msg: Record<string, unknown>): { text: string
   const s = msg as unknown as SpeechTextMsg;
   if (s.is_final === false) return undefined;
   return { text: String(s.text), utteranceId: s.utterance_id || undefined };
-}
-
-/** Pairs each played utterance with its response: by utterance_id when it had one, else by text, in order. */
-export function matchOutcomes(played: readonly Played[], responses: readonly LlmResponseMsg[]): UtteranceOutcome[] {
-  const used = new Set<number>();
-  const take = (pred: (r: LlmResponseMsg) => boolean) => {
-    const i = responses.findIndex((r, k) => !used.has(k) && pred(r));
-    if (i < 0) return undefined;
-    used.add(i);
-    return responses[i];
-  };
-  const ids = new Set(played.flatMap((p) => (p.utteranceId ? [p.utteranceId] : [])));
-  return played.map((p) => {
-    const r = p.utteranceId ? take((x) => x.utterance_id === p.utteranceId) : take((x) => x.text === p.text && !ids.has(x.utterance_id));
-    return {
-      index: p.index,
-      text: p.text,
-      response: r && {
-        actions: r.actions.map((a) => ({ name: a.name, api_id: Number(a.api_id), parameter: a.parameter, verdict: a.verdict })),
-        source: r.source,
-        reply: r.reply,
-        error: r.error,
-      },
-    };
-  });
-}
-
-/**
- * What must be equal between two replays of the same bag with the same config: topic, order,
- * api_id, parameter and actions. Ids, stamps and latencies differ by nature and are left out.
- */
-export function outputSignature(outputs: readonly ReplayOutput[]): string[] {
-  return outputs.map((o) =>
-    o.sport
-      ? `${o.topic} ${o.sport.api_id} ${o.sport.parameter}`
-      : `${o.topic} ${JSON.stringify(o.response?.text)} [${(o.response?.actions ?? []).map((a) => `${a.name}/${a.api_id}/${a.parameter}/${a.verdict}`).join(' ')}]`,
-  );
 }

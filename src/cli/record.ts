@@ -15,9 +15,9 @@ import { configFromFlags, parseNodeArgs } from './node-options';
 import type { CliCommand, CliIo } from './types';
 
 const USAGE =
-  'usage: claudia-llm record <out_dir> [--topics a,b,name:pkg/msg/Type] [--transport memory|dds] [--duration S] [--tail S] [--robot ack|none] [--params FILE] [--no-llm]\n' +
+  'usage: claudia-llm record <out_dir> [--topics a,b,name:pkg/msg/Type] [--transport memory|dds|rclnodejs] [--duration S] [--tail S] [--robot ack|none] [--params FILE] [--no-llm]\n' +
   '  memory: runs the node in-process (with a robot stand-in that acknowledges commands); each line on stdin is one utterance on speech_text\n' +
-  '  dds:    records the topics of a node running elsewhere (Cyclone DDS), until --duration or Ctrl-C';
+  '  dds, rclnodejs: records the topics of a node running elsewhere, until --duration or Ctrl-C';
 
 export interface RecordRun {
   outDir: string;
@@ -65,8 +65,7 @@ export const command: CliCommand = async (argv, io) => {
     const config = configFromFlags({ ...values, transport: values.transport ?? 'memory' }, ros.length ? parseRosArgs(ros) : undefined);
     const durationMs = seconds(values.duration as string | undefined, '--duration');
     const kind = config.transport.kind;
-    if (kind !== 'memory' && kind !== 'dds') throw new BadInputError(`record supports --transport memory or dds, not ${kind}`);
-    if (kind === 'dds' && durationMs === undefined) io.err('recording until Ctrl-C (or give --duration S)');
+    if (kind !== 'memory' && durationMs === undefined) io.err('recording until Ctrl-C (or give --duration S)');
     const robot = (values.robot as string | undefined) ?? 'ack';
     if (robot !== 'ack' && robot !== 'none') throw new BadInputError(`--robot must be ack or none, got '${robot}'`);
     const rl = kind === 'memory' ? createInterface({ input: process.stdin, crlfDelay: Infinity }) : undefined;

@@ -25,7 +25,7 @@ import { configFromFlags, parseNodeArgs } from './node-options';
 import type { CliCommand } from './types';
 
 const USAGE =
-  'usage: claudia-llm replay <bag_dir> [--rate R] [--out DIR] [--expect FILE] [--params FILE] [--transport memory|dds]\n' +
+  'usage: claudia-llm replay <bag_dir> [--rate R] [--out DIR] [--expect FILE] [--params FILE] [--transport memory|dds|rclnodejs]\n' +
   '         [--clock virtual|system] [--tail S] [--sim-script FILE] [--no-llm] [--robot ack|none] [--robot-latency-ms N] [--json]\n' +
   '  --rate 0 = as fast as possible; --sim-script runs the project\'s Ollama SIMULATOR with that script (deterministic LLM path)';
 
@@ -193,7 +193,11 @@ export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
 /** DDS discovery takes a moment: wait (bounded) until every endpoint of the peer sees the node. */
 async function waitMatched(peer: RosTransport, endpoints: { publishing: string[]; subscribed: string[] }, clock: Clock): Promise<void> {
   const matched = (peer as RosTransport & { matched?: (name: string) => { writers: number; readers: number } }).matched;
-  if (!matched) return;
+  if (!matched) {
+    // A transport that cannot tell (rclnodejs): give discovery a fixed moment instead.
+    await clock.sleep(1500);
+    return;
+  }
   const deadline = clock.now() + 10_000;
   const ok = () => endpoints.publishing.every((t) => matched.call(peer, t).writers > 0) && endpoints.subscribed.every((t) => matched.call(peer, t).readers > 0);
   while (!ok()) {
