@@ -238,10 +238,12 @@ function defaultOutDir(bagDir: string): string {
 
 function printSummary(r: ReplayResult, outDir: string, out: (l: string) => void): void {
   out(`replayed ${r.played} message(s), ${r.outcomes.length} utterance(s), span ${(r.spanMs / 1000).toFixed(3)} s; output bag ${outDir}`);
-  for (const o of r.outcomes) {
+  const shown = r.outcomes.length > 200 ? r.outcomes.slice(0, 200) : r.outcomes;
+  for (const o of shown) {
     const resp = o.response;
     const acts = resp ? resp.actions.map((a) => `${a.name}${a.verdict === 'ok' ? '' : `(${a.verdict})`}`).join(', ') : '';
     out(`  #${o.index} ${JSON.stringify(excerpt(o.text, 40))} -> ${resp ? `${resp.source} [${acts}]${resp.error ? ` ${resp.error}` : ''}` : 'NO RESPONSE'}`);
   }
+  if (shown.length < r.outcomes.length) out(`  … ${r.outcomes.length - shown.length} more (--json lists all)`);
   out(`  sport requests: ${r.sportApiIds.length} (${[...new Set(r.sportApiIds)].join(', ') || 'none'})`);
 }
