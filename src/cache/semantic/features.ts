@@ -44,24 +44,34 @@ export function skeletonKey(tokens: SkeletonToken[]): string {
   return tokens.map((t) => (t.kind === 'lit' ? t.text : `${t.base}〈${t.form}〉`)).join('\u0001');
 }
 
+/** Sorted, de-duplicated character bigrams (sorted so dice() can intersect without allocating). */
 export function bigrams(text: string): string[] {
   const chars = Array.from(text);
   if (chars.length < 2) return chars.length === 1 ? [chars[0] as string] : [];
   const out = new Set<string>();
   for (let i = 0; i + 1 < chars.length; i++) out.add((chars[i] as string) + (chars[i + 1] as string));
-  return [...out];
+  return [...out].sort();
 }
 
+/**
+ * Matches of a global regex, without matchAll (which clones the regex per call: with ~70
+ * patterns per utterance that garbage dominated a lookup's allocations).
+ */
 function count(text: string, re: RegExp): number {
   let n = 0;
-  for (const _ of text.matchAll(re)) n++;
+  re.lastIndex = 0;
+  while (re.exec(text) !== null) {
+    n++;
+    if (re.lastIndex === 0) break;
+  }
+  re.lastIndex = 0;
   return n;
 }
 
 /** Sorted concept list; `unique` for concepts whose count does not matter (an entity named twice). */
 function concepts(text: string, lex: Lexicon[], pick: (l: Lexicon) => Array<[RegExp, string]>, unique = false): string {
   const found: string[] = [];
-  for (const l of lex) for (const [re, name] of pick(l)) for (const _ of text.matchAll(re)) found.push(name);
+  for (const l of lex) for (const [re, name] of pick(l)) for (let n = count(text, re); n > 0; n--) found.push(name);
   return (unique ? [...new Set(found)] : found).sort().join(',');
 }
 

@@ -47,13 +47,22 @@ export function sameSkeleton(a: SkeletonToken[], b: SkeletonToken[]): boolean {
   return true;
 }
 
-/** Dice coefficient of two bigram sets (each already de-duplicated). */
+/** Dice coefficient of two sorted, de-duplicated bigram lists (a merge: no allocation). */
 export function dice(a: string[], b: string[]): number {
   if (a.length === 0 && b.length === 0) return 1;
   if (a.length === 0 || b.length === 0) return 0;
-  const small = a.length <= b.length ? a : b;
-  const large = new Set(a.length <= b.length ? b : a);
+  let i = 0;
+  let j = 0;
   let common = 0;
-  for (const g of small) if (large.has(g)) common++;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as string;
+    const y = b[j] as string;
+    if (x === y) {
+      common++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
   return (2 * common) / (a.length + b.length);
 }

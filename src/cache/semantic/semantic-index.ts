@@ -80,20 +80,56 @@ export function createSemanticIndex<V>(deps: {
     for (const g of f.grams) link(postings, g, n);
   }
 
+  // Reused across lookups so the candidate count allocates nothing per lookup (GC pauses
+  // would otherwise dominate the p99 of a sub-millisecond lookup).
+  let counts = new Uint16Array(1024);
+  const touched: number[] = [];
+  const top: number[] = [];
+
   function nearest(f: MatchFeatures, exclude: Set<number> | undefined): number[] {
-    const lists = f.grams.map((g) => postings.get(g)).filter((p): p is Set<number> => p !== undefined);
-    if (lists.length === 0) return [];
-    const rare = lists.filter((p) => p.size <= maxPosting);
-    const use = rare.length > 0 ? rare : [lists.reduce((a, b) => (a.size <= b.size ? a : b))];
-    const counts = new Map<number, number>();
-    for (const p of use) {
+    if (counts.length < slots.length) {
+      const grown = new Uint16Array(Math.max(slots.length, counts.length * 2));
+      grown.set(counts);
+      counts = grown;
+    }
+    let smallest: Set<number> | undefined;
+    let rare = 0;
+    for (const g of f.grams) {
+      const p = postings.get(g);
+      if (!p) continue;
+      if (p.size <= maxPosting) rare++;
+      if (!smallest || p.size < smallest.size) smallest = p;
+    }
+    if (!smallest) return [];
+    touched.length = 0;
+    const count = (p: Set<number>) => {
       let visited = 0;
       for (const n of p) {
         if (++visited > maxPosting) break;
-        if (!exclude?.has(n)) counts.set(n, (counts.get(n) ?? 0) + 1);
+        if (exclude?.has(n)) continue;
+        if (counts[n] === 0) touched.push(n);
+        counts[n] = (counts[n] as number) + 1;
+      }
+    };
+    if (rare > 0) {
+      for (const g of f.grams) {
+        const p = postings.get(g);
+        if (p && p.size <= maxPosting) count(p);
+      }
+    } else count(smallest);
+    // Top `near` by count, in one pass.
+    top.length = 0;
+    for (const n of touched) {
+      const c = counts[n] as number;
+      let i = top.length;
+      while (i > 0 && (counts[top[i - 1] as number] as number) < c) i--;
+      if (i < near) {
+        top.splice(i, 0, n);
+        if (top.length > near) top.pop();
       }
     }
-    return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, near).map(([n]) => n);
+    for (const n of touched) counts[n] = 0;
+    return top.slice();
   }
 
   function lookup(analysed: Analysed): SemanticMatch<V> {
