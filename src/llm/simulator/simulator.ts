@@ -78,6 +78,7 @@ export function createOllamaSimulator(opts: OllamaSimulatorOptions = {}): Ollama
       completed: 0,
       aborted: 0,
       rejected503: 0,
+      serviceMs: 0,
       loads: 0,
       reloadsForOptions: 0,
       maxConcurrent: 0,
@@ -270,6 +271,7 @@ export function createOllamaSimulator(opts: OllamaSimulatorOptions = {}): Ollama
   ): void {
     stats.completed++;
     const now = clock.now();
+    stats.serviceMs += now - t.t0;
     const ns = (ms: number) => Math.round(ms * 1e6);
     const timing = {
       done: true,

@@ -56,6 +56,8 @@ export interface SimStats {
   loads: number;
   /** Loads caused by a change of num_ctx/num_batch/num_gpu (the expensive mistake). */
   reloadsForOptions: number;
+  /** Sum of total_duration (ms) over completed generations: the time the simulator itself spent. */
+  serviceMs: number;
   /** Highest number of generations running at once. */
   maxConcurrent: number;
   /** Prefix reuse, counted in characters of the rendered prompt. */
