@@ -81,18 +81,23 @@ export function openBag(dirArg: string): BagReader {
         } catch (err) {
           throw bagError(d.file, err);
         }
-        for (;;) {
-          let r: IteratorResult<MessageRow>;
-          try {
-            r = it.next();
-          } catch (err) {
-            throw bagError(d.file, err);
+        try {
+          for (;;) {
+            let r: IteratorResult<MessageRow>;
+            try {
+              r = it.next();
+            } catch (err) {
+              throw bagError(d.file, err);
+            }
+            if (r.done) break;
+            const row = r.value;
+            const topic = names.get(row.topic_id);
+            if (topic === undefined) throw new ClaudiaError('E_BAG', `${d.file}: a message refers to topic id ${row.topic_id}, which the topics table lacks; the bag is damaged`);
+            yield { topic, timestamp: row.timestamp, data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) };
           }
-          if (r.done) break;
-          const row = r.value;
-          const topic = names.get(row.topic_id);
-          if (topic === undefined) throw new ClaudiaError('E_BAG', `${d.file}: a message refers to topic id ${row.topic_id}, which the topics table lacks; the bag is damaged`);
-          yield { topic, timestamp: row.timestamp, data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) };
+        } finally {
+          // A consumer that stops early (break, an error) must not leave the statement running.
+          it.return?.();
         }
       }
     },

@@ -171,3 +171,23 @@ describe('bag writer/reader round trip', () => {
     r.close();
   });
 });
+
+describe('bag reader streaming', () => {
+  const dirs = tempBagDirs();
+  afterEach(() => dirs.cleanup());
+
+  it('a consumer that stops early leaves the bag usable (statement released), and a second pass sees everything', () => {
+    const dir = dirs.next();
+    const w = createBagWriter({ dir });
+    w.addTopic(topic('/a'));
+    for (let i = 0; i < 20; i++) w.write('/a', T0 + BigInt(i), Uint8Array.of(i));
+    w.close();
+    const r = openBag(dir);
+    for (const m of r.messages()) {
+      if (m.data[0] === 3) break;
+    }
+    expect(Object.fromEntries(r.countByTopic())).to.deep.equal({ '/a': 20 });
+    expect([...r.messages()].map((m) => m.data[0])).to.deep.equal(Array.from({ length: 20 }, (_, i) => i));
+    r.close();
+  });
+});
