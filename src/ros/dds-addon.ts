@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../cdr/registry';
 import { ClaudiaError } from '../util/errors';
@@ -76,9 +76,15 @@ export function ddsAvailability(): { ok: true; version: string } | { ok: false; 
 /**
  * The Cyclone configuration string for a participant: CYCLONEDDS_URI (kept, as Cyclone would
  * read it), then a fragment pinning the network interface when one is configured. Undefined
- * when nothing is to be added, so Cyclone reads CYCLONEDDS_URI itself.
+ * when nothing is to be added, so Cyclone reads CYCLONEDDS_URI itself. Cyclone merges
+ * interface lists, so a CYCLONEDDS_URI that already selects interfaces cannot be combined
+ * with transport.dds_network_interface: that is refused with a message naming both.
  */
-export function cycloneConfig(networkInterface: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function cycloneConfig(
+  networkInterface: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  readText: (file: string) => string | undefined = readIfExists,
+): string | undefined {
   if (!networkInterface) return undefined;
   if (!/^[\w.:-]+$/.test(networkInterface)) {
     throw new ClaudiaError('E_CONFIG', `transport.dds_network_interface '${networkInterface}' must be an interface name or address (e.g. eth0, lo, 192.168.123.99)`);
@@ -87,5 +93,23 @@ export function cycloneConfig(networkInterface: string | undefined, env: NodeJS.
     `<CycloneDDS><Domain id="any"><General><Interfaces><NetworkInterface ${/^[\d.]+$/.test(networkInterface) ? 'address' : 'name'}="${networkInterface}"/>` +
     '</Interfaces></General></Domain></CycloneDDS>';
   const uri = env.CYCLONEDDS_URI?.trim();
-  return uri ? `${uri},${fragment}` : fragment;
+  if (!uri) return fragment;
+  // CYCLONEDDS_URI is a comma-separated list of file URIs/paths and XML fragments.
+  const parts = uri.split(/,(?=\s*(?:<|file:|\/|\.))/);
+  const texts = parts.map((p) => (p.trim().startsWith('<') ? p : readText(p.trim().replace(/^file:\/\//, '')) ?? ''));
+  if (texts.some((t) => /<NetworkInterface(Address)?\b/.test(t))) {
+    throw new ClaudiaError(
+      'E_CONFIG',
+      `CYCLONEDDS_URI already selects a network interface, and transport.dds_network_interface='${networkInterface}' selects another; set only one of them`,
+    );
+  }
+  return `${uri},${fragment}`;
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

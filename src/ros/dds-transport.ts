@@ -66,7 +66,18 @@ export async function createDdsTransport(opts: DdsTransportOptions): Promise<Dds
   if (!Number.isInteger(opts.domainId) || opts.domainId < 0 || opts.domainId > 232) {
     throw new ClaudiaError('E_CONFIG', `transport.dds_domain_id must be an integer 0..232, got ${opts.domainId}`);
   }
-  const participant = addon.createParticipant(opts.domainId, cycloneConfig(opts.networkInterface));
+  let participant: number;
+  try {
+    participant = addon.createParticipant(opts.domainId, cycloneConfig(opts.networkInterface));
+  } catch (err) {
+    if (err instanceof ClaudiaError) throw err;
+    throw new ClaudiaError(
+      'E_TRANSPORT',
+      `creating the DDS participant on domain ${opts.domainId} failed (${(err as Error).message}); check transport.dds_network_interface` +
+        `${opts.networkInterface ? ` ('${opts.networkInterface}')` : ''} and CYCLONEDDS_URI${process.env.CYCLONEDDS_URI ? ` ('${process.env.CYCLONEDDS_URI}')` : ''}; Cyclone prints the cause on stderr`,
+      { cause: err },
+    );
+  }
   const resolve = (name: string) => resolveRosName(opts.namespace, name, opts.remap);
   const topics = new Map<string, { handle: number; type: string }>();
   const endpoints = new Map<string, { writer?: number; reader?: number }>();

@@ -194,10 +194,38 @@ describe('dds transport configuration', () => {
   });
 
   it('pins the interface on top of CYCLONEDDS_URI, and only when asked', () => {
-    expect(cycloneConfig(undefined, { CYCLONEDDS_URI: 'file:///x.xml' })).to.equal(undefined);
-    expect(cycloneConfig('eth0', {})).to.match(/^<CycloneDDS>.*<NetworkInterface name="eth0"\/>/);
-    expect(cycloneConfig('192.168.123.99', { CYCLONEDDS_URI: 'file:///x.xml' })).to.match(/^file:\/\/\/x\.xml,<CycloneDDS>.*address="192\.168\.123\.99"/);
-    expect(() => cycloneConfig('eth0"/><evil', {})).to.throw(ClaudiaError, /dds_network_interface/);
+    const none = () => undefined;
+    expect(cycloneConfig(undefined, { CYCLONEDDS_URI: 'file:///x.xml' }, none)).to.equal(undefined);
+    expect(cycloneConfig('eth0', {}, none)).to.match(/^<CycloneDDS>.*<NetworkInterface name="eth0"\/>/);
+    expect(cycloneConfig('192.168.123.99', { CYCLONEDDS_URI: 'file:///x.xml' }, none)).to.match(/^file:\/\/\/x\.xml,<CycloneDDS>.*address="192\.168\.123\.99"/);
+    expect(() => cycloneConfig('eth0"/><evil', {}, none)).to.throw(ClaudiaError, /dds_network_interface/);
+  });
+
+  it('refuses an interface on top of a CYCLONEDDS_URI that selects one (Cyclone would merge both)', () => {
+    const xml = '<CycloneDDS><Domain><General><Interfaces><NetworkInterface name="eth1"/></Interfaces></General></Domain></CycloneDDS>';
+    expect(() => cycloneConfig('eth0', { CYCLONEDDS_URI: xml })).to.throw(ClaudiaError, /set only one/);
+    const loopbackFile = `file://${path.resolve(__dirname, '..', 'peer', 'cyclonedds-loopback.xml')}`;
+    expect(() => cycloneConfig('eth0', { CYCLONEDDS_URI: loopbackFile })).to.throw(ClaudiaError, /CYCLONEDDS_URI already selects/);
+    expect(cycloneConfig('eth0', { CYCLONEDDS_URI: '<CycloneDDS><Domain><Tracing><Verbosity>config</Verbosity></Tracing></Domain></CycloneDDS>' })).to.match(/,<CycloneDDS>/);
+  });
+
+  it('applies transport.dds_network_interface: an unknown interface fails the participant with the reason', async function () {
+    const env = prepareDdsEnv();
+    if (env.skip) this.skip();
+    const saved = process.env.CYCLONEDDS_URI;
+    delete process.env.CYCLONEDDS_URI;
+    try {
+      const mk = (domainId: number, nic: string) =>
+        createDdsTransport({ namespace: '/nic', nodeName: 'n', clock: createSystemClock(), logger: createSilentLogger(), domainId, networkInterface: nic });
+      const err = await mk(env.domainId + 1, 'nonexistent0').then(() => undefined, (e: unknown) => e);
+      expect((err as ClaudiaError).code).to.equal('E_TRANSPORT');
+      expect((err as ClaudiaError).message).to.match(/domain \d+ failed.*'nonexistent0'/);
+      const ok = await mk(env.domainId + 2, 'lo');
+      expect(ok.status().level).to.equal('ok');
+      await ok.close();
+    } finally {
+      if (saved !== undefined) process.env.CYCLONEDDS_URI = saved;
+    }
   });
 
   it('refuses a domain id outside 0..232 before touching DDS', async () => {
