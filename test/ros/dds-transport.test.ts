@@ -97,6 +97,22 @@ describe('dds transport (Cyclone DDS, two participants in one process)', functio
     expect(got).to.deep.equal(['last']);
   });
 
+  it('honours reliability: best-effort readers match a reliable writer, reliable readers refuse a best-effort one', async () => {
+    const ns = `/t${++seq}`;
+    const a = await make(ns);
+    const b = await make(ns, 'rx');
+    const got: string[] = [];
+    b.createSubscription<StringMsg>(MSG.String, 'be', (m) => got.push(m.data), { reliability: 'best_effort' });
+    const reliablePub = a.createPublisher<StringMsg>(MSG.String, 'be');
+    await until(() => a.matched('be').writers > 0, 'reliable writer -> best-effort reader');
+    reliablePub.publish({ data: 'ok' });
+    await until(() => got.length === 1, 'the message');
+    b.createSubscription<StringMsg>(MSG.String, 'strict', () => undefined, { reliability: 'reliable' });
+    a.createPublisher<StringMsg>(MSG.String, 'strict', { reliability: 'best_effort' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.matched('strict').writers).to.equal(0); // requested reliable, offered best effort: no match
+  });
+
   it('refuses unknown types and type clashes on one topic with clear errors', async () => {
     const a = await make(`/t${++seq}`);
     expect(() => a.createPublisher('nope/msg/Missing', 'x')).to.throw(ClaudiaError, /unknown message type/);
