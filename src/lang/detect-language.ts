@@ -8,21 +8,22 @@ const HANGUL = /\p{Script=Hangul}/u;
 /**
  * Simplified-Chinese-only characters (their Japanese forms differ: 进/進, 转/転, 后/後,
  * 动/動, 说/説, 们, 这, 吗...) that are common in commands and chat; any one marks zh.
+ * Characters Japanese writes the same way (点, 着, 伸, 舞, 脚) are deliberately absent.
  */
 const ZH_ONLY =
-  /[们这个么吗呢吧啊呀嘛说请转进过还让给对时间门动东车话问样边坐站趴别没为点谁跟着从为们开关长见现发头听买卖爱经觉应该钟号读写认识语红颜儿脚腿视图网电脑够铁饭馆岁几两欢跃扑卧挥伸舞吗]/u;
+  /[们这个么吗呢吧啊呀嘛说请转进过还让给对时间门动东车话问样边坐站趴别没为谁从开关长见现发头听买卖爱经觉应该钟读写认识语红颜儿视图网电脑够铁饭馆岁两欢跃扑卧挥]/u;
 /**
  * Japanese shinjitai and kokuji that simplified Chinese writes differently (or not at all):
  * 歩/步, 転/转, 気/气, 円/圆, 々, 込, 働, 畑...; any one marks ja.
  */
-const JA_ONLY = /[々〆込辺働畑峠匂枠丼歩転気円売読続駅絵楽様変図黒関験戦払拡営単隣鉄広黙釈訳届径恵拝払沢渋焼県]/u;
+const JA_ONLY = /[々〆込辺働畑峠匂枠丼歩転気円売読続駅絵楽様変図黒関験戦払拡営単隣鉄広黙釈訳恵拝沢渋焼県]/u;
 
 /**
  * Traditional forms that simplified Chinese does not use but Japanese does (進/进, 後/后,
  * 動/动, 話/话, 聞/闻): kanji-only text with one of them is most likely Japanese, though
  * still uncertain (Traditional Chinese writes them too).
  */
-const JA_LEAN = /[進後動話聞見書來東車門間開閉長馬鳥魚紙線級練習題體頭顔願響點飛]/u;
+const JA_LEAN = /[進後動話聞見書東車門間開閉長馬鳥魚紙線級練習題頭顔願響飛]/u;
 
 export function detectLanguage(text: string, hint: string = ''): { language: Language; certain: boolean } {
   if (hint === 'ja' || hint === 'zh' || hint === 'en') return { language: hint, certain: true };

@@ -64,7 +64,8 @@ const WAKE_WORDS = [
  * alone is a call, not a command, and stays as it is.
  */
 export function stripWakeWord(normalised: string): { wake: string; rest: string } {
-  const folded = foldKana(normalised);
+  // Wake words are short: fold only the head, so a long utterance costs nothing here.
+  const folded = foldKana(normalised.slice(0, 24));
   for (const w of WAKE_WORDS) {
     if (!folded.startsWith(w)) continue;
     const rest = normalised.slice(w.length);
