@@ -131,6 +131,17 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
     } catch (err) {
       const e = asClaudiaError(signal.aborted ? signal.reason : err, 'E_LLM_UNAVAILABLE');
       telemetry?.emit({ type: 'llm_call', host: host.url, ok: false, ttftMs, ttfaMs, totalMs: clock.now() - t0, error: e.code });
+      const acts = parser.actions();
+      if (acts && !signal.aborted) {
+        // The stream broke after a complete action list, which may already be moving the
+        // robot: answer with those actions and a canned reply instead of losing track of them.
+        if (isHostFailure(err)) {
+          const state = pool.hosts.find((h) => h.url === host.url);
+          if (state) pool.markDown(state, e.message);
+        }
+        logger.warn('LLM stream broke after the action list; keeping the actions', { host: host.url, error: e.toField() });
+        return { actions: acts, reply: '', content: parser.text(), ttftMs, ttfaMs, llmMs: clock.now() - t0, replyBroken: true };
+      }
       throw signal.aborted ? e : err;
     }
   }

@@ -150,3 +150,29 @@ describe('llm faults: every request ends with a reply or a clear error, and reco
     expect(l.available()).to.equal(false);
   });
 });
+
+describe('llm faults after the action list', () => {
+  it('a stream cut after the complete "a" field keeps the (already streamed) actions and answers with a canned reply', async () => {
+    const sim = createOllamaSimulator({ profile: { ...JETSON_PROFILE, loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 200 }, script: [{ match: '座って', content: { a: ['sit'], r: 'はい、座ります。ちょっと待ってくださいね。' } }] });
+    const url = await sim.listen();
+    const llm = createLlmDecider({ config: llmConfig([url]), catalogue: catalogue(), clock: createSystemClock(), logger: createSilentLogger() });
+    try {
+      let streamed: unknown;
+      const pending = llm.decide(request('座って'), {
+        signal: sig(),
+        onActions: (a) => {
+          streamed = a;
+          void sim.close(); // killed right after the actions went out
+        },
+      });
+      const d = await pending;
+      expect(streamed).to.deep.equal([{ name: 'sit' }]);
+      expect(d.actions).to.deep.equal([{ name: 'sit' }]);
+      expect(d.reply).to.equal('座ります。');
+      expect(d.cacheable).to.equal(false);
+    } finally {
+      await llm.close();
+      await sim.close();
+    }
+  });
+});
