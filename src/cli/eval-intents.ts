@@ -110,6 +110,7 @@ export const command: CliCommand = async (argv, io) => {
       // Only the reflex layers: L0 on the raw text, then L1 on the analysed text.
       const hit = emergency.match(line.text);
       let outcome: Outcome = null;
+      let shownParams = '';
       let via = '-';
       if (hit) {
         outcome = ['stop'];
@@ -119,6 +120,7 @@ export const command: CliCommand = async (argv, io) => {
         const d = grammar.match(analyse(line.text, lang, config.language.max_input_chars));
         if (d) {
           outcome = d.actions.map((p) => p.name);
+          shownParams = d.actions.map((p) => (p.params ? JSON.stringify(p.params) : '')).join('');
           via = 'L1';
         }
       }
@@ -132,7 +134,7 @@ export const command: CliCommand = async (argv, io) => {
         if (score.correct) sum.reflex_correct++;
       }
       const mark = score.wrong ? 'WRONG' : score.correct ? 'ok' : outcome === null ? 'defer' : 'miss';
-      const shown = outcome === null ? 'defer' : outcome.join(',') || 'chat';
+      const shown = outcome === null ? 'defer' : (outcome.join(',') || 'chat') + shownParams;
       io.out(`${mark.padEnd(5)} ${(line.tier ?? '-').padEnd(6)} ${via.padEnd(2)} ${JSON.stringify(line.text)} -> ${shown} (expect ${JSON.stringify(line.expect)})`);
     }
     sum.reflex_recall = sum.reflex_tier ? Math.round((sum.reflex_correct / sum.reflex_tier) * 10000) / 10000 : 0;
