@@ -1,6 +1,9 @@
 import type { Config } from '../config/types';
 import type { ActionSpec } from './catalogue';
 
+/** A turn without angle or duration turns this far. */
+export const DEFAULT_TURN_DEG = 90;
+
 export interface MoveCommand {
   vx: number;
   vy: number;
@@ -12,7 +15,8 @@ export interface MoveCommand {
  * Turns a move action and its (already range-checked) parameters into velocities and a
  * duration, clamped to robot.move_*. Linear moves: `speed` is m/s (default
  * robot.move_default_speed); turns: `speed` is rad/s. A distance or angle sets the
- * duration; without one, duration_s or robot.move_default_duration_s applies. The result
+ * duration; without one, duration_s applies, else a turn is a quarter turn (90°) and a
+ * walk lasts robot.move_default_duration_s. The result
  * never exceeds robot.move_max_duration_s, so a long distance is cut short, never sped up.
  */
 export function compileMove(spec: ActionSpec, params: Record<string, number | boolean>, config: Config): MoveCommand {
@@ -29,7 +33,10 @@ export function compileMove(spec: ActionSpec, params: Record<string, number | bo
   const angle = num('angle_deg');
   if (distance !== undefined && linear > 0) seconds = distance / linear;
   else if (angle !== undefined && vyaw !== 0) seconds = ((angle * Math.PI) / 180) / Math.abs(vyaw);
-  else seconds = num('duration_s') ?? r.move_default_duration_s;
+  else if (num('duration_s') !== undefined) seconds = num('duration_s') as number;
+  // "Turn left" with nothing else means a quarter turn, not whatever the default duration gives.
+  else if (vyaw !== 0 && linear === 0) seconds = (DEFAULT_TURN_DEG * Math.PI) / 180 / Math.abs(vyaw);
+  else seconds = r.move_default_duration_s;
   seconds = Math.min(Math.max(seconds, 0), r.move_max_duration_s);
   return { vx: round(vx), vy: round(vy), vyaw: round(vyaw), durationMs: Math.round(seconds * 1000) };
 }

@@ -219,7 +219,10 @@ describe('robot: safety compiler', () => {
       expect(compile([{ name: 'forward', params: { duration_s: 600 } }]).steps[0]?.move?.durationMs).to.equal(10000);
       // Turns: angle over yaw rate.
       expect(compile([{ name: 'turn_left', params: { angle_deg: 90 } }]).steps[0]?.move).to.deep.equal({ vx: 0, vy: 0, vyaw: 0.3, durationMs: 5236 });
-      expect(compile([{ name: 'turn_right' }]).steps[0]?.move).to.deep.equal({ vx: 0, vy: 0, vyaw: -0.3, durationMs: 2000 });
+      // A turn with nothing else is a quarter turn; a walk with nothing else lasts move_default_duration_s.
+      expect(compile([{ name: 'turn_right' }]).steps[0]?.move).to.deep.equal({ vx: 0, vy: 0, vyaw: -0.3, durationMs: 5236 });
+      expect(compile([{ name: 'turn_right', params: { duration_s: 1 } }]).steps[0]?.move?.durationMs).to.equal(1000);
+      expect(compile([{ name: 'left' }]).steps[0]?.move).to.deep.equal({ vx: 0, vy: 0.3, vyaw: 0, durationMs: config.robot.move_default_duration_s * 1000 });
     });
 
     it('reports the clamped command in the action parameter', () => {
