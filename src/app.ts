@@ -30,6 +30,8 @@ export interface AppDeps {
   /** For the memory transport: the graph to join (tests attach peers to it). */
   graph?: MemoryGraph;
   remap?: ReadonlyMap<string, string>;
+  /** rclnodejs only: the `--ros-args ...` part of argv, handed to rclnodejs.init. */
+  rosArgs?: string[];
   /** null = no LLM at all (reflex-only), undefined = build one from config.ollama. */
   llm?: LlmDecider | null;
   /** null = no cache. */
@@ -65,7 +67,7 @@ export interface App {
 /** The one place that wires the node: config in, running components out. */
 export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? createSystemClock();
-  const logger = deps.logger ?? createConsoleLogger({ level: config.log.level });
+  const baseLogger = deps.logger ?? createConsoleLogger({ level: config.log.level });
   const telemetry = deps.telemetry ?? createTelemetry();
   const catalogue = loadCatalogue(config.robot.actions_file);
   const transport =
@@ -74,11 +76,14 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
       namespace: config.node.namespace,
       nodeName: config.node.name,
       clock,
-      logger,
+      logger: baseLogger,
       config,
       remap: deps.remap,
       graph: deps.graph,
+      rosArgs: deps.rosArgs,
     }));
+  // Under ROS, log through rcl so lines reach /rosout and `ros2 launch` output.
+  const logger = transport.kind === 'rclnodejs' ? transport.logger : baseLogger;
   const epoch = createStopEpoch();
   const state = createRobotState({ config, clock, telemetry });
 
@@ -127,6 +132,9 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
     ...(cache && 'status' in cache ? [cache as unknown as StatusSource] : []),
     ...('status' in safety ? [safety as unknown as StatusSource] : []),
     { component: 'motion', status: () => executor.status() },
+    ...('status' in transport && typeof (transport as { status?: unknown }).status === 'function'
+      ? [{ component: 'transport' as const, status: () => (transport as unknown as { status(): ReturnType<StatusSource['status']> }).status() }]
+      : []),
   ];
 
   const monitor = createMonitor({

@@ -22,10 +22,12 @@ export const command: CliCommand = async (argv, io) => {
   const { values, ros } = parsed;
   let config: Readonly<Config>;
   let remap: ReadonlyMap<string, string> | undefined;
+  let rawRosArgs: string[] | undefined;
   try {
     const rosArgs = ros.length ? parseRosArgs(ros) : undefined;
     config = configFromFlags(values, rosArgs);
     remap = rosArgs?.remap;
+    rawRosArgs = rosArgs?.raw;
   } catch (err) {
     io.err(`claudia-llm run: ${asClaudiaError(err).toField()}`);
     return 2;
@@ -44,7 +46,7 @@ export const command: CliCommand = async (argv, io) => {
   }
 
   try {
-    const { done } = await startNode(config, { logger, remap });
+    const { done } = await startNode(config, { logger, remap, rosArgs: rawRosArgs });
     return await done;
   } catch (err) {
     logger.error(`start-up failed: ${asClaudiaError(err).toField()}`);
