@@ -7,6 +7,7 @@ import type { Logger } from '../util/logger';
 import type { ComponentStatus, Telemetry } from '../util/telemetry';
 import type { ActionCatalogue, ActionSpec } from './catalogue';
 import type { RobotCode, RobotState } from './robot-state';
+import { clampedMove, sportRequest } from './sport-request';
 
 export interface MotionExecutorDeps {
   config: Config;
@@ -78,11 +79,7 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
 
   function send(spec: ActionSpec, parameter: Record<string, unknown>, noreply: boolean): bigint | undefined {
     const id = newId();
-    const msg: UnitreeRequestMsg = {
-      header: { identity: { id, api_id: BigInt(spec.apiId) }, lease: { id: 0n }, policy: { priority: 0, noreply } },
-      parameter: JSON.stringify(parameter),
-      binary: [],
-    };
+    const msg = sportRequest(id, spec.apiId, parameter, noreply);
     try {
       deps.publish(msg);
     } catch (err) {
@@ -133,10 +130,8 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
   /** A Move stream: Move at a fixed rate for the duration, then StopMove. */
   function runStream(step: PlanStep, move: NonNullable<PlanStep['move']>): Promise<'done' | 'stopped' | 'publish_failed'> {
     return new Promise((resolve) => {
-      const r = config.robot;
-      const param = { x: clamp(move.vx, r.move_max_vx), y: clamp(move.vy, r.move_max_vy), z: clamp(move.vyaw, r.move_max_vyaw) };
-      const durationMs = Math.min(Math.max(0, move.durationMs), r.move_max_duration_s * 1000);
-      const periodMs = 1000 / r.move_rate_hz;
+      const { param, durationMs } = clampedMove(move, config);
+      const periodMs = 1000 / config.robot.move_rate_hz;
       const endAt = clock.now() + durationMs;
       state.onCommand(step.spec);
       telemetry?.emit({ type: 'command', action: step.spec.name, apiId: step.spec.apiId });
@@ -322,8 +317,4 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
     },
   };
   return api;
-}
-
-function clamp(v: number, max: number): number {
-  return Math.max(-max, Math.min(max, v));
 }
