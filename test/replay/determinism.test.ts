@@ -58,6 +58,16 @@ describe('replay determinism and the output bag', function () {
     }
   });
 
+  it('the output bag is itself replayable and leads to the same outputs', async () => {
+    const { conv } = loadConversation('mixed-languages');
+    const config = configWith(conv.config ?? {});
+    const out = dirs.next('first-out');
+    const first = await replayMixed(out);
+    const again = await runReplay({ bagDir: out, config, rate: 0, clock: 'virtual', tailMs: 10_000, llm: { script: conv.sim_script ?? [] }, robot: { latencyMs: 20 }, logger: createSilentLogger() });
+    expect(again.played).to.equal(conv.turns.length);
+    expect(outputSignature(again.outputs)).to.deep.equal(outputSignature(first.outputs));
+  });
+
   it('--rate scales recorded gaps in virtual time; --rate 0 keeps them (waiting costs nothing there)', async () => {
     const span0 = (await replayMixed(undefined, 0)).spanMs;
     const span1 = (await replayMixed(undefined, 1)).spanMs;
