@@ -12,15 +12,15 @@ const PHRASES: Record<string, string[]> = {
   lie_down: ['lie down', 'lay down', 'get down', 'lie flat', 'lay flat', 'lie on the floor', 'lie on the ground', 'go down'],
   hello: [
     'wave', 'wave hello', 'wave hi', 'wave to me', 'wave at me', 'wave your paw', 'wave your hand', 'wave a paw', 'say hello', 'say hi', 'say hello to me',
-    'shake', 'shake hands', 'shake my hand', 'give me your paw', 'give me a paw', 'paw', 'high five', 'give me five', 'greet me', 'wave goodbye', 'say goodbye',
+    'shake', 'shake hands', 'shake my hand', 'give me your paw', 'give me a paw', 'paw', 'high five', 'give me five', 'give me a high five', 'high five me', 'greet me', 'wave goodbye', 'say goodbye', 'greet everyone',
   ],
-  stretch: ['stretch', 'stretch out', 'stretch your legs', 'stretch your body', 'do a stretch', 'have a stretch', 'take a stretch', 'stretch yourself'],
+  stretch: ['stretch', 'stretch out', 'stretch your legs', 'stretch your body', 'do a stretch', 'have a stretch', 'take a stretch', 'stretch yourself', 'do some stretches', 'do some stretching', 'stretches'],
   dance1: ['dance', "let's dance", 'lets dance', 'do a dance', 'dance for me', 'show me a dance', 'show me your dance', 'dance a little', 'do your dance', 'start dancing', 'dance one', 'dance 1', 'do dance one'],
   dance2: ['dance two', 'dance 2', 'do the other dance', 'do another dance', 'the other dance', 'another dance', 'second dance', 'do the second dance', 'do dance two'],
   heart: ['heart', 'show me a heart', 'make a heart', 'do a heart', 'make a heart shape', 'finger heart', 'show a heart', 'heart sign', 'show me your heart', 'draw a heart'],
   scrape: ['bow', 'take a bow', 'bow down', 'do a bow', 'make a bow', 'bow to me'],
   front_jump: ['jump', 'jump forward', 'do a jump', 'hop', 'jump up', 'leap', 'leap forward', 'front jump'],
-  front_flip: ['flip', 'front flip', 'frontflip', 'do a flip', 'do a front flip', 'forward flip', 'somersault', 'do a somersault'],
+  front_flip: ['flip', 'front flip', 'frontflip', 'flip forward', 'do a flip', 'do a front flip', 'forward flip', 'somersault', 'do a somersault'],
   back_flip: ['backflip', 'back flip', 'do a backflip', 'do a back flip', 'flip backwards', 'flip backward'],
   left_flip: ['left flip', 'side flip', 'do a side flip', 'do a left flip', 'sideflip'],
   hand_stand: ['handstand', 'hand stand', 'do a handstand', 'stand on your hands', 'stand on your front legs'],
@@ -40,6 +40,7 @@ const PREFIXES = [
 const SUFFIXES = [
   'please', 'now', 'right now', 'for me', 'again', 'ok', 'okay', 'thanks', 'thank you', 'buddy', 'claudia', 'boy', 'girl', 'doggy', 'robot', 'dog',
   'once more', 'one more time', 'quickly', 'immediately', 'real quick', 'if you can', 'will you', 'would you', 'could you', 'yeah', 'please and thank you',
+  'for us', 'for everyone', 'for everybody', 'to everyone', 'to everybody', 'to us', 'a bit', 'a little', 'a little bit', 'slightly',
 ].sort((a, b) => b.length - a.length);
 
 /** Movement: verb + direction, with distance / angle / speed / duration around it. */
@@ -78,7 +79,9 @@ export function createEnGrammar(): LanguageGrammar {
       if (!t) return undefined;
       const move = parseMove(t);
       if (move) return move;
-      const action = phrases.get(t);
+      // "show us a dance" = "show me a dance"; "go sit" = "sit" (not for moves: "go left" is parsed above).
+      const core = t.replace(/^show us /, 'show me ');
+      const action = phrases.get(core) ?? (core.startsWith('go ') ? phrases.get(core.slice(3)) : undefined);
       return action ? { action } : undefined;
     },
   };

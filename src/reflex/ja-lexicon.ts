@@ -72,20 +72,29 @@ export const GODAN: Record<string, [string, string, string, string]> = {
 };
 
 /** Request tails that may follow each form; none of them negates or reports. */
-export const TE_TAILS = [
+const TE_TAILS_KANA = [
   '', 'ください', 'くださいね', 'くださいな', 'くださいよ', 'くださいませ', 'くださいませんか', 'くれ', 'くれよ', 'くれる', 'くれるかな',
   'くれない', 'くれないか', 'くれないかな', 'くれます', 'くれますか', 'くれませんか', 'もらえる', 'もらえるかな', 'もらえます', 'もらえますか',
   'もらえない', 'もらえないかな', 'もらえませんか', 'もらっていい', 'もらっていいですか', 'いただける', 'いただけますか', 'いただけませんか',
   'いただけないでしょうか', 'ちょうだい', 'ほしい', 'ほしいな', '欲しい', '欲しいな', 'ほしいです', '欲しいです', 'ね', 'よ', 'な', 'ねー', 'よー',
   'みて', 'みてください', 'みてくれる', 'みてね', 'お願い', 'お願いします', 'おねがい', 'おねがいします', 'ごらん',
 ];
+/** Request tails are written in kana or kanji (下さい, 頂けますか, 貰える, 頂戴, お願い). */
+const KANJI_TAILS: Array<[string, string]> = [['ください', '下さい'], ['いただけ', '頂け'], ['もらえ', '貰え'], ['もらって', '貰って'], ['ちょうだい', '頂戴'], ['ほしい', '欲しい']];
+function withKanji(tails: string[]): string[] {
+  const out = new Set(tails);
+  for (const t of tails) for (const [kana, kanji] of KANJI_TAILS) if (t.includes(kana)) out.add(t.replace(kana, kanji));
+  return [...out];
+}
+export const TE_TAILS = withKanji(TE_TAILS_KANA);
+
 export const TAILS: Record<FormKind, string[]> = {
   te: TE_TAILS,
-  imp: ['', 'よ', 'ー', 'ください', 'くださいね'],
+  imp: withKanji(['', 'よ', 'ー', 'ください', 'くださいね']),
   nasai: ['', 'ね', 'よ', 'い'],
   vol: ['', 'か', 'よ', 'ね', 'ー'],
   // No だ/だよ/ね after a bare noun: "ジャンプだよ" describes, it does not ask.
-  noun: ['', 'お願い', 'お願いします', 'おねがい', 'おねがいします', 'をお願い', 'をお願いします', 'をおねがい', 'をおねがいします', 'ー'],
+  noun: ['', 'お願い', 'お願いします', 'をください', 'を下さい', 'おねがい', 'おねがいします', 'をお願い', 'をお願いします', 'をおねがい', 'をおねがいします', 'ー'],
 };
 
 /** Words in front of a command that do not change it. Speed words are kept for movement. */
@@ -151,6 +160,11 @@ export function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['c
       put(n + 'しよう', 'vol');
       put(n + 'しましょう', 'vol');
       if (cls !== 'suruOnly') put(n + 'お願い', 'noun');
+      // "ダンスを見せて", "ハート見せて": show me = do it.
+      if (cls === 'suru') {
+        put(n + '見せて', 'te');
+        put(n + 'みせて', 'te');
+      }
     }
     return;
   }
