@@ -171,8 +171,7 @@ async function feedUtterances(run: RecordRun, peer: RosTransport, signal: AbortS
   let sent = 0;
   try {
     if (run.lines) {
-      for await (const line of run.lines) {
-        if (signal.aborted) break;
+      for await (const line of untilAborted(run.lines, signal)) {
         const text = line.trim();
         if (!text) continue;
         speech.publish({ data: text });
@@ -203,6 +202,21 @@ function until(cond: () => boolean, timeoutMs: number, clock: Clock, signal: Abo
       if (cond()) done();
     });
   });
+}
+
+/** Stops reading input when the signal fires (Ctrl-C, --duration), even while waiting for the next line. */
+async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const aborted = waitAborted(signal).then(() => ({ done: true, value: undefined }) as IteratorResult<T>);
+  try {
+    for (;;) {
+      const r = await Promise.race([it.next(), aborted]);
+      if (r.done || signal.aborted) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
 }
 
 function waitAborted(signal: AbortSignal): Promise<void> {
