@@ -153,6 +153,8 @@ function parseMove(t: string): ParsedIntent | undefined {
     core2 = core === 'run' ? 'forward' : core.replace(/^run\s+/, 'go ');
   }
   if (running && speed === undefined) speed = 'fast';
+  // "go ahead" usually means "you may", not "walk forward".
+  if (core2 === 'go ahead') return undefined;
   const mv = MOVE_RE.exec(core2);
   const bare = BARE_MOVE[core2];
   if (bare) action = bare;
