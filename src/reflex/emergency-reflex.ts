@@ -31,7 +31,9 @@ export const DEFAULT_EMERGENCY_WORDS: EmergencyWords = {
     'stop', 'halt', 'freeze', 'emergency', 'e-stop', 'estop', 'whoa', 'abort', 'stay still', "don't move", 'do not move',
   ],
   shortStop: ['待て', '待って', '等等', '等一下', 'wait', 'enough', 'cease'],
-  exact: ['だめ', 'だめだめ', 'だめだよ', 'だめだ', 'こら', '停', '不行', '不要', 'no', 'no no', 'nope', 'cut it out'],
+  // Only words that are a stop when said alone. "no", "だめ", "不要" are left out on purpose:
+  // alone they are mostly answers to a question, not commands to the body.
+  exact: ['こら', 'こらっ', '停', '停停停', 'cut it out', 'no no no'],
   danger: [
     '危ない', 'あぶない', '危険', '助けて', 'たすけて', '痛い', 'いたい', '火事', '危险', '小心', '救命', '救命啊', '着火', '疼',
     'help', 'watch out', 'look out', 'careful', 'danger', 'ouch', 'fire',

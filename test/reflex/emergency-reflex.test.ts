@@ -47,8 +47,10 @@ describe('reflex: emergency reflex (L0)', () => {
 
   it('danger and exclamation words only fire in short utterances', () => {
     expect(l0.match('can you help me with my homework tonight')).to.equal(undefined);
-    expect(l0.match('no')).to.deep.include({ kind: 'stop' });
-    expect(l0.match('no I do not think that is right at all')).to.equal(undefined);
+    expect(l0.match('停')).to.deep.include({ kind: 'stop' });
+    expect(l0.match('停车场在哪里')).to.equal(undefined);
+    // Answers to a question are not stops.
+    for (const w of ['no', 'だめ', '不要']) expect(l0.match(w), w).to.equal(undefined);
   });
 
   it('custom word lists replace the defaults', () => {
