@@ -30,7 +30,7 @@ export const DEFAULT_EMERGENCY_WORDS: EmergencyWords = {
     // en
     'stop', 'halt', 'freeze', 'emergency', 'e-stop', 'estop', 'whoa', 'abort', 'stay still', "don't move", 'do not move',
   ],
-  shortStop: ['待て', '待って', '等等', '等一下', 'wait', 'enough', 'cease'],
+  shortStop: ['待て', '待って', '等等', '等一下', 'wait', "that's enough", 'cease'],
   // Only words that are a stop when said alone. "no", "だめ", "不要" are left out on purpose:
   // alone they are mostly answers to a question, not commands to the body.
   exact: ['こら', 'こらっ', '停', '停停停', 'cut it out', 'no no no'],
