@@ -23,6 +23,7 @@ import { ClaudiaError } from '../util/errors';
  * - `api_ids`: the full list of response action api_ids, inserted StandUps included.
  * - `verdicts`: verdicts of the actions `actions` lists, in order (prefix match: "blocked" matches "blocked:high_risk").
  * - `source`: reflex | cache | semantic_cache | llm | fallback.
+ * - `no_response: true`: the node must publish no response for it.
  * - `sport`: the whole run's motion commands, consecutive repeats (Move streams) collapsed.
  */
 export interface UtteranceExpectation {
@@ -35,6 +36,8 @@ export interface UtteranceExpectation {
   api_ids?: number[];
   verdicts?: string[];
   source?: string;
+  /** The node must publish no response for this utterance (e.g. input it ignores). */
+  noResponse?: boolean;
 }
 
 export interface Expectations {
@@ -108,7 +111,14 @@ export function parseExpectations(text: string, where = 'expectations'): Expecta
       if (typeof o.source !== 'string') throw bad(where, line, '"source" must be a string');
       e.source = o.source;
     }
-    if (e.actions === undefined && e.api_ids === undefined && e.verdicts === undefined && e.source === undefined && e.reject === undefined) {
+    if (o.no_response !== undefined) {
+      if (o.no_response !== true) throw bad(where, line, '"no_response" can only be true');
+      e.noResponse = true;
+    }
+    if (e.noResponse && (e.actions !== undefined || e.api_ids !== undefined || e.verdicts !== undefined || e.source !== undefined)) {
+      throw bad(where, line, '"no_response" cannot be combined with actions, api_ids, verdicts or source');
+    }
+    if (!e.noResponse && e.actions === undefined && e.api_ids === undefined && e.verdicts === undefined && e.source === undefined && e.reject === undefined) {
       throw bad(where, line, 'says nothing to check: give "actions", "api_ids", "verdicts", "source" or "reject"');
     }
     out.utterances.push(e);
@@ -148,6 +158,10 @@ export function compareExpectations(exp: Expectations, outcomes: readonly Uttera
     }
     claimed.add(o.index);
     const fail = (problem: string) => out.push({ line: e.line, index: o.index, text: o.text, problem });
+    if (e.noResponse) {
+      if (o.response) fail(`expected no response, got one (source ${o.response.source}, actions [${o.response.actions.map((a) => a.name).join(', ')}])`);
+      continue;
+    }
     if (!o.response) {
       fail('the node published no response for this utterance');
       continue;
@@ -207,6 +221,21 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
 
 function show(v: readonly unknown[]): string {
   return `[${v.join(', ')}]`;
+}
+
+/**
+ * A baseline from a replay's outcomes (`replay --write-expect`): one line per utterance with its
+ * decided actions and source, and the sport line. Review it before committing it as a test — it
+ * records what the node did, right or wrong.
+ */
+export function formatExpectations(outcomes: readonly UtteranceOutcome[], sportApiIds: readonly number[]): string {
+  const lines = outcomes.map((o) => {
+    if (!o.response) return JSON.stringify({ index: o.index, text: o.text, no_response: true });
+    const decided = o.response.actions.filter((a) => a.verdict !== 'inserted');
+    return JSON.stringify({ index: o.index, text: o.text, actions: decided.map((a) => a.name), verdicts: decided.map((a) => a.verdict), source: o.response.source });
+  });
+  lines.push(JSON.stringify({ sport: collapseRuns(sportApiIds) }));
+  return lines.join('\n') + '\n';
 }
 
 /** The diff printed on a mismatch: one line per failed expectation. */

@@ -15,7 +15,7 @@ export type { ReplayConnection, ReplayDeps, ReplayOptions, ReplayResult, ReplayT
 export { matchOutcomes, outputSignature } from './replay-outcomes';
 export type { PlayedUtterance, ReplayOutput } from './replay-outcomes';
 export { createReplayDriver } from './replay-driver';
-export { collapseRuns, compareExpectations, formatMismatches, parseExpectations, readExpectations } from './expectations';
+export { collapseRuns, compareExpectations, formatExpectations, formatMismatches, parseExpectations, readExpectations } from './expectations';
 export type { Expectations, Mismatch, UtteranceExpectation, UtteranceOutcome } from './expectations';
 export { createSteppingClock } from './stepping-clock';
 export type { SteppingClock } from './stepping-clock';

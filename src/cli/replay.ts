@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createApp } from '../app';
 import {
   compareExpectations,
+  formatExpectations,
   formatMismatches,
   readExpectations,
   replayBag,
@@ -26,7 +27,7 @@ import type { CliCommand } from './types';
 
 const USAGE =
   'usage: claudia-llm replay <bag_dir> [--rate R] [--out DIR] [--expect FILE] [--params FILE] [--transport memory|dds|rclnodejs]\n' +
-  '         [--clock virtual|system] [--tail S] [--sim-script FILE] [--no-llm] [--robot ack|none] [--robot-latency-ms N] [--json]\n' +
+  '         [--clock virtual|system] [--tail S] [--sim-script FILE] [--no-llm] [--robot ack|none] [--robot-latency-ms N] [--write-expect FILE] [--json]\n' +
   '  --rate 0 = as fast as possible; --sim-script runs the project\'s Ollama SIMULATOR with that script (deterministic LLM path)';
 
 export interface ReplayRun {
@@ -63,6 +64,7 @@ export const command: CliCommand = async (argv, io) => {
       json: { type: 'boolean' },
       robot: { type: 'string' },
       'robot-latency-ms': { type: 'string' },
+      'write-expect': { type: 'string' },
     });
   } catch (err) {
     io.err(`claudia-llm replay: ${(err as Error).message}\n${USAGE}`);
@@ -98,6 +100,11 @@ export const command: CliCommand = async (argv, io) => {
 
     const result = await runReplay({ bagDir, config, rate, outDir, clock: clockKind, tailMs: tail * 1000, llm, logger, metrics: values['metrics-port'] !== undefined, robot: robotMode === 'ack' ? { latencyMs: robotLatency } : undefined });
     const mismatches = expectations ? compareExpectations(expectations, result.outcomes, result.sportApiIds) : [];
+    const writeExpect = values['write-expect'] as string | undefined;
+    if (writeExpect) {
+      writeFileSync(writeExpect, formatExpectations(result.outcomes, result.sportApiIds));
+      io.err(`wrote ${result.outcomes.length} expectation line(s) to ${writeExpect}: review them before using them as a test`);
+    }
     if (values.json) {
       io.out(JSON.stringify({ out: outDir, played: result.played, outcomes: result.outcomes, sport_api_ids: result.sportApiIds, mismatches }, jsonReplacer));
     } else {

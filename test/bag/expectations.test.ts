@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { collapseRuns, compareExpectations, parseExpectations, type UtteranceOutcome } from '../../src/bag';
+import { collapseRuns, compareExpectations, formatExpectations, parseExpectations, type UtteranceOutcome } from '../../src/bag';
 
 const act = (name: string, api_id: number, verdict = 'ok') => ({ name, api_id, parameter: '{}', verdict });
 const outcome = (index: number, text: string, actions: ReturnType<typeof act>[], source = 'reflex'): UtteranceOutcome => ({
@@ -83,5 +83,31 @@ describe('replay expectations (JSONL)', () => {
     expect(collapseRuns([1008, 1008, 1003, 1008])).to.deep.equal([1008, 1003, 1008]);
     const ms2 = compareExpectations(parseExpectations('{"sport":[1008]}'), [], [1008, 1003]);
     expect(ms2[0]!.problem).to.equal('expected sport requests [1008], got [1008, 1003]');
+  });
+
+  it('no_response: passes only when the node stayed silent; cannot be mixed with other checks', () => {
+    const outcomes: UtteranceOutcome[] = [{ index: 0, text: '' }, outcome(1, 'sit', [act('sit', 1009)])];
+    expect(compareExpectations(parseExpectations('{"index":0,"no_response":true}'), outcomes, [])).to.deep.equal([]);
+    expect(compareExpectations(parseExpectations('{"index":1,"no_response":true}'), outcomes, [])[0]!.problem).to.equal('expected no response, got one (source reflex, actions [sit])');
+    expect(() => parseExpectations('{"index":0,"no_response":true,"actions":[]}')).to.throw(/cannot be combined/);
+    expect(() => parseExpectations('{"index":0,"no_response":false}')).to.throw(/can only be true/);
+  });
+
+  it('formatExpectations writes a baseline that passes against the outcomes it came from', () => {
+    const outcomes: UtteranceOutcome[] = [
+      outcome(0, '座れ', [act('stand_up', 1004, 'inserted'), act('sit', 1009)]),
+      outcome(1, 'flip', [act('front_flip', 1030, 'blocked:high_risk')]),
+      { index: 2, text: '' },
+    ];
+    const text = formatExpectations(outcomes, [1004, 1009, 1008, 1008]);
+    expect(text.trim().split('\n')).to.deep.equal([
+      '{"index":0,"text":"座れ","actions":["sit"],"verdicts":["ok"],"source":"reflex"}',
+      '{"index":1,"text":"flip","actions":["front_flip"],"verdicts":["blocked:high_risk"],"source":"reflex"}',
+      '{"index":2,"text":"","no_response":true}',
+      '{"sport":[1004,1009,1008]}',
+    ]);
+    expect(compareExpectations(parseExpectations(text), outcomes, [1004, 1009, 1008, 1008])).to.deep.equal([]);
+    // ... and catches a change.
+    expect(compareExpectations(parseExpectations(text), outcomes, [1004, 1009])).to.have.length(1);
   });
 });

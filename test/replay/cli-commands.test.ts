@@ -73,6 +73,19 @@ describe('claudia-llm bag info / replay / record', function () {
     expect(diff).to.contain('line 3 #9: no utterance #9: the bag played 3');
   });
 
+  it('replay --write-expect writes a baseline that the next replay passes', async () => {
+    const dir = conversationBag(['座れ', 'flip', 'STOP']);
+    const baseline = dirs.next('baseline.jsonl');
+    const io = captureIo();
+    expect(await main(['replay', dir, '--rate', '0', '--no-llm', '--out', dirs.next('w1'), '--write-expect', baseline], io)).to.equal(0);
+    const lines = readFileSync(baseline, 'utf8').trim().split('\n');
+    expect(lines).to.have.length(4);
+    expect(JSON.parse(lines[1]!)).to.include({ index: 1, text: 'flip' });
+    const io2 = captureIo();
+    expect(await main(['replay', dir, '--rate', '0', '--no-llm', '--out', dirs.next('w2'), '--expect', baseline], io2), io2.outText()).to.equal(0);
+    expect(io2.outText()).to.contain('expectations: all 4 passed');
+  });
+
   it('replay rejects bad flags with a message saying what to change', async () => {
     const dir = conversationBag(['sit']);
     const io = captureIo();
