@@ -109,6 +109,8 @@ export const command: CliCommand = async (argv, io) => {
       io.out(JSON.stringify({ out: outDir, played: result.played, outcomes: result.outcomes, sport_api_ids: result.sportApiIds, mismatches }, jsonReplacer));
     } else {
       printSummary(result, outDir, (l) => io.out(l));
+      if (typeof llm === 'object') io.out(`  LLM answers: the project's Ollama SIMULATOR, script ${simScript} (${llm.script.length} entries) — not a real model`);
+      else if (llm === 'none') io.out('  LLM: none (reflex-only node)');
       if (expectations) {
         const total = expectations.utterances.length + (expectations.sport ? 1 : 0);
         if (mismatches.length) io.out(formatMismatches(mismatches, total));
