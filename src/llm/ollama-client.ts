@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Ollama, type ChatRequest, type ChatResponse, type EmbedResponse, type ListResponse } from 'ollama';
 import { anySignal } from '../util/any-signal';
 import { ClaudiaError } from '../util/errors';
@@ -59,23 +58,38 @@ function mapError(host: string, err: unknown, signal: AbortSignal): unknown {
 
 /**
  * One `new Ollama({ host })` per host (never the package's shared default instance). The
- * package cannot take an AbortSignal per call, so a fetch wrapper reads the caller's
- * signal from AsyncLocalStorage: aborting it cancels the HTTP request whether it is still
- * waiting for headers, streaming, or non-streaming. Streams are also closed through the
- * package's own `abort()`.
+ * package takes no AbortSignal per call, so its `fetch` is wrapped: the caller's signal is
+ * handed over in a slot that the package's call reads synchronously (ollama-js calls
+ * fetch in the same tick as chat()/version()/ps() when no images are attached). Aborting
+ * the signal then cancels the HTTP request whether it waits for headers, streams, or is
+ * non-streaming; streams are also closed through the package's own `abort()`. (No
+ * AsyncLocalStorage: its promise hooks would slow every promise of the node.)
  */
 export function createOllamaClient(opts: { host: string; connectTimeoutMs?: number }): OllamaClient {
   const host = opts.host.replace(/\/+$/, '');
-  const current = new AsyncLocalStorage<AbortSignal>();
+  let handover: AbortSignal | undefined;
   const fetchWithSignal: typeof fetch = (input, init) => {
-    const callSignal = current.getStore();
-    const signal = anySignal([init?.signal ?? undefined, callSignal]);
+    const callSignal = handover;
+    handover = undefined;
+    const signal = callSignal ? anySignal([init?.signal ?? undefined, callSignal]) : (init?.signal ?? undefined);
     return fetch(input, { ...init, signal });
   };
   const ollama = new Ollama({ host, fetch: fetchWithSignal });
   const withSignal = <T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> => {
     signal.throwIfAborted();
-    return current.run(signal, fn).catch((err: unknown) => {
+    handover = signal;
+    let p: Promise<T>;
+    try {
+      p = fn();
+    } finally {
+      if (handover === signal) {
+        // The package did not call fetch synchronously: abort still closes streams via
+        // it.abort(), but a non-streaming call could not be cancelled. Fail loudly.
+        handover = undefined;
+        p = Promise.reject(new ClaudiaError('E_INTERNAL', 'ollama client: the ollama package no longer calls fetch synchronously; per-call abort is broken'));
+      }
+    }
+    return p.catch((err: unknown) => {
       throw mapError(host, err, signal);
     });
   };
@@ -92,7 +106,7 @@ export function createOllamaClient(opts: { host: string; connectTimeoutMs?: numb
         for (;;) {
           let r: IteratorResult<ChatResponse>;
           try {
-            r = await current.run(signal, () => iter.next());
+            r = await iter.next();
           } catch (err) {
             throw mapError(host, err, signal);
           }

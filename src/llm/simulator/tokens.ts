@@ -1,9 +1,10 @@
 /**
  * A stand-in tokenizer: the simulator needs token counts for its latency model and token
- * boundaries for streaming, not a real vocabulary. Roughly like Qwen's BPE: up to four ASCII
- * letters/digits per token, one token per CJK character, one per punctuation mark.
+ * boundaries for streaming, not a real vocabulary. Roughly like Qwen's BPE (~4 characters per token
+ * in English prose): up to six ASCII letters/digits or three ASCII punctuation marks per
+ * token (a leading space joins them, as in BPE), one token per CJK character or other symbol.
  */
-const TOKEN_RE = /[A-Za-z0-9]{1,4}|\s+|[\s\S]/gu;
+const TOKEN_RE = / ?[A-Za-z0-9]{1,6}| ?[!-/:-@[-`{-~]{1,3}|\s+|[\s\S]/gu;
 
 export function splitTokens(text: string): string[] {
   return text.match(TOKEN_RE) ?? [];
