@@ -20,7 +20,7 @@ const AFTER_I: Record<string, VerbForm> = {
 };
 /** After an ichidan stem (伏せ-, 起き-). */
 const AFTER_ICHIDAN: Record<string, VerbForm> = {
-  て: 'cmd', る: 'cmd', ろ: 'cmd', よ: 'cmd', よう: 'cmd', ます: 'cmd', ましょう: 'cmd', なさい: 'cmd',
+  て: 'cmd', る: 'dict', ろ: 'cmd', よ: 'cmd', よう: 'cmd', ます: 'cmd', ましょう: 'cmd', なさい: 'cmd',
   た: 'past', ました: 'past', ない: 'neg', ないで: 'neg', なくて: 'neg', なく: 'neg', ません: 'neg', ず: 'neg', ずに: 'neg', るな: 'neg',
   たい: 'want', たくない: 'neg', ている: 'prog', てる: 'prog', ています: 'prog',
 };
@@ -81,7 +81,7 @@ function parseInflection(base: string, rest: string[], kana: ReadonlyMap<string,
       return g ? { lemmas: [ichidan], form: g } : undefined;
     }
     case 'u':
-      if (after === '') return { lemmas: [base + first], form: 'cmd' };
+      if (after === '') return { lemmas: [base + first], form: 'dict' };
       if (after === 'な') return { lemmas: [base + first], form: 'neg' };
       return undefined;
     case 'a': {

@@ -13,7 +13,8 @@ export interface VerbToken {
   form: VerbForm;
 }
 
-export type VerbForm = 'cmd' | 'neg' | 'past' | 'want' | 'prog';
+/** cmd: te-form, imperative, masu stem, volitional, polite; dict: plain dictionary form (座る, 座れる？: a statement or question, not a request). */
+export type VerbForm = 'cmd' | 'dict' | 'neg' | 'past' | 'want' | 'prog';
 
 export interface LiteralToken {
   kind: 'lit';
