@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createOllamaSimulator, PROFILES, profileByName, type SimScriptEntry } from '../llm/simulator';
 import { ClaudiaError } from '../util/errors';
 import { createConsoleLogger } from '../util/logger';
-import type { CliCommand } from './types';
+import type { CliCommand, CliIo } from './types';
 
 const USAGE = 'usage: claudia-llm sim-ollama [--port N] [--host H] [--profile fast|jetson|fixed] [--slots N] [--queue-max N] [--model NAME] [--script file.json]';
 
@@ -28,7 +28,19 @@ function readScript(file: string): SimScriptEntry[] {
 }
 
 /** `claudia-llm sim-ollama`: runs the project's Ollama SIMULATOR (not a model) until SIGINT/SIGTERM. */
-export const command: CliCommand = async (argv, io) => {
+export const command: CliCommand = (argv, io) =>
+  runSimOllama(argv, io, () => new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }));
+
+/** The command with its stop condition injected (tests stop it without signals). */
+export async function runSimOllama(argv: string[], io: CliIo, untilStopped: () => Promise<void>): Promise<number> {
   let port = 11434;
   let host = '127.0.0.1';
   let profile = 'fast';
@@ -58,7 +70,7 @@ export const command: CliCommand = async (argv, io) => {
     io.err(`${err instanceof ClaudiaError ? err.toField() : String(err)}\n${USAGE}`);
     return 2;
   }
-  const sim = createOllamaSimulator({ profile: profileByName(profile), slots, queueMax, model, script, logger: createConsoleLogger() });
+  const sim = createOllamaSimulator({ profile: profileByName(profile), slots, queueMax, model, script, logger: createConsoleLogger({ write: (line) => io.err(line) }) });
   let url: string;
   try {
     url = await sim.listen(port, host);
@@ -68,13 +80,9 @@ export const command: CliCommand = async (argv, io) => {
   }
   io.out(`Ollama SIMULATOR (not a real model) at ${url}  profile=${sim.profile.name} (${sim.profile.note})`);
   io.out(`point the node at it with ollama.hosts: ['${url}'] (Ctrl-C stops it)`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopped();
   await sim.close();
   const s = sim.stats();
   io.out(`simulator stopped: ${s.requests} requests, ${s.chat} chat, ${s.generate} generate, prefix reuse ${(s.prefixReuse * 100).toFixed(1)}%`);
   return 0;
-};
+}

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Ollama } from 'ollama';
+import { runSimOllama } from '../../src/cli/sim-ollama';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) } };
+}
+
+describe('cli sim-ollama', () => {
+  it('starts the simulator from a script file, prints its URL, serves it, and stops cleanly', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sim-cli-'));
+    const file = path.join(dir, 'script.json');
+    writeFileSync(file, JSON.stringify([{ match: '座って', content: { a: ['sit'], r: '座ります' } }]));
+    const c = io();
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const run = runSimOllama(['--port', '0', '--profile', 'fast', '--slots', '2', '--script', file], c.io, () => stopped);
+    for (let i = 0; i < 200 && c.out.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(c.out[0] ?? '')?.[1];
+    expect(c.out[0]).to.contain('SIMULATOR');
+    expect(url).to.be.a('string');
+    const client = new Ollama({ host: url as string });
+    const r = await client.chat({ model: 'qwen2.5:7b', messages: [{ role: 'user', content: '座って' }] });
+    expect(JSON.parse(r.message.content)).to.deep.equal({ a: ['sit'], r: '座ります' });
+    stop();
+    expect(await run).to.equal(0);
+    expect(c.out.at(-1)).to.match(/simulator stopped: \d+ requests, 1 chat/);
+  });
+
+  it('refuses bad flags and bad script files with exit code 2 and a reason', async () => {
+    const never = () => new Promise<void>(() => undefined);
+    for (const [argv, reason] of [
+      [['--profile', 'turbo'], /--profile must be one of fast, jetson, fixed/],
+      [['--slots', '0'], /--slots needs an integer >= 1/],
+      [['--bogus'], /unknown option '--bogus'/],
+      [['--script', '/nonexistent/x.json'], /cannot read script/],
+    ] as const) {
+      const c = io();
+      expect(await runSimOllama([...argv], c.io, never)).to.equal(2);
+      expect(c.err.join('\n')).to.match(reason);
+    }
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sim-cli-'));
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ content: 'x' }]));
+    const c = io();
+    expect(await runSimOllama(['--script', bad], c.io, never)).to.equal(2);
+    expect(c.err.join('\n')).to.match(/entry 0 needs "match" or "regex"/);
+  });
+});
