@@ -12,7 +12,7 @@ import { createReplayDriver } from './replay-driver';
 import { matchOutcomes, type PlayedUtterance, type ReplayOutput } from './replay-outcomes';
 import { createSteppingClock } from './stepping-clock';
 import { createTypedBagWriter, decodeBagPayload, type TypedBagWriter } from './typed-bag';
-import type { BagMetadata, BagTopic } from './types';
+import type { BagMetadata, BagReader, BagTopic } from './types';
 
 /** The node's topic names, resolved (absolute). */
 export interface ReplayTopics {
@@ -73,7 +73,6 @@ export interface ReplayOptions {
   ioWaitMs?: number;
 }
 
-
 export interface ReplayResult {
   /** Input messages played. */
   played: number;
@@ -84,7 +83,6 @@ export interface ReplayResult {
   /** Virtual (or real) ms from the first input to the end of the tail. */
   spanMs: number;
 }
-
 
 /**
  * Plays the speech topics of a bag into a fresh node and records what it publishes. The input
@@ -97,7 +95,9 @@ export async function replayBag(opts: ReplayOptions, deps: ReplayDeps): Promise<
   let conn: ReplayConnection | undefined;
   try {
     const inputTopics = pickInputTopics(reader.topics(), opts.topics, opts.bagDir);
-    const t0 = reader.summary.metadata.starting_time_ns;
+    // Time zero is the first played message, not metadata's starting_time: that one may be stale
+    // (a bag whose writer crashed) or cover topics that are not played.
+    const t0 = firstTimestamp(reader, inputTopics) ?? reader.summary.metadata.starting_time_ns;
     const stepping = opts.clock === 'virtual' ? createSteppingClock(t0) : undefined;
     const clock: Clock = stepping ?? createSystemClock();
     const realClock = deps.realClock ?? (stepping ? createSystemClock() : clock);
@@ -202,6 +202,16 @@ async function drainSystem(clock: Clock, tailMs: number, pending: () => number, 
       quietSince = clock.now();
     }
     if (pending() === 0 && clock.now() - quietSince >= 1000) return;
+  }
+}
+
+function firstTimestamp(reader: BagReader, topics: BagTopic[]): bigint | undefined {
+  const it = reader.messages({ topics: topics.map((t) => t.name) });
+  try {
+    const first = it.next();
+    return first.done ? undefined : first.value.timestamp;
+  } finally {
+    it.return?.();
   }
 }
 

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { expect } from 'chai';
 import { compareExpectations, parseExpectations, decodeBagPayload, openBag, outputSignature, replayTopics, writeConversationBag } from '../../src/bag';
 import { loadMessageRegistry } from '../../src/cdr';
@@ -77,6 +79,17 @@ describe('replay determinism and the output bag', function () {
     expect(span0).to.equal(span1);
     expect(span1).to.equal(recorded + 10_000);
     expect(span2).to.equal(recorded / 2 + 10_000);
+  });
+
+  it('time zero is the first played message, even when metadata.yaml has a stale starting_time', async () => {
+    const config = configWith({});
+    const bag = dirs.next('stale');
+    writeConversationBag({ dir: bag, turns: [{ atMs: 0, text: 'sit' }, { atMs: 1500, text: 'STOP' }], registry, topics: replayTopics(config), startNs: 1_764_000_000_000_000_000n });
+    const meta = path.join(bag, 'metadata.yaml');
+    writeFileSync(meta, readFileSync(meta, 'utf8').replace(/nanoseconds_since_epoch: \d+/, 'nanoseconds_since_epoch: 0'));
+    const res = await runReplay({ bagDir: bag, config, rate: 1, clock: 'system', tailMs: 1500, llm: 'none', robot: { latencyMs: 5 }, logger: createSilentLogger() });
+    expect(res.outcomes.map((o) => o.text)).to.deep.equal(['sit', 'STOP']);
+    expect(res.spanMs).to.be.below(60_000); // a stale time zero would have meant waiting decades
   });
 
   it('the system clock path (real time, rate 0) reaches the same decisions for reflex lines', async () => {
