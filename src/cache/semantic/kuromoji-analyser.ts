@@ -16,6 +16,7 @@ interface KToken {
   pos: string;
   pos_detail_1: string;
   basic_form: string;
+  conjugated_form: string;
 }
 interface KTokenizer {
   tokenize(text: string): KToken[];
@@ -70,7 +71,10 @@ export function createKuromojiAnalyser(tokenizer: KTokenizer): LanguageAnalyser 
           if (t.pos_detail_1 === '非自立' && PROGRESSIVE.has(base)) return void lit('〈prog〉');
           // The light verb after a verbal noun: ダンスする, お願いする.
           if (base === 'する' && prev && (prev.pos_detail_1 === 'サ変接続' || prev.pos === '名詞')) return;
-          return void lit(base);
+          lit(base);
+          // A plain dictionary form at the end (座る？, 座れる？) is a statement or question, not a request.
+          if (t.conjugated_form === '基本形' && isEnd(tokens, i + 1)) lit('〈dict〉');
+          return;
         case '名詞':
           // お座り / 座り: a kanji + i-row kana noun is a verb's masu stem used as a command
           // (the light strip() already dropped the honorific お): 座り -> 座る.
@@ -83,6 +87,17 @@ export function createKuromojiAnalyser(tokenizer: KTokenizer): LanguageAnalyser 
   }
 
   return { strip: light.strip, skeleton };
+}
+
+/** Nothing but punctuation and sentence-final particles (other than the prohibitive な) follows. */
+function isEnd(tokens: KToken[], from: number): boolean {
+  for (let k = from; k < tokens.length; k++) {
+    const t = tokens[k] as KToken;
+    if (t.pos === '記号') continue;
+    if (t.pos === '助詞' && t.pos_detail_1.includes('終助詞') && t.basic_form !== 'な') continue;
+    return false;
+  }
+  return true;
 }
 
 function stemToVerb(noun: string, kana: ReturnType<typeof createKanaTable>): string {
