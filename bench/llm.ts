@@ -97,10 +97,11 @@ const overhead: Benchmark = {
       const config = configWith({ ollama: { hosts: [r.sim.url() as string] } });
       const builder = createPromptBuilder({ config, catalogue: CATALOGUE });
       const client = createOllamaClient({ host: r.sim.url() as string });
-      const n = ctx.quick ? 20 : 300;
+      const n = ctx.quick ? 5 : 300;
+      const warm = ctx.quick ? 3 : 20;
       const ours: number[] = [];
       const bare: number[] = [];
-      for (let i = 0; i < n + 20; i++) {
+      for (let i = 0; i < n + warm; i++) {
         const rq = req(`cmd ${i}`, { promptType: 'command' });
         const p = builder.build(rq);
         let before = r.sim.stats().serviceMs;
@@ -111,7 +112,7 @@ const overhead: Benchmark = {
         t0 = nowMs();
         await r.llm.decide(rq, { signal: signal() });
         const oursMs = nowMs() - t0 - (r.sim.stats().serviceMs - before);
-        if (i >= 20) {
+        if (i >= warm) {
           ours.push(oursMs);
           bare.push(bareMs);
         }
@@ -142,7 +143,8 @@ const throughput: Benchmark = {
   keys: ['sched_throughput_vs_ideal', 'naive_throughput_vs_ideal'],
   async run(ctx) {
     const slots = 4;
-    const serviceMs = 250;
+    // Quick (smoke) mode only checks that the benchmark runs: short service time.
+    const serviceMs = ctx.quick ? 50 : 250;
     const ideal = (slots * 1000) / serviceMs;
     const r = await rig({ profile: { ...FIXED_PROFILE, fixedServiceMs: serviceMs }, slots });
     try {
@@ -161,7 +163,7 @@ const throughput: Benchmark = {
       const st = r.sim.stats();
       const meanService = st.serviceMs / Math.max(1, st.completed);
       const busy = st.serviceMs / (elapsed * slots);
-      const naiveN = ctx.quick ? 4 : 20;
+      const naiveN = ctx.quick ? 3 : 20;
       const t1 = nowMs();
       for (let i = 0; i < naiveN; i++) await r.llm.decide(req(`dlg naive ${i}`, { promptType: 'dialog' }), { signal: signal() });
       const naiveRate = (naiveN * 1000) / (nowMs() - t1);
@@ -326,11 +328,19 @@ const ttfa: Benchmark = {
 };
 
 /** A realistic mix: dev-set utterances plus chat and technical questions, in the order people say them. */
+const DEV_INTENTS = process.env['CLAUDIA_DEV_DATA'] ?? '/work/shared/data/intents.dev.jsonl';
+const BUILTIN_UTTERANCES = ['座って', '立って', 'お手', '伏せて', '2メートル前に進んで', '右に曲がって', '坐下', '站起来', '向左转', 'sit down', 'turn left', 'walk forward two meters', 'ダンスして', '疲れたね', '偉いね', 'stand up and say hello'];
+
 function mixTexts(): Array<{ text: string; promptType?: PromptType }> {
-  const lines = readFileSync('/work/shared/data/intents.dev.jsonl', 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { text: string }).text);
+  let lines: string[];
+  try {
+    lines = readFileSync(DEV_INTENTS, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => (JSON.parse(l) as { text: string }).text);
+  } catch {
+    lines = BUILTIN_UTTERANCES; // dev data not on this machine
+  }
   const extra: Array<{ text: string; promptType?: PromptType }> = [
     { text: '今日はいい天気だね' },
     { text: '你叫什么名字？' },

@@ -208,7 +208,8 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
       if (req.sessionId && config.prompt.session_memory_turns > 0 && !res.coalesced) {
         sessions.remember(req.sessionId, { user: built.messages[built.messages.length - 1]?.content ?? '', assistant: out.content });
       }
-      const cacheable = !built.usedSession && !fixed && !built.truncated && !TIME_OR_STATE.test(req.analysed.normalised || req.analysed.raw);
+      // Emergencies depend on the situation, not the words: never served from a cache.
+      const cacheable = built.promptType !== 'emergency' && !built.usedSession && !fixed && !built.truncated && !TIME_OR_STATE.test(req.analysed.normalised || req.analysed.raw);
       const decision: Decision = {
         actions: out.actions,
         reply,

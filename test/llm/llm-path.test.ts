@@ -158,5 +158,6 @@ describe('llm path: coalescing, supersede, backpressure, streaming, prefix reuse
     const d = await llm.decide(request('危ない!'), { signal: sig() });
     expect(d.detail?.promptType).to.equal('emergency');
     expect(d.actions).to.deep.equal([]);
+    expect(d.cacheable).to.equal(false);
   });
 });
