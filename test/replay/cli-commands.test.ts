@@ -43,6 +43,15 @@ describe('claudia-llm bag info / replay / record', function () {
     expect(text).to.match(/Start: {13}\w{3} [ \d]\d \d{4} \d\d:\d\d:\d\d\.000 \(1764000000\.000\)/);
   });
 
+  it('bag info --json gives the metadata with int64 as decimal strings', async () => {
+    const dir = conversationBag(['座れ', 'wave']);
+    const io = captureIo();
+    expect(await main(['bag', 'info', dir, '--json'], io)).to.equal(0);
+    const j = JSON.parse(io.outText()) as { metadata: { version: number; starting_time_ns: string; duration_ns: string; message_count: number }; problems: string[] };
+    expect(j.metadata).to.include({ version: 4, starting_time_ns: '1764000000000000000', duration_ns: '2000000000', message_count: 2 });
+    expect(j.problems).to.deep.equal([]);
+  });
+
   it('bag info --verify reports metadata that disagrees with the storage; a broken bag exits 1 with E_BAG', async () => {
     const dir = conversationBag(['座れ', 'wave']);
     const meta = path.join(dir, 'metadata.yaml');
