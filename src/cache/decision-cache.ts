@@ -82,9 +82,10 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       loadKuromojiTokenizer().then(
         (tokenizer) => {
           deps.analysers.ja = createKuromojiAnalyser(tokenizer);
-          index.rebuild();
-          japanese = 'kuromoji';
-          logger.info('kuromoji Japanese analyser loaded', { load_ms: Math.round(clock.now() - t0), rss_mb: Math.round(process.memoryUsage().rss / 1048576) });
+          return index.rebuild().then(() => {
+            japanese = 'kuromoji';
+            logger.info('kuromoji Japanese analyser loaded', { load_ms: Math.round(clock.now() - t0), rss_mb: Math.round(process.memoryUsage().rss / 1048576) });
+          });
         },
         (err: unknown) => {
           japanese = 'kuromoji_failed';
@@ -220,7 +221,9 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     }
     const found = await redis.scanAll(`${tag}:`, c.redis_warm_max);
     let loaded = 0;
-    for (const { key, value, ttlMs: left } of found) {
+    for (const [i, { key, value, ttlMs: left }] of found.entries()) {
+      // Indexing 10k entries takes ~1 s of CPU: yield often so requests (and a stop) go first.
+      if (i > 0 && i % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const entry = decodeEntry(value);
       if (!entry) {
         counters.corrupt++;

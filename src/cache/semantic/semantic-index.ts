@@ -28,8 +28,12 @@ export interface SemanticIndex<V> {
   features(analysed: Analysed): MatchFeatures;
   size(): number;
   clear(): void;
-  /** Recomputes every entry's features (after the Japanese analyser changed). */
-  rebuild(): void;
+  /**
+   * Recomputes every entry's features (after the Japanese analyser changed), yielding to
+   * the event loop every `batch` entries so a stop is never stuck behind it. Lookups in
+   * between may miss (old and new skeletons differ), never hit wrongly.
+   */
+  rebuild(batch?: number): Promise<void>;
 }
 
 interface Slot<V> {
@@ -163,9 +167,14 @@ export function createSemanticIndex<V>(deps: {
     lookup,
     features,
     size: () => byId.size,
-    rebuild() {
+    async rebuild(batch = 200) {
       const all = slots.filter((x): x is Slot<V> => x !== undefined);
-      for (const x of all) add(x.id, x.analysed, x.value);
+      for (const [i, x] of all.entries()) {
+        // Re-add only what is still there (removed or replaced meanwhile: leave it).
+        const n = byId.get(x.id);
+        if (n !== undefined && slots[n] === x) add(x.id, x.analysed, x.value);
+        if ((i + 1) % batch === 0) await yieldToLoop();
+      }
     },
     clear() {
       slots.length = 0;
@@ -175,6 +184,10 @@ export function createSemanticIndex<V>(deps: {
       postings.clear();
     },
   };
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function link(map: Map<string, Set<number>>, k: string, n: number): void {
