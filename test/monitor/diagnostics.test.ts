@@ -10,8 +10,9 @@ import { VirtualClock } from '../../src/util/clock';
 import { createSilentLogger } from '../../src/util/logger';
 import { createTelemetry, type ComponentStatus, type StatusSource } from '../../src/util/telemetry';
 import { statusSource } from './helpers';
+import { sharedPath } from '../helpers/shared-data';
 
-const FIXTURES = '/work/shared/fixtures/cdr/ros2-cyclonedds.jsonl';
+const FIXTURES = sharedPath('fixtures', 'cdr', 'ros2-cyclonedds.jsonl');
 
 describe('monitor /diagnostics', () => {
   let reg: MessageRegistry;
