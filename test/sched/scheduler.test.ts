@@ -274,6 +274,60 @@ describe('sched/scheduler: lanes, coalescing, supersede, backpressure, deadlines
     h.pool.close();
   });
 
+  it('a more urgent caller lifts a queued shared job into its lane', async () => {
+    const h = harness();
+    const busy = h.sched.submit(h.task('busy', 'low'));
+    await settle();
+    const med = h.sched.submit(h.task('other', 'medium'));
+    const shared = h.sched.submit(h.task('shared', 'low', { coalesceKey: 'k' }));
+    const urgentJoin = h.sched.submit(h.task('shared', 'urgent', { coalesceKey: 'k' }));
+    await settle();
+    expect(h.sched.depth()).to.deep.equal({ urgent: 1, high: 0, medium: 1, low: 0 });
+    h.ctl.finish('busy');
+    await settle();
+    expect(h.ctl.started).to.deep.equal(['busy', 'shared']);
+    h.ctl.finish('shared');
+    await settle();
+    h.ctl.finish('other');
+    await Promise.all([busy, med, shared, urgentJoin]);
+  });
+
+  it('reports through telemetry and status()', async () => {
+    const clock = new VirtualClock();
+    const events: string[] = [];
+    const pool = createHostPool<string>({ urls: ['h1'], slots: 1, makeClient: (u) => u, probe: async () => ({}), clock, logger: createSilentLogger(), intervalMs: 0, probeTimeoutMs: 50, reserveForHigh: true });
+    const sched = createScheduler<string, string, string[]>({
+      pool,
+      clock,
+      logger: createSilentLogger(),
+      telemetry: { emit: (e) => void (e.type === 'sched' && events.push(`${e.event}:${e.lane}`)), on: () => () => undefined },
+      limits: { laneMax: { urgent: 1, high: 1, medium: 1, low: 1 }, preempt: true, coalesce: true },
+      isHostFailure: () => false,
+    });
+    const never = { run: ({ signal }: { signal: AbortSignal }) => new Promise<string>((_, rej) => signal.addEventListener('abort', () => rej(signal.reason))) };
+    const low = codeOf(sched.submit({ lane: 'low', deadlineMs: 100, ...never }));
+    await settle();
+    const low2 = codeOf(sched.submit({ lane: 'low', deadlineMs: 100, ...never }));
+    const low3 = codeOf(sched.submit({ lane: 'low', deadlineMs: 100, ...never }));
+    expect(await low3).to.equal('E_QUEUE_FULL');
+    const st = sched.status();
+    expect(st.level).to.equal('warn');
+    expect(st.values['queue_low']).to.equal(1);
+    expect(st.values['running']).to.equal(1);
+    const hi = codeOf(sched.submit({ lane: 'high', deadlineMs: 100, coalesceKey: 'x', ...never }));
+    const hi2 = codeOf(sched.submit({ lane: 'high', deadlineMs: 100, coalesceKey: 'x', ...never }));
+    await settle();
+    await clock.advance(100);
+    expect(await hi).to.equal('E_LLM_TIMEOUT');
+    expect(await hi2).to.equal('E_LLM_TIMEOUT');
+    expect(await low2).to.equal('E_LLM_TIMEOUT');
+    expect(await low).to.equal('E_LLM_TIMEOUT');
+    for (const e of ['enqueued:low', 'dispatched:low', 'rejected_busy:low', 'enqueued:high', 'coalesced:high', 'preempted:low', 'timeout:high']) expect(events, e).to.include(e);
+    expect(sched.stats()).to.include({ rejectedBusy: 1, coalesced: 1, preempted: 1 });
+    await sched.close();
+    expect(sched.status().level).to.equal('stale');
+  });
+
   it('shutdown rejects running and queued work with E_ABORTED and aborts the calls', async () => {
     const h = harness();
     const running = codeOf(h.sched.submit(h.task('r', 'high')));
