@@ -33,7 +33,7 @@ const EXTRA = [
 ];
 
 function utterances(): string[] {
-  const files = [path.join(__dirname, '..', 'test', 'reflex', 'heldout-intents.jsonl'), '/work/shared/data/intents.dev.jsonl'];
+  const files = [path.join(__dirname, '..', 'test', 'reflex', 'heldout-intents.jsonl'), path.resolve(__dirname, '..', '..', 'shared', 'data', 'intents.dev.jsonl')];
   const out: string[] = [];
   for (const f of files) {
     try {
