@@ -205,7 +205,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
         reply = cannedReply(out.actions, built.language);
         fixed = true;
       }
-      if (req.sessionId && config.prompt.session_memory_turns > 0 && !res.coalesced) {
+      if (req.sessionId && config.prompt.session_memory_turns > 0 && built.promptType !== 'emergency') {
         sessions.remember(req.sessionId, { user: built.messages[built.messages.length - 1]?.content ?? '', assistant: out.content });
       }
       // Emergencies depend on the situation, not the words: never served from a cache.

@@ -198,8 +198,9 @@ export function createScheduler<T, C, P>(deps: {
     if (job.preempting) {
       job.preempting = false;
       pendingPreempts = Math.max(0, pendingPreempts - 1);
-      if (job.waiters.length > 0 && !closed) {
-        // Preempted work restarts from scratch once a slot is free again.
+      if ('error' in outcome && job.waiters.length > 0 && !closed) {
+        // Preempted work restarts from scratch once a slot is free again (a run that
+        // finished anyway, racing the abort, is simply delivered below).
         job.progress = undefined;
         requeueFront(job);
         pump();
