@@ -49,10 +49,15 @@ export interface MixRun {
  * virtual clock, the Go2 stand-in on a memory graph; every utterance enters
  * `pipeline.handle()` at its arrival time, as the speech topic would hand it over.
  */
-export async function runMix(items: WorkItem[], profile: LatencyProfile | 'jetson', build: (env: MixEnv) => Promise<MixSystem>): Promise<MixRun> {
+export async function runMix(
+  items: WorkItem[],
+  profile: LatencyProfile | 'jetson',
+  build: (env: MixEnv) => Promise<MixSystem>,
+  opts: { quietRounds?: number } = {},
+): Promise<MixRun> {
   const w0 = nowMs();
   const clock = new SettlingClock();
-  const settler = createSettler();
+  const settler = createSettler({ quietRounds: opts.quietRounds });
   const sim = createOllamaSimulator({ clock, profile, script: scriptFor(items) });
   const simUrl = await sim.listen(0);
   const graph = new MemoryGraph();
