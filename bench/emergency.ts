@@ -10,7 +10,7 @@ import { createApp, type App } from '../src/app';
 import { configWith } from '../src/config/load';
 import { createOllamaSimulator, JETSON_PROFILE } from '../src/llm/simulator';
 import type { LatencyProfile, OllamaSimulator } from '../src/llm/simulator/types';
-import { MSG, type StringMsg } from '../src/ros/messages';
+import { MSG, type SpeechTextMsg, type StringMsg } from '../src/ros/messages';
 import { createMemoryTransport, MemoryGraph } from '../src/ros/memory-transport';
 import { createSystemClock } from '../src/util/clock';
 import { createSilentLogger } from '../src/util/logger';
@@ -30,6 +30,8 @@ interface Rig {
   app: App;
   sim: OllamaSimulator;
   speak(text: string): void;
+  /** A partial ASR result on the SpeechText topic (is_final false): only L0 sees it. */
+  speakPartial(text: string): void;
   nextStop(): Promise<number>;
   queued(): number;
   close(): Promise<void>;
@@ -54,6 +56,8 @@ async function startRig(): Promise<Rig> {
   await app.start();
   const peer = createMemoryTransport({ graph, namespace: '/', clock, logger });
   const speech = peer.createPublisher<StringMsg>(MSG.String, app.transport.resolveName(config.topics.speech_text));
+  const speechFull = peer.createPublisher<SpeechTextMsg>(MSG.SpeechText, app.transport.resolveName(config.topics.speech));
+  let partials = 0;
   let waiter: ((at: number) => void) | undefined;
   go2.onRequest((apiId) => {
     if (apiId !== STOP_API_ID || !waiter) return;
@@ -66,6 +70,8 @@ async function startRig(): Promise<Rig> {
     app,
     sim,
     speak: (text) => speech.publish({ data: text }),
+    speakPartial: (text) =>
+      speechFull.publish({ stamp: { sec: 0, nanosec: 0 }, utterance_id: `partial-${++partials}`, text, language: '', confidence: 0.6, is_final: false, source: 'bench' }),
     nextStop: () => new Promise<number>((resolve) => (waiter = resolve)),
     queued: () => {
       const d = llm?.inspect?.().depth;
@@ -81,7 +87,7 @@ async function startRig(): Promise<Rig> {
 }
 
 /** One stop word per iteration, the next only after the previous StopMove was seen. */
-async function measureStops(rig: Rig, n: number, warmup: number): Promise<number[]> {
+async function measureStops(rig: Rig, n: number, warmup: number, partial = false): Promise<number[]> {
   const rng = createRng(7);
   const langs: Lang[] = ['ja', 'zh', 'en'];
   const out: number[] = [];
@@ -90,7 +96,8 @@ async function measureStops(rig: Rig, n: number, warmup: number): Promise<number
     const seen = rig.nextStop();
     const timeout = new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no StopMove within 2 s for "${text}"`)), 2000).unref());
     const t0 = nowMs();
-    rig.speak(text);
+    if (partial) rig.speakPartial(text);
+    else rig.speak(text);
     const t1 = await Promise.race([seen, timeout]);
     if (i >= warmup) out.push(t1 - t0);
     // Let the rest of the stop's handling (reply, telemetry) finish, as between two real utterances.
@@ -135,9 +142,11 @@ export async function runEmergency(quick: boolean, log: (l: string) => void): Pr
     const before = rig.queued();
     log(`${before} LLM requests queued behind the running one${full ? '' : ' (fewer than intended)'}`);
     const samples = await measureStops(rig, n, warmup);
-    const after = rig.queued();
     const s = summarize(samples);
     rows.push({ what: `stop word -> StopMove, ${before} LLM requests queued`, n: s.n, p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, unit: 'ms' });
+    const p = summarize(await measureStops(rig, n, warmup, true));
+    rows.push({ what: `partial ASR result (SpeechText, is_final false) -> StopMove, loaded`, n: p.n, p50: p.p50, p95: p.p95, p99: p.p99, mean: p.mean, unit: 'ms' });
+    const after = rig.queued();
     notes.push(`load: ${LOAD} distinct questions published on the speech topic; ${before} queued in the scheduler (plus the one running) at the start, ${after} at the end; ${rig.sim.stats().chat} reached the simulator '${HOLDING_PROFILE.name}' (1 slot, busy streaming)`);
     notes.push(`each sample: std_msgs/String on the speech topic (memory transport) -> unitree_api Request 1003 seen by a Go2 stand-in; real time, ${warmup} warm-up stops not counted`);
     if (before < LOAD - 1) notes.push(`only ${before} of ${LOAD} requests were queued (lane limits or the scheduler's inspect() missing)`);
