@@ -126,6 +126,8 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
         replyBroken = true;
       }
       const llmMs = clock.now() - t0;
+      const state = pool.hosts.find((h) => h.url === host.url);
+      if (state) pool.reportOk(state, true);
       telemetry?.emit({ type: 'llm_call', host: host.url, ok: true, ttftMs, ttfaMs, totalMs: llmMs });
       return { ...out, content: parser.text(), ttftMs, ttfaMs, llmMs, replyBroken };
     } catch (err) {
@@ -245,9 +247,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
           const t0 = clock.now();
           try {
             await h.client.chat({ model, messages: [], options: runner, keep_alive: config.ollama.keep_alive }, ctl.signal);
-            pool.markUp(h);
-            h.modelLoaded = true;
-            h.everLoaded = true;
+            pool.reportOk(h, true);
             logger.info('Ollama model warmed up', { host: h.url, model, ms: Math.round(clock.now() - t0), ...runner });
           } catch (err) {
             const e = asClaudiaError(err);

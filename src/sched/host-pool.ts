@@ -17,6 +17,8 @@ export interface HostState<C> extends HostHandle<C> {
   modelLoaded?: boolean;
   /** Was the model ever seen loaded (so "not loaded" now means evicted)? */
   everLoaded: boolean;
+  /** Clock time of the last successful call (a host that just answered needs no probe). */
+  lastOkAt: number;
 }
 
 export interface HealthProbe<C> {
@@ -32,6 +34,8 @@ export interface HostPool<C> {
   anyUsable(): boolean;
   markDown(host: HostState<C>, reason: string): void;
   markUp(host: HostState<C>): void;
+  /** A call succeeded: the host is up and, for an LLM call, the model is loaded. */
+  reportOk(host: HostState<C>, modelLoaded?: boolean): void;
   /** Probes every host now (start-up, tests). */
   checkAll(): Promise<void>;
   start(): void;
@@ -66,6 +70,7 @@ export function createHostPool<C>(deps: {
     lastError: '',
     since: clock.now(),
     everLoaded: false,
+    lastOkAt: -Infinity,
   }));
   let timer: TimerHandle | undefined;
   let closed = false;
@@ -109,7 +114,10 @@ export function createHostPool<C>(deps: {
   function schedule(): void {
     if (closed || deps.intervalMs <= 0) return;
     timer = clock.setTimeout(() => {
-      void Promise.allSettled(hosts.map(probeOne)).then(schedule);
+      // Passive health: a host that answered a call within the interval is not probed.
+      const now = clock.now();
+      const due = hosts.filter((h) => h.health !== 'up' || now - h.lastOkAt >= deps.intervalMs);
+      void Promise.allSettled(due.map(probeOne)).then(schedule);
     }, deps.intervalMs);
   }
 
@@ -130,6 +138,14 @@ export function createHostPool<C>(deps: {
       set(h, 'down', reason);
     },
     markUp(h) {
+      set(h, 'up');
+    },
+    reportOk(h, modelLoaded) {
+      h.lastOkAt = clock.now();
+      if (modelLoaded) {
+        h.modelLoaded = true;
+        h.everLoaded = true;
+      }
       set(h, 'up');
     },
     checkAll: () => Promise.allSettled(hosts.map(probeOne)).then(() => undefined),

@@ -153,8 +153,9 @@ export function createOllamaSimulator(opts: OllamaSimulatorOptions = {}): Ollama
     signal.throwIfAborted();
   }
 
-  async function generate(job: GenJob, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const t0 = clock.now();
+  async function generate(job: GenJob, res: http.ServerResponse, arrivedAt: number): Promise<void> {
+    // Like Ollama's total_duration: from the arrival of the request.
+    const t0 = arrivedAt;
     const gone = new AbortController();
     let finished = false;
     res.on('close', () => {
@@ -299,6 +300,7 @@ export function createOllamaSimulator(opts: OllamaSimulatorOptions = {}): Ollama
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrivedAt = clock.now();
     const path = (req.url ?? '/').split('?')[0] as string;
     stats.requests++;
     stats.byEndpoint[path] = (stats.byEndpoint[path] ?? 0) + 1;
@@ -331,7 +333,7 @@ export function createOllamaSimulator(opts: OllamaSimulatorOptions = {}): Ollama
     if (path === '/api/chat' || path === '/api/generate') {
       const kind = path === '/api/chat' ? 'chat' : 'generate';
       stats[kind]++;
-      return generate(parseJob(kind, body), req, res);
+      return generate(parseJob(kind, body), res, arrivedAt);
     }
     if (path === '/api/show') {
       return sendJson(res, 200, {
