@@ -24,16 +24,18 @@ import { runMix, type MixEnv, type MixRun, type MixSystem } from './workload/run
 export const MIX_KEYS = ['mix_mean_ms_ours', 'mix_mean_ms_seed', 'mix_p95_ms_ours', 'mix_p95_ms_seed', 'mix_llm_calls_ours', 'mix_llm_calls_seed'];
 
 /** What both configurations share: the simulator as the only Ollama host, no Redis (a fresh run must not see the previous run's entries), no metrics server. */
-function commonConfig(simUrl: string): DeepPartial<Config> {
+function commonConfig(simUrl: string, idleRobot = false): DeepPartial<Config> {
   return {
     ollama: { hosts: [simUrl], warmup: false },
     cache: { redis_enabled: false },
     metrics: { enabled: false },
+    // The decision-only view: motions as short as the config allows, no settle or pause, so the robot is never busy.
+    ...(idleRobot ? { robot: { settle_ms: 0, sequence_pause_ms: 0, move_default_duration_s: 0.1, move_max_duration_s: 0.1 } } : {}),
   };
 }
 
-export async function buildOurs(env: MixEnv): Promise<MixSystem> {
-  const config = configWith(commonConfig(env.simUrl));
+export async function buildOurs(env: MixEnv, idleRobot = false): Promise<MixSystem> {
+  const config = configWith(commonConfig(env.simUrl, idleRobot));
   const app = await createApp(config, { clock: env.clock, logger: env.logger, graph: env.graph });
   await app.start();
   return {
@@ -43,8 +45,8 @@ export async function buildOurs(env: MixEnv): Promise<MixSystem> {
   };
 }
 
-export async function buildSeed(env: MixEnv, release: 'each' | 'batch' = 'each'): Promise<MixSystem> {
-  const seed = createSeedSystem({ config: commonConfig(env.simUrl), clock: env.clock, logger: env.logger, graph: env.graph, batch: { release } });
+export async function buildSeed(env: MixEnv, release: 'each' | 'batch' = 'each', idleRobot = false): Promise<MixSystem> {
+  const seed = createSeedSystem({ config: commonConfig(env.simUrl, idleRobot), clock: env.clock, logger: env.logger, graph: env.graph, batch: { release } });
   return {
     pipeline: seed.pipeline,
     warmup: () => seed.llm.warmup(),
@@ -73,18 +75,26 @@ export interface MixComparison {
   seed: MixRun;
   /** The seed with whole-batch release (asyncio.gather), when run: shows how much the reading matters. */
   seedGather?: MixRun;
+  /** Both again with a robot that is never busy: first effect = decision latency. */
+  idle?: { ours: MixRun; seed: MixRun };
 }
 
-export async function compareMix(opts: MixOptions, log: (l: string) => void = () => undefined, withGather = false): Promise<MixComparison> {
+export async function compareMix(opts: MixOptions, log: (l: string) => void = () => undefined, variants = false): Promise<MixComparison> {
   const items = generateMix(opts);
   log(`mix: ${items.length} utterances, seed ${opts.seed}, ${opts.ratePerS}/s Poisson + burst of ${opts.burstSize}; ${JSON.stringify(mixComposition(items))}`);
   const ours = await runMix(items, JETSON_PROFILE, buildOurs);
   log(`ours: ${ours.llmCalls} LLM calls, ${(ours.virtualMs / 1000).toFixed(0)} s virtual in ${(ours.wallMs / 1000).toFixed(1)} s wall`);
   const seed = await runMix(items, JETSON_PROFILE, (env) => buildSeed(env));
   log(`seed: ${seed.llmCalls} LLM calls, ${(seed.virtualMs / 1000).toFixed(0)} s virtual in ${(seed.wallMs / 1000).toFixed(1)} s wall`);
-  const seedGather = withGather ? await runMix(items, JETSON_PROFILE, (env) => buildSeed(env, 'batch')) : undefined;
-  if (seedGather) log(`seed (whole-batch release): ${seedGather.llmCalls} LLM calls in ${(seedGather.wallMs / 1000).toFixed(1)} s wall`);
-  return { items, ours, seed, seedGather };
+  if (!variants) return { items, ours, seed };
+  const seedGather = await runMix(items, JETSON_PROFILE, (env) => buildSeed(env, 'batch'));
+  log(`seed (whole-batch release): ${seedGather.llmCalls} LLM calls in ${(seedGather.wallMs / 1000).toFixed(1)} s wall`);
+  const idle = {
+    ours: await runMix(items, JETSON_PROFILE, (env) => buildOurs(env, true)),
+    seed: await runMix(items, JETSON_PROFILE, (env) => buildSeed(env, 'each', true)),
+  };
+  log(`never-busy robot: ours ${idle.ours.llmCalls}, seed ${idle.seed.llmCalls} LLM calls`);
+  return { items, ours, seed, seedGather, idle };
 }
 
 function latencyRow(what: string, samples: number[]): BenchRow {
@@ -104,6 +114,10 @@ export function mixResult(c: MixComparison): BenchResult {
     for (const [name, run] of [['ours', c.ours], ['seed', c.seed]] as const) rows.push(latencyRow(`  first effect: ${k}, ${name}`, fe(run, k)));
   }
   if (c.seedGather) rows.push(latencyRow('mix first effect, seed releasing whole batches', fe(c.seedGather)));
+  if (c.idle) {
+    rows.push(latencyRow('mix first effect, robot never busy (decision latency), ours', fe(c.idle.ours)));
+    rows.push(latencyRow('mix first effect, robot never busy (decision latency), seed', fe(c.idle.seed)));
+  }
   const ours = summarize(fe(c.ours));
   const seed = summarize(fe(c.seed));
   rows.push({ what: 'mix LLM calls, ours', n: c.items.length, value: c.ours.llmCalls, unit: 'calls', simulated: true });
