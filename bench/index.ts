@@ -7,6 +7,7 @@
  *   npm run bench -- --quick           a few iterations each (what the smoke test runs)
  *   npm run bench -- --only mix,llm    only these files, benchmarks or keys
  *   npm run bench -- --in-process      no child processes (faster start, shared heap)
+ *   npm run bench -- --compare old.txt also print each key against an earlier run's JSON line
  *
  * Each file runs in a child process by default, so one benchmark's heap (10k cache
  * entries, kuromoji) does not inflate another's RSS figure, and a leaked handle cannot
@@ -14,6 +15,7 @@
  */
 process.env.DOTENV_CONFIG_QUIET = 'true';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nowMs } from './stats';
@@ -233,7 +235,36 @@ function rowCells(bench: string, r: BenchRow): string[] {
 
 export function machineLine(): string {
   const cpus = os.cpus();
-  return `machine: ${os.hostname()} | ${cpus[0]?.model ?? 'cpu'} x${cpus.length} | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB | Node ${process.version} | ${os.platform()} ${os.release()}`;
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return `machine: ${os.hostname()} | ${cpus[0]?.model ?? 'cpu'} x${cpus.length} | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB | Node ${process.version} | ${os.platform()} ${os.release()} | load ${load}`;
+}
+
+/** The JSON object of an earlier run: a file holding it, or a saved `--json` output (its last JSON line). */
+export function readPrevious(text: string): Record<string, number | null> {
+  for (const l of text.trim().split('\n').reverse()) {
+    const t = l.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      return JSON.parse(t) as Record<string, number | null>;
+    } catch {
+      // Not the object line; keep looking.
+    }
+  }
+  throw new Error('no JSON object line found; pass the output of `npm run bench -- --json` or a file holding its last line');
+}
+
+/** Key by key: the earlier value, this run's, and this / earlier. */
+export function formatComparison(prev: Record<string, number | null>, now: Record<string, number | null>): string {
+  const rows = ALL_KEYS.map((k) => {
+    const a = prev[k];
+    const b = now[k];
+    const ratio = typeof a === 'number' && typeof b === 'number' && a !== 0 ? `${(b / a).toFixed(2)}x` : '-';
+    return [k, fmt(a ?? undefined), fmt(b ?? undefined), ratio];
+  });
+  const head = ['key', 'previous', 'now', 'now/previous'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(w[i] as number) : x.padStart(w[i] as number))).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
 }
 
 function firstLine(err: unknown): string {
@@ -241,8 +272,8 @@ function firstLine(err: unknown): string {
   return s.split('\n')[0] ?? s;
 }
 
-function parseArgs(argv: string[]): { json: boolean; quick: boolean; only: string[]; child?: string; isolate: boolean } {
-  const out = { json: false, quick: false, only: [] as string[], child: undefined as string | undefined, isolate: true };
+function parseArgs(argv: string[]): { json: boolean; quick: boolean; only: string[]; child?: string; isolate: boolean; compare?: string } {
+  const out = { json: false, quick: false, only: [] as string[], child: undefined as string | undefined, isolate: true, compare: undefined as string | undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--json') out.json = true;
@@ -252,11 +283,12 @@ function parseArgs(argv: string[]): { json: boolean; quick: boolean; only: strin
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : (argv[++i] ?? '');
       out.only.push(...v.split(',').map((s) => s.trim()).filter(Boolean));
     } else if (a === '--child') out.child = argv[++i];
+    else if (a === '--compare') out.compare = argv[++i];
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench -- [--json] [--quick] [--only name,name] [--in-process]\n');
+      process.stdout.write('usage: npm run bench -- [--json] [--quick] [--only name,name] [--in-process] [--compare previous-output.txt]\n');
       process.exit(0);
     } else {
-      process.stderr.write(`unknown flag ${a}; use --json, --quick, --only name,name or --in-process\n`);
+      process.stderr.write(`unknown flag ${a}; use --json, --quick, --only name,name, --in-process or --compare file\n`);
       process.exit(2);
     }
   }
@@ -271,6 +303,14 @@ async function main(): Promise<void> {
     process.stdout.write(RESULT_MARK + JSON.stringify(r) + '\n', () => process.exit(0));
     return;
   }
+  // Read the earlier run first: a wrong path should fail before minutes of benchmarks.
+  let previous: Record<string, number | null> | undefined;
+  try {
+    previous = args.compare ? readPrevious(fs.readFileSync(args.compare, 'utf8')) : undefined;
+  } catch (err) {
+    process.stderr.write(`--compare ${args.compare}: ${firstLine(err)}\n`);
+    process.exit(2);
+  }
   log(`claudia_llm benchmarks${args.quick ? ' (quick: a few iterations, numbers not meaningful)' : ''}`);
   log(machineLine());
   const report = await runAll({ quick: args.quick, only: args.only, log, isolate: args.isolate });
@@ -278,6 +318,7 @@ async function main(): Promise<void> {
   log(formatTable(report.outcomes));
   for (const o of report.outcomes) for (const n of o.result?.notes ?? []) log(`note [${o.benchmark}]: ${n}`);
   for (const [k, why] of Object.entries(report.reasons)) log(`null ${k}: ${why}`);
+  if (previous) log(`\ncompared with ${args.compare}:\n${formatComparison(previous, report.values)}`);
   log(`total wall time ${(report.wallMs / 1000).toFixed(1)} s; "simulated" = from the Ollama simulator's latency model, not a real model`);
   if (args.json) log(JSON.stringify(report.values));
   // Benchmarks may leave sockets or timers behind; the run is over.

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { ALL_KEYS, KEY_OWNERS, MODULES, foldKeys, loadModule, runModule } from '../../bench/index';
+import { ALL_KEYS, KEY_OWNERS, MODULES, foldKeys, formatComparison, loadModule, readPrevious, runModule } from '../../bench/index';
 
 /**
  * Every benchmark file runs for a few iterations (quick mode) so none can rot: it must
@@ -78,6 +78,17 @@ describe('bench harness', function () {
     expect(Object.keys(last)).to.deep.equal([...ALL_KEYS]);
     expect(Object.values(last).every((v) => v === null)).to.equal(true);
     expect(r.stdout).to.match(/null replay_msgs_per_s: \S/);
+  });
+
+  it('--compare reads the last JSON line of a saved run and prints each key against it', () => {
+    const saved = ['claudia_llm benchmarks', 'mix  ...', '{"mix_mean_ms_ours": 1000, "mix_llm_calls_seed": null}', ''].join('\n');
+    const prev = readPrevious(saved);
+    expect(prev).to.deep.equal({ mix_mean_ms_ours: 1000, mix_llm_calls_seed: null });
+    const out = formatComparison(prev, { mix_mean_ms_ours: 500, mix_llm_calls_seed: 160 });
+    expect(out).to.match(/mix_mean_ms_ours\s+1000\s+500.0\s+0.50x/);
+    expect(out).to.match(/mix_llm_calls_seed\s+-\s+160.0\s+-/);
+    expect(out.split('\n')).to.have.length(ALL_KEYS.length + 1);
+    expect(() => readPrevious('no json here')).to.throw(/no JSON object line/);
   });
 
   it('rejects an unknown flag with a message saying what to use', () => {
