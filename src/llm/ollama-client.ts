@@ -65,7 +65,7 @@ function mapError(host: string, err: unknown, signal: AbortSignal): unknown {
  * non-streaming; streams are also closed through the package's own `abort()`. (No
  * AsyncLocalStorage: its promise hooks would slow every promise of the node.)
  */
-export function createOllamaClient(opts: { host: string; connectTimeoutMs?: number }): OllamaClient {
+export function createOllamaClient(opts: { host: string }): OllamaClient {
   const host = opts.host.replace(/\/+$/, '');
   let handover: AbortSignal | undefined;
   const fetchWithSignal: typeof fetch = (input, init) => {
