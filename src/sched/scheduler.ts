@@ -96,6 +96,15 @@ export function createScheduler<T, C, P>(deps: {
 
   pool.onChange(() => pump());
 
+  /** A caller's progress callback must never break the call it listens to. */
+  function deliver(w: Waiter<T, P>, p: P): void {
+    try {
+      w.onProgress?.(p);
+    } catch (err) {
+      deps.logger.warn('progress callback failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
   const emit = (event: 'enqueued' | 'dispatched' | 'done' | 'coalesced' | 'superseded' | 'rejected_busy' | 'timeout' | 'preempted', lane: Lane, extra: { host?: string; queueMs?: number } = {}) =>
     telemetry?.emit({ type: 'sched', event, lane, ...extra });
 
@@ -136,7 +145,7 @@ export function createScheduler<T, C, P>(deps: {
       // The next caller leads: it gets what has streamed so far and will act on it.
       const next = job.waiters[0] as Waiter<T, P>;
       next.leader = true;
-      if (job.progress !== undefined) next.onProgress?.(job.progress);
+      if (job.progress !== undefined) deliver(next, job.progress);
     }
   }
 
@@ -178,7 +187,7 @@ export function createScheduler<T, C, P>(deps: {
         if (job.ctl !== ctl || job.progress !== undefined) return;
         job.progress = p;
         const lead = job.waiters.find((w) => w.leader);
-        lead?.onProgress?.(p);
+        if (lead) deliver(lead, p);
       },
     };
     let run: Promise<T>;
