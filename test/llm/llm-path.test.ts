@@ -151,6 +151,31 @@ describe('llm path: coalescing, supersede, backpressure, streaming, prefix reuse
     expect(sim.stats().chat).to.equal(3);
   });
 
+  it('1-slot host: a command preempts a running technical answer (its stream is aborted) and the technical one completes later', async () => {
+    const slow = { ...JETSON_PROFILE, loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 300 };
+    await start({ sim: { profile: slow, slots: 1, script: [{ match: 'explain the battery', content: { a: [], r: 'The battery is fine. '.repeat(8) } }, { match: '座って', content: { a: ['sit'], r: '座ります' } }] }, extra: { ollama: { num_parallel: 1 } } });
+    const order: string[] = [];
+    const tech = llm.decide(request('explain the battery', { promptType: 'technical' }), { signal: sig() }).then((d) => (order.push('technical'), d));
+    while (sim.stats().chat < 1) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 40));
+    const cmd = await llm.decide(request('座って'), { signal: sig() });
+    order.push('command');
+    expect(cmd.actions).to.deep.equal([{ name: 'sit' }]);
+    const t = await tech;
+    expect(t.reply).to.contain('battery');
+    expect(order).to.deep.equal(['command', 'technical']);
+    expect(llm.inspect().sched.preempted).to.equal(1);
+    expect(sim.stats().aborted).to.equal(1);
+    expect(sim.stats().completed).to.equal(2);
+  });
+
+  it('4-slot host with a reserved slot: technical work never occupies the last slot', async () => {
+    const slow = { ...JETSON_PROFILE, loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 1000 };
+    await start({ sim: { profile: slow, slots: 4 } });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => llm.decide(request(`battery question ${i}`, { promptType: 'technical' }), { signal: sig() })));
+    expect(sim.stats().maxConcurrent).to.equal(3);
+  });
+
   it('emergencyReply uses the emergency template in the urgent lane and returns only a reply', async () => {
     await start({ sim: { script: [{ match: '助けて', content: { r: '止まりました。大丈夫ですか？' } }] } });
     const reply = await llm.emergencyReply?.(request('助けて'), { signal: sig() });
