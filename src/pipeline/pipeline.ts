@@ -178,7 +178,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (earlyProposals && JSON.stringify(earlyProposals) !== JSON.stringify(decision.actions)) {
       logger.warn('final actions differ from the streamed ones; the streamed ones were executed', { request_id: id });
     }
-    const { plan, report } = await (early ?? act(decision.actions));
+    // Coalesced requests share one LLM call and one execution: the leader moves the robot.
+    const { plan, report } = await (early ?? (decision.detail?.coalesced ? reportOnly(decision.actions, req, 'coalesced') : act(decision.actions)));
     const blocked = plan.actions.some((a) => a.verdict.startsWith('blocked:'));
     if (decision.source === 'llm' && decision.cacheable && !blocked && deps.cache && config.cache.enabled) {
       deps.cache.store(req, decision).catch((err) => logger.warn('cache store failed', { request_id: id, error: asClaudiaError(err).toField() }));
@@ -188,6 +189,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       promptType: decision.detail?.promptType ?? req.promptType, proposals: earlyProposals ?? decision.actions, report, detail: decision.detail,
       firstEffectAt: report.firstPublishAt,
     });
+  }
+
+  /** Compiles for the verdicts, executes nothing: every action that would have run is reported dropped. */
+  async function reportOnly(proposals: Proposal[], req: Request, reason: string): Promise<{ plan: Plan; report: ExecReport }> {
+    const plan = deps.safety.compile(proposals, req);
+    for (const a of plan.actions) if (a.verdict === 'ok' || a.verdict === 'inserted') a.verdict = `dropped:${reason}`;
+    return { plan: { steps: [], actions: plan.actions }, report: EMPTY_REPORT };
   }
 
   async function askLlm(req: Request, onActions: (p: Proposal[]) => void): Promise<Decision | ClaudiaError> {

@@ -206,6 +206,22 @@ describe('foundation: end to end on the memory transport', function () {
     expect(h.go2.apiIds()).to.deep.equal([1003]);
   });
 
+  it('coalesced identical requests make one LLM call and move the robot once', async () => {
+    h = await startHarness({
+      simProfile: { ...FIXED_PROFILE, fixedServiceMs: 200 },
+      script: [{ match: 'ボール遊びしたら休憩してね', content: { a: ['lie_down'], r: '伏せて休みます。' } }],
+    });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => call({ text: 'ボール遊びしたら休憩してね' })));
+    expect(h.sim!.stats().chat).to.equal(1);
+    expect(answers.every((a) => a.reply === '伏せて休みます。')).to.equal(true);
+    const executed = answers.filter((a) => a.actions.some((x) => x.verdict === 'ok'));
+    expect(executed).to.have.length(1);
+    for (const a of answers.filter((x) => x !== executed[0])) {
+      expect(a.actions.map((x) => x.verdict)).to.deep.equal(['dropped:coalesced', 'dropped:coalesced']);
+    }
+    expect(h.go2.apiIds()).to.deep.equal([1004, 1005]);
+  });
+
   it('reflex-only mode: no LLM configured -> reflexes answer, the rest gets a fallback with E_LLM_UNAVAILABLE', async () => {
     h = await startHarness({ withLlm: false });
     const sit = await call({ text: '座って' });
