@@ -9,6 +9,7 @@
 process.env.DOTENV_CONFIG_QUIET = 'true';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { configWith, type DeepPartial } from '../src/config/load';
 import type { Config } from '../src/config/types';
 import { analyse } from '../src/lang';
@@ -328,7 +329,7 @@ const ttfa: Benchmark = {
 };
 
 /** A realistic mix: dev-set utterances plus chat and technical questions, in the order people say them. */
-const DEV_INTENTS = process.env['CLAUDIA_DEV_DATA'] ?? '/work/shared/data/intents.dev.jsonl';
+const DEV_INTENTS = process.env['CLAUDIA_DEV_DATA'] ?? path.resolve(__dirname, '..', '..', 'shared', 'data', 'intents.dev.jsonl');
 const BUILTIN_UTTERANCES = ['座って', '立って', 'お手', '伏せて', '2メートル前に進んで', '右に曲がって', '坐下', '站起来', '向左转', 'sit down', 'turn left', 'walk forward two meters', 'ダンスして', '疲れたね', '偉いね', 'stand up and say hello'];
 
 function mixTexts(): Array<{ text: string; promptType?: PromptType }> {
