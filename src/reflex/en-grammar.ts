@@ -1,4 +1,4 @@
-import { parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
+import { finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 
 /**
  * English whole-utterance grammar: [wake/politeness prefix] command [politeness suffix].
@@ -180,11 +180,5 @@ function parseMove(t: string): ParsedIntent | undefined {
     action = 'turn_left';
   }
   if (!action) return undefined;
-  const turning = action.startsWith('turn_');
-  if (turning && params.distance_m !== undefined) return undefined;
-  if (!turning && params.angle_deg !== undefined) return undefined;
-  const out: ParsedIntent = { action };
-  if (Object.keys(params).length) out.params = params;
-  if (speed) out.speed = speed;
-  return out;
+  return finishMoveIntent(action, params, speed);
 }

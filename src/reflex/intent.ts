@@ -25,6 +25,21 @@ export interface ParsedIntent {
   speed?: SpeedWord;
 }
 
+/**
+ * The common tail of every language's movement rule: a distance for a turn or an angle for a
+ * walk is not understood (undefined = defer); otherwise the intent carries only the parameters
+ * and speed word that were actually given.
+ */
+export function finishMoveIntent(action: string, params: MoveParams, speed: SpeedWord | undefined): ParsedIntent | undefined {
+  const turning = action.startsWith('turn_');
+  if (turning && params.distance_m !== undefined) return undefined;
+  if (!turning && params.angle_deg !== undefined) return undefined;
+  const out: ParsedIntent = { action };
+  if (Object.keys(params).length) out.params = params;
+  if (speed) out.speed = speed;
+  return out;
+}
+
 const KANJI_DIGITS: Record<string, number> = {
   〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 兩: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
 };

@@ -1,5 +1,5 @@
 import { foldKana } from '../lang/normalise';
-import { parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
+import { finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 import {
   DIRS, FILLERS, FIXED, MOVE_VERBS, PARAM_RE, SPEED_WORDS, TAILS, TE_TAILS, TRAILING_WAKE, VERBS, addForms, type FormKind, type MoveVerb,
 } from './ja-lexicon';
@@ -120,14 +120,7 @@ function parseMove(
   if (!action) return undefined;
   // 走って: running is walking fast unless a speed word says otherwise.
   if (verb.cls === 'run' && !speed) speed = 'fast';
-  const turning = action.startsWith('turn_');
-  // A distance for a turn or an angle for a walk is not understood: defer.
-  if (turning && params.distance_m !== undefined) return undefined;
-  if (!turning && params.angle_deg !== undefined) return undefined;
-  const out: ParsedIntent = { action };
-  if (Object.keys(params).length) out.params = params;
-  if (speed) out.speed = speed;
-  return out;
+  return finishMoveIntent(action, params, speed);
 }
 
 function moveAction(cls: MoveVerb, dir: 'front' | 'back' | 'left' | 'right' | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { CJK_NUMBER, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
+import { CJK_NUMBER, finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 
 /**
  * Chinese whole-utterance grammar: [polite/urging prefix] command [softening suffix].
@@ -129,11 +129,5 @@ function parseMove(s: string): ParsedIntent | undefined {
     if (params.angle_deg !== 180 && params.angle_deg !== 360) return undefined;
     action = 'turn_left';
   }
-  const turning = action.startsWith('turn_');
-  if (turning && params.distance_m !== undefined) return undefined;
-  if (!turning && params.angle_deg !== undefined) return undefined;
-  const out: ParsedIntent = { action };
-  if (Object.keys(params).length) out.params = params;
-  if (speed) out.speed = speed;
-  return out;
+  return finishMoveIntent(action, params, speed);
 }
