@@ -1,6 +1,7 @@
 import { createKanaTable, katakanaToHiragana } from './kana';
 import { parseVerbChunk } from './ja-verb';
 import { digitiseCounted } from './quantities';
+import { stripAffixes } from './strip-affixes';
 import type { LanguageAnalyser, SkeletonToken } from './types';
 
 /**
@@ -65,6 +66,15 @@ const HONORIFIC = /(^|[^\p{Script=Hiragana}]|[をにへとはがも])[おご](?=
 const CHUNK = /(\p{Script=Han}+)(\p{Script=Hiragana}*)|([\p{Script=Katakana}ー]+)|(\p{Script=Hiragana}+)|([^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+)/gu;
 const DROPPED = new Set(['を', 'は', 'が', 'ね', 'よ', 'も']);
 
+/** The endings only Japanese has, removed in the same passes as the affixes: question か, light verb する. */
+function stripQuestionAndSuru(text: string): string {
+  let s = text;
+  if (QUESTION_KA.test(s) && s.length > 1) s = s.slice(0, -1);
+  const suru = SURU.exec(s);
+  if (suru && suru.index > 0) s = s.slice(0, suru.index);
+  return s;
+}
+
 export function createLightJapaneseAnalyser(): LanguageAnalyser {
   const kana = createKanaTable();
   const readings = READINGS.map(([kanaForm, kanji, next]) => ({
@@ -75,31 +85,7 @@ export function createLightJapaneseAnalyser(): LanguageAnalyser {
   function strip(normalised: string): string {
     let s = digitiseCounted(normalised.replace(/\s+/g, ''));
     for (const r of readings) s = s.replace(r.re, (_m, pre: string) => pre + r.kanji);
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const w of LEADING) {
-        if (s.startsWith(w) && s.length > w.length) {
-          s = s.slice(w.length);
-          changed = true;
-        }
-      }
-      for (const w of TRAILING) {
-        if (s.endsWith(w) && s.length > w.length) {
-          s = s.slice(0, -w.length);
-          changed = true;
-        }
-      }
-      if (QUESTION_KA.test(s) && s.length > 1) {
-        s = s.slice(0, -1);
-        changed = true;
-      }
-      const suru = SURU.exec(s);
-      if (suru && suru.index > 0) {
-        s = s.slice(0, suru.index);
-        changed = true;
-      }
-    }
-    return s.replace(HONORIFIC, '$1');
+    return stripAffixes(s, LEADING, TRAILING, stripQuestionAndSuru).replace(HONORIFIC, '$1');
   }
 
   function skeleton(stripped: string): SkeletonToken[] {

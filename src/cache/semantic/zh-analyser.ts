@@ -1,4 +1,5 @@
 import { digitiseCounted } from './quantities';
+import { stripAffixes } from './strip-affixes';
 import type { LanguageAnalyser, SkeletonToken } from './types';
 
 /**
@@ -21,22 +22,7 @@ export function createChineseAnalyser(): LanguageAnalyser {
   function strip(normalised: string): string {
     let s = digitiseCounted(normalised.replace(/\s+/g, ''));
     s = s.replace(ASKING, '$1');
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const w of LEADING) {
-        if (s.startsWith(w) && s.length > w.length) {
-          s = s.slice(w.length);
-          changed = true;
-        }
-      }
-      for (const w of TRAILING) {
-        if (s.endsWith(w) && s.length > w.length) {
-          s = s.slice(0, -w.length);
-          changed = true;
-        }
-      }
-    }
-    return s;
+    return stripAffixes(s, LEADING, TRAILING);
   }
   function skeleton(stripped: string): SkeletonToken[] {
     return stripped ? [{ kind: 'lit', text: stripped }] : [];
