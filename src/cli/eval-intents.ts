@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { configWith } from '../config';
 import { analyse } from '../lang/detect-language';
 import { createEmergencyReflex } from '../reflex/emergency-reflex';
 import { createGrammarReflex } from '../reflex/grammar-reflex';
 import { loadCatalogue } from '../robot/catalogue';
 import { BadInputError, asClaudiaError } from '../util/errors';
+import { readInputFile } from './read-input-file';
 import type { CliCommand } from './types';
 
 /** One line of an intents file (format: ../shared/data/README.md). */
@@ -93,12 +93,7 @@ export const command: CliCommand = async (argv, io) => {
     return 2;
   }
   try {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new BadInputError(`cannot read ${file}: ${(err as Error).message}; pass an intents .jsonl file`);
-    }
+    const text = readInputFile(file, 'pass an intents .jsonl file');
     const lines = parseIntentsFile(text, file);
     const config = configWith();
     const catalogue = loadCatalogue(actionsFile ?? config.robot.actions_file);

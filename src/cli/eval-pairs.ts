@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../config/defaults';
 import { createAnalysers } from '../cache/semantic/analysers';
 import { createKuromojiAnalyser, loadKuromojiTokenizer } from '../cache/semantic/kuromoji-analyser';
 import { evaluatePairs, parsePairs, summarisePairs } from '../cache/semantic/pair-eval';
-import { asClaudiaError, BadInputError } from '../util/errors';
+import { asClaudiaError } from '../util/errors';
 import { excerpt } from '../util/logger';
+import { readInputFile } from './read-input-file';
 import type { CliCommand } from './types';
 
 const USAGE = 'usage: claudia-llm eval pairs <file.jsonl> [--json] [--no-hint] [--threshold X] [--analyser light|kuromoji]';
@@ -44,12 +44,7 @@ export const command: CliCommand = async (argv, io) => {
     return 2;
   }
   try {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new BadInputError(`cannot read ${file}: ${(err as Error).message}; pass a .jsonl file of {"a","b","same","kind"} lines`);
-    }
+    const text = readInputFile(file, 'pass a .jsonl file of {"a","b","same","kind"} lines');
     const pairs = parsePairs(text, file);
     const analysers = createAnalysers(analyser === 'kuromoji' ? { japanese: createKuromojiAnalyser(await loadKuromojiTokenizer()) } : {});
     const outcomes = evaluatePairs(pairs, { analysers, threshold, useHint: !values['no-hint'] });
