@@ -1,8 +1,7 @@
 import type { Config, TransportKind } from '../config/types';
-import type { Clock } from '../util/clock';
 import { ClaudiaError } from '../util/errors';
-import type { Logger } from '../util/logger';
 import { createMemoryTransport, type MemoryGraph } from './memory-transport';
+import type { RclnodejsTransportOptions } from './rclnodejs-transport';
 import type { RosTransport } from './types';
 
 /** ROS_DOMAIN_ID wins over transport.dds_domain_id when set (as for every ROS 2 node). */
@@ -14,17 +13,14 @@ export function ddsDomainId(config: Readonly<Config>, env: NodeJS.ProcessEnv): n
   return n;
 }
 
-export interface CreateTransportOptions {
-  namespace: string;
-  nodeName: string;
-  clock: Clock;
-  logger: Logger;
-  config: Readonly<Config>;
-  remap?: ReadonlyMap<string, string>;
+/**
+ * The node-level options the rclnodejs transport takes (the others use a subset; rosArgs is
+ * rclnodejs only), without its test injections, plus the memory transport's graph. A type
+ * import only: rclnodejs-transport is still loaded at call time.
+ */
+export interface CreateTransportOptions extends Omit<RclnodejsTransportOptions, 'registry' | 'rclnodejs'> {
   /** Memory transport only: the graph to join. */
   graph?: MemoryGraph;
-  /** rclnodejs only: the process argv's `--ros-args ...` part, handed to rclnodejs.init. */
-  rosArgs?: string[];
 }
 
 /**
