@@ -1,9 +1,11 @@
+import { percentileSorted } from '../src/util/percentile';
+
 /** Percentiles from a full sorted sample (exact, so p99 of n >= 100 is a real observation). */
 export function summarize(samples: number[]): { n: number; p50: number; p95: number; p99: number; mean: number; max: number } {
   const s = [...samples].sort((a, b) => a - b);
   const n = s.length;
   if (n === 0) return { n: 0, p50: NaN, p95: NaN, p99: NaN, mean: NaN, max: NaN };
-  const q = (p: number) => s[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))] as number;
+  const q = (p: number) => percentileSorted(s, p * 100) as number;
   const mean = s.reduce((a, b) => a + b, 0) / n;
   return { n, p50: q(0.5), p95: q(0.95), p99: q(0.99), mean, max: s[n - 1] as number };
 }

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { percentiles } from './percentile';
+import { percentiles } from '../util/percentile';
 
 export interface LatencyStats {
   n: number;

@@ -5,7 +5,7 @@ import type { StatusSource, Telemetry, TelemetryEvent } from '../util/telemetry'
 import type { EventLoopLag } from './event-loop-lag';
 import type { InFlightTracker } from './in-flight';
 import { LANES, SOURCES } from './labels';
-import { percentiles } from './percentile';
+import { percentiles } from '../util/percentile';
 import { hostViews, laneDepth, readStatuses, type HostView, type ReadStatus } from './status-read';
 
 /** One row of the last-utterances table. Text is a bounded excerpt; the page escapes it. */
