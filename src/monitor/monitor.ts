@@ -22,6 +22,9 @@ import { DEFAULT_WS_LIMITS, createWsHub, type WsHub } from './ws-hub';
  * /healthz, the /diagnostics publisher and the audit log. Everything arrives through
  * Telemetry and the status sources; no component imports the monitor.
  */
+/** Components whose ERROR makes /healthz answer 503; the others only degrade it. */
+const CORE_COMPONENTS: ReadonlySet<string> = new Set(['motion', 'safety', 'transport']);
+
 export function createMonitor(deps: MonitorDeps): Monitor {
   const { config, clock, logger, telemetry } = deps;
   const lag = createEventLoopLag();
@@ -55,12 +58,16 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   const health = (): { healthy: boolean; body: HealthReport } => {
     const statuses = readStatuses(deps.statusSources);
     const worst = statuses.reduce((m, s) => Math.max(m, levelRank(s.level)), 0);
+    // Unhealthy (503) only when what keeps the robot safe is broken: the node still stops
+    // the robot and answers from reflexes and cache without Ollama or Redis, and a
+    // supervisor restarting it for an LLM outage would only interrupt that.
+    const coreWorst = statuses.filter((s) => CORE_COMPONENTS.has(s.component)).reduce((m, s) => Math.max(m, levelRank(s.level)), 0);
     const lagP99 = lag.last().p99Ms;
-    const healthy = worst < 2 && lagP99 < LAG_ERROR_MS;
+    const healthy = coreWorst < 2 && lagP99 < LAG_ERROR_MS;
     return {
       healthy,
       body: {
-        status: !healthy ? 'error' : worst === 1 ? 'degraded' : 'ok',
+        status: !healthy ? 'error' : worst >= 1 ? 'degraded' : 'ok',
         components: statuses.map((s) => ({ component: s.component, level: s.level, message: s.message })),
         event_loop_lag_p99_ms: Math.round(lagP99 * 100) / 100,
         ws_clients: hub?.clientCount() ?? 0,

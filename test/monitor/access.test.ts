@@ -72,10 +72,11 @@ describe('monitor access and /healthz', () => {
     expect(err?.message).to.match(new RegExp(`metrics.port ${port} .* is in use; set metrics.port \\(or --metrics-port`));
   });
 
-  it('/healthz is 200 while components are OK or WARN and 503 once one is in ERROR', async () => {
+  it('/healthz is 200 (degraded) while only Ollama or the cache fail, 503 once a core component is in ERROR', async () => {
     const ollama = statusSource('ollama', { level: 'ok', message: 'up', values: {} });
     const cache = statusSource('cache', { level: 'ok', message: 'memory + redis', values: {} });
-    const port = await start({}, [ollama, cache]);
+    const motion = statusSource('motion', { level: 'ok', message: 'idle', values: {} });
+    const port = await start({}, [ollama, cache, motion]);
     const get = async () => {
       const r = await httpGet(`http://127.0.0.1:${port}/healthz`);
       return { status: r.status, body: JSON.parse(r.body) as { status: string; components: Array<{ component: string; level: string }> } };
@@ -89,8 +90,12 @@ describe('monitor access and /healthz', () => {
     expect(r.body.status).to.equal('degraded');
     ollama.set({ level: 'error', message: 'unreachable', values: {} });
     r = await get();
+    expect(r.status, 'reflex-only mode still keeps the robot safe').to.equal(200);
+    expect(r.body.status).to.equal('degraded');
+    motion.set({ level: 'error', message: 'publish failed', values: {} });
+    r = await get();
     expect(r.status).to.equal(503);
     expect(r.body.status).to.equal('error');
-    expect(r.body.components.map((c) => `${c.component}:${c.level}`)).to.deep.equal(['ollama:error', 'cache:warn']);
+    expect(r.body.components.map((c) => `${c.component}:${c.level}`)).to.deep.equal(['ollama:error', 'cache:warn', 'motion:error']);
   });
 });
