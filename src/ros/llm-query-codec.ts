@@ -60,16 +60,7 @@ export function errorResponse(error: string): LlmQueryResponseMsg {
 }
 
 export function llmResponseFromRecord(rec: AnswerRecord, stamp: TimeMsg): LlmResponseMsg {
-  return {
-    stamp,
-    request_id: rec.requestId,
-    utterance_id: rec.utteranceId,
-    text: rec.text,
-    reply: rec.reply,
-    language: rec.language,
-    actions: actionsToMsg(rec),
-    source: rec.source,
-    latency_ms: rec.latencyMs,
-    error: rec.error,
-  };
+  // The topic message is the service response plus who asked and when.
+  const { success: _success, ...answer } = responseFromRecord(rec);
+  return { stamp, request_id: rec.requestId, utterance_id: rec.utteranceId, text: rec.text, ...answer };
 }
