@@ -329,19 +329,13 @@ const ttfa: Benchmark = {
 };
 
 /** A realistic mix: dev-set utterances plus chat and technical questions, in the order people say them. */
-const DEV_INTENTS = process.env['CLAUDIA_DEV_DATA'] ?? path.resolve(__dirname, '..', '..', 'shared', 'data', 'intents.dev.jsonl');
-const BUILTIN_UTTERANCES = ['座って', '立って', 'お手', '伏せて', '2メートル前に進んで', '右に曲がって', '坐下', '站起来', '向左转', 'sit down', 'turn left', 'walk forward two meters', 'ダンスして', '疲れたね', '偉いね', 'stand up and say hello'];
+const DEV_INTENTS = path.resolve(__dirname, '..', 'data', 'intents.dev.jsonl');
 
 function mixTexts(): Array<{ text: string; promptType?: PromptType }> {
-  let lines: string[];
-  try {
-    lines = readFileSync(DEV_INTENTS, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => (JSON.parse(l) as { text: string }).text);
-  } catch {
-    lines = BUILTIN_UTTERANCES; // dev data not on this machine
-  }
+  const lines = readFileSync(DEV_INTENTS, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { text: string }).text);
   const extra: Array<{ text: string; promptType?: PromptType }> = [
     { text: '今日はいい天気だね' },
     { text: '你叫什么名字？' },

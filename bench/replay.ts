@@ -17,15 +17,9 @@ import type { Benchmark, BenchContext, BenchResult } from './types';
 
 /** The reflex-tier utterances of the dev data (stops, postures, moves, tricks), cycled. */
 function utterances(): string[] {
-  const file = path.resolve(__dirname, '../../shared/data/intents.dev.jsonl');
-  try {
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
-    const texts = lines.map((l) => JSON.parse(l) as { text: string; tier: string }).filter((l) => l.tier === 'reflex').map((l) => l.text);
-    if (texts.length) return texts;
-  } catch {
-    // Fall through to a built-in mix when the shared data is not next to the repository.
-  }
-  return ['座れ', 'please stand', 'wave', 'go forward', 'stop', '伏せて', '起立', 'ハート'];
+  const file = path.resolve(__dirname, '..', 'data', 'intents.dev.jsonl');
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  return lines.map((l) => JSON.parse(l) as { text: string; tier: string }).filter((l) => l.tier === 'reflex').map((l) => l.text);
 }
 
 async function run(ctx: BenchContext): Promise<BenchResult> {

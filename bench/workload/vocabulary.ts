@@ -1,7 +1,7 @@
 /**
  * The words the conversation mix is made of: short commands in three languages, pieces
  * for composing new commands (numbers, manners, sequences) and topics for questions.
- * Written for the benchmark; a few lines overlap ../shared/data on purpose (the same
+ * Written for the benchmark; a few lines overlap data/ on purpose (the same
  * everyday commands), most do not, so nothing is tuned to the dev sets.
  */
 export type Lang = 'ja' | 'zh' | 'en';

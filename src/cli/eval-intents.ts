@@ -7,7 +7,7 @@ import { BadInputError, asClaudiaError } from '../util/errors';
 import { readInputFile } from './read-input-file';
 import type { CliCommand } from './types';
 
-/** One line of an intents file (format: ../shared/data/README.md). */
+/** One line of an intents file (format: data/README.md). */
 export interface IntentLine {
   text: string;
   lang?: string;

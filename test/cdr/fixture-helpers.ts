@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { MessageRegistry } from '../../src/cdr';
-import { sharedPath } from '../helpers/shared-data';
+import { fixturePath } from '../helpers/repo-data';
 
-export const FIXTURE_FILE = sharedPath('fixtures', 'cdr', 'ros2-cyclonedds.jsonl');
+export const FIXTURE_FILE = fixturePath('cdr', 'ros2-cyclonedds.jsonl');
 
 export interface FixtureLine {
   type: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { command, scoreOutcome } from '../../src/cli/eval-intents';
 import { main } from '../../src/cli/main';
-import { sharedPath } from '../helpers/shared-data';
+import { dataPath } from '../helpers/repo-data';
 
 function capture() {
   const out: string[] = [];
@@ -15,7 +15,7 @@ function capture() {
 describe('cli: eval intents', () => {
   it('scores the dev set with L0 + L1 only; the last line is the JSON summary', async () => {
     const c = capture();
-    const code = await main(['eval', 'intents', sharedPath('data', 'intents.dev.jsonl'), '--json'], c.io);
+    const code = await main(['eval', 'intents', dataPath('intents.dev.jsonl'), '--json'], c.io);
     expect(code).to.equal(0);
     const summary = JSON.parse(c.out.at(-1) as string);
     expect(summary).to.include.keys('total', 'reflex_tier', 'reflex_correct', 'reflex_recall', 'deferred', 'wrong_actions');

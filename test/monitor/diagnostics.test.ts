@@ -10,9 +10,9 @@ import { VirtualClock } from '../../src/util/clock';
 import { createSilentLogger } from '../../src/util/logger';
 import { createTelemetry, type ComponentStatus, type StatusSource } from '../../src/util/telemetry';
 import { statusSource } from './helpers';
-import { sharedPath } from '../helpers/shared-data';
+import { fixturePath } from '../helpers/repo-data';
 
-const FIXTURES = sharedPath('fixtures', 'cdr', 'ros2-cyclonedds.jsonl');
+const FIXTURES = fixturePath('cdr', 'ros2-cyclonedds.jsonl');
 
 describe('monitor /diagnostics', () => {
   let reg: MessageRegistry;

@@ -7,7 +7,7 @@ import { analyse } from '../../src/lang';
 import { createEmergencyReflex } from '../../src/reflex/emergency-reflex';
 import { createGrammarReflex } from '../../src/reflex/grammar-reflex';
 import { loadCatalogue, parseCatalogue } from '../../src/robot/catalogue';
-import { sharedPath } from '../helpers/shared-data';
+import { dataPath } from '../helpers/repo-data';
 
 const config = configWith();
 const catalogue = loadCatalogue(config.robot.actions_file);
@@ -41,7 +41,7 @@ function evaluate(lines: IntentLine[], useHint: boolean) {
 
 describe('reflex: grammar reflex (L1)', () => {
   it('dev set: wrong_actions = 0 and reflex_recall >= 0.95 (with and without the language hint)', () => {
-    const lines = parseIntentsFile(readFileSync(sharedPath('data', 'intents.dev.jsonl'), 'utf8'), 'intents.dev.jsonl');
+    const lines = parseIntentsFile(readFileSync(dataPath('intents.dev.jsonl'), 'utf8'), 'intents.dev.jsonl');
     for (const hint of [true, false]) {
       const r = evaluate(lines, hint);
       expect(r.wrong, `hint=${hint}`).to.deep.equal([]);

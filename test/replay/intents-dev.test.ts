@@ -1,3 +1,4 @@
+import { dataPath } from '../helpers/repo-data';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
@@ -6,8 +7,8 @@ import type { SimScriptEntry } from '../../src/llm/simulator';
 import { tempBagDirs } from '../bag/helpers';
 import { replayConversation, type ConversationFile } from './run-conversation';
 
-// The shared development data next to the repository (../shared/data), as the issue names it.
-const DATA = path.resolve(__dirname, '../../../shared/data/intents.dev.jsonl');
+// The development data set copied into the repository (data/README.md says where it came from).
+const DATA = dataPath('intents.dev.jsonl');
 
 interface IntentLine {
   text: string;

@@ -1,5 +1,5 @@
+import { fixturePath } from '../helpers/repo-data';
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { expect } from 'chai';
 import { bagTopic, createBagWriter, openBag } from '../../src/bag';
 import { runReplay } from '../../src/cli/replay';
@@ -8,8 +8,8 @@ import { MSG } from '../../src/ros/messages';
 import { createSilentLogger } from '../../src/util/logger';
 import { tempBagDirs } from '../bag/helpers';
 
-/** Wire captures from a real ROS 2 (rmw_cyclonedds, recorded with ros2 bag record): ../shared/fixtures/cdr. */
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/cdr/ros2-cyclonedds.jsonl');
+/** Wire captures from a real ROS 2 (rmw_cyclonedds, recorded with ros2 bag record): test/fixtures/cdr. */
+const FIXTURES = fixturePath('cdr', 'ros2-cyclonedds.jsonl');
 
 interface Capture {
   type: string;

@@ -4,7 +4,7 @@ import type { Analysers } from './features';
 import { createSemanticIndex } from './semantic-index';
 import type { GuardName } from './types';
 
-/** One line of a pairs file (format of ../shared/data/pairs.dev.jsonl). */
+/** One line of a pairs file (format of data/pairs.dev.jsonl). */
 export interface Pair {
   a: string;
   b: string;

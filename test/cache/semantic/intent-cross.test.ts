@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createAnalysers, extractFeatures, judgePair } from '../../../src/cache/semantic';
 import { analyse } from '../../../src/lang';
-import { sharedPath } from '../../helpers/shared-data';
+import { dataPath } from '../../helpers/repo-data';
 
 /**
  * Every pair of utterances from the intent sets whose expected outcome differs (sit vs
@@ -11,7 +11,7 @@ import { sharedPath } from '../../helpers/shared-data';
  * direction. Independent data: written for the reflex layers, not for the cache.
  */
 describe('cache/semantic against the intent sets', () => {
-  const files = [sharedPath('data', 'intents.dev.jsonl'), path.join(__dirname, '..', '..', 'reflex', 'heldout-intents.jsonl')];
+  const files = [dataPath('intents.dev.jsonl'), path.join(__dirname, '..', '..', 'reflex', 'heldout-intents.jsonl')];
   const rows: Array<{ text: string; lang: string; expect: unknown; accept?: unknown[] }> = [];
   for (const f of files) {
     try {

@@ -8,7 +8,7 @@ import { analyse } from '../../../src/lang';
 import { createSystemClock } from '../../../src/util/clock';
 import { createSilentLogger } from '../../../src/util/logger';
 import { cacheConfig, llmDecision, req } from '../helpers';
-import { sharedPath } from '../../helpers/shared-data';
+import { dataPath } from '../../helpers/repo-data';
 
 /** The optional dictionary analyser (language.japanese_analyser: kuromoji). Loads the dictionary once. */
 describe('cache/semantic/kuromoji-analyser (optional)', function () {
@@ -29,7 +29,7 @@ describe('cache/semantic/kuromoji-analyser (optional)', function () {
   });
 
   it('keeps every pair set free of false hits', () => {
-    for (const file of [sharedPath('data', 'pairs.dev.jsonl'), path.join(__dirname, '..', 'data', 'pairs.heldout.jsonl'), path.join(__dirname, '..', 'data', 'pairs.blind.jsonl')]) {
+    for (const file of [dataPath('pairs.dev.jsonl'), path.join(__dirname, '..', 'data', 'pairs.heldout.jsonl'), path.join(__dirname, '..', 'data', 'pairs.blind.jsonl')]) {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');

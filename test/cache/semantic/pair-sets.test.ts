@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { createAnalysers } from '../../../src/cache/semantic';
 import { evaluatePairs, parsePairs, summarisePairs } from '../../../src/cache/semantic/pair-eval';
 import { DEFAULT_CONFIG } from '../../../src/config/defaults';
-import { sharedPath } from '../../helpers/shared-data';
+import { dataPath } from '../../helpers/repo-data';
 
-const DEV = sharedPath('data', 'pairs.dev.jsonl');
+const DEV = dataPath('pairs.dev.jsonl');
 const HELD_OUT = path.join(__dirname, '..', 'data', 'pairs.heldout.jsonl');
 /** Written after the rules, run once blind (first run: hit rate 0.923, no false hit), kept as a regression set. */
 const BLIND = path.join(__dirname, '..', 'data', 'pairs.blind.jsonl');
