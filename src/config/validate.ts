@@ -9,6 +9,8 @@ const ENUMS: Record<string, readonly string[]> = {
   'prompt.default_type': ['auto', 'dialog', 'command', 'technical', 'emergency'],
   'log.level': ['debug', 'info', 'warn', 'error'],
   'topics.battery_type': ['sensor_msgs/msg/BatteryState', ''],
+  'robot.arbitration': ['newest_wins', 'queue'],
+  'service.reply_at': ['decision', 'completion'],
 };
 
 /** Throws ConfigError naming the parameter and what it must be; runs before anything connects. */
