@@ -31,6 +31,8 @@ export function seedConfig(base: DeepPartial<Config>): Readonly<Config> {
     // The seed sent every request of its batches to Ollama at once and let Ollama queue them.
     ollama: { ...base.ollama, num_parallel: 32 },
     cache: { ...base.cache, enabled: true, semantic_enabled: false, redis_enabled: false },
+    // The seed ran one plan after another in arrival order.
+    robot: { ...base.robot, arbitration: 'queue' },
     sched: {
       ...base.sched,
       streaming: false,

@@ -15,6 +15,7 @@ export const DEFAULT_CONFIG: Config = {
     battery: '',
     battery_type: 'sensor_msgs/msg/BatteryState',
     diagnostics: '/diagnostics',
+    command: 'command',
   },
   language: { default: 'ja', max_input_chars: 2000, japanese_analyser: 'light' },
   ollama: {
@@ -74,6 +75,7 @@ export const DEFAULT_CONFIG: Config = {
     move_max_vyaw: 1.0,
     move_default_duration_s: 2,
     move_max_duration_s: 10,
+    arbitration: 'newest_wins',
   },
   safety: {
     enable_high_risk: false,
@@ -88,4 +90,5 @@ export const DEFAULT_CONFIG: Config = {
   diagnostics: { enabled: true, rate_hz: 1, hardware_id: 'go2' },
   audit: { path: '', max_bytes: 10 * 1024 * 1024, max_files: 5 },
   log: { level: 'info' },
+  service: { reply_at: 'decision' },
 };

@@ -20,6 +20,7 @@ export interface Config {
     battery: string;
     battery_type: 'sensor_msgs/msg/BatteryState' | '';
     diagnostics: string;
+    command: string;
   };
   language: { default: 'ja' | 'zh' | 'en'; max_input_chars: number; japanese_analyser: 'light' | 'kuromoji' };
   ollama: {
@@ -83,6 +84,7 @@ export interface Config {
     move_max_vyaw: number;
     move_default_duration_s: number;
     move_max_duration_s: number;
+    arbitration: 'newest_wins' | 'queue';
   };
   safety: {
     enable_high_risk: boolean;
@@ -97,4 +99,5 @@ export interface Config {
   diagnostics: { enabled: boolean; rate_hz: number; hardware_id: string };
   audit: { path: string; max_bytes: number; max_files: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  service: { reply_at: 'decision' | 'completion' };
 }

@@ -11,6 +11,8 @@ const ENUMS: Record<string, readonly string[]> = {
   'log.level': ['debug', 'info', 'warn', 'error'],
   'topics.battery_type': ['sensor_msgs/msg/BatteryState', ''],
   'llm.backend': ['ollama', 'openai', 'embedded'],
+  'robot.arbitration': ['newest_wins', 'queue'],
+  'service.reply_at': ['decision', 'completion'],
 };
 
 /** Throws ConfigError naming the parameter and what it must be; runs before anything connects. */

@@ -94,7 +94,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
   pool.start();
   void pool.checkAll();
 
-  async function call(host: HostHandle<LlmBackend>, built: BuiltPrompt, signal: AbortSignal, progress: (p: Proposal[]) => void): Promise<LlmOutcome> {
+  async function call(host: HostHandle<LlmBackend>, built: BuiltPrompt, signal: AbortSignal, progress: (p: Proposal[]) => void, onReply?: (r: string) => void): Promise<LlmOutcome> {
     const t0 = clock.now();
     const parser = createOutputParser();
     let ttftMs: number | undefined;
@@ -111,6 +111,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
             ttfaMs = clock.now() - t0;
             progress(acts);
           }
+          if (onReply) replyProgress(parser.replySoFar(), onReply);
         }
       } else {
         const r = await host.client.chat(req, signal);
@@ -154,6 +155,16 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
     }
   }
 
+  /** Reports the streamed reply so far (the pipeline turns it into deltas); a listener that throws does not break the call. */
+  function replyProgress(soFar: string, onReply: (r: string) => void): void {
+    if (soFar.length === 0) return;
+    try {
+      onReply(soFar);
+    } catch (err) {
+      logger.warn('reply progress callback failed', { error: asClaudiaError(err).message });
+    }
+  }
+
   /** Canned reply in the right language when the model's reply is missing or in the wrong language. */
   function cannedReply(actions: Proposal[], lang: Exclude<Language, ''>): string {
     const parts = actions.map((a) => catalogue.byName(a.name)?.replies[lang]).filter((r): r is string => !!r);
@@ -171,7 +182,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
         sessionId: req.sessionId,
         supersedes: built.promptType === 'command',
         deadlineMs,
-        run: (ctx) => call(ctx.host, built, ctx.signal, ctx.progress),
+        run: (ctx) => call(ctx.host, built, ctx.signal, ctx.progress, opts.onReply),
       },
       { signal: opts.signal, onProgress: opts.onActions },
     );

@@ -20,6 +20,8 @@ export interface OutputParser {
   actions(): Proposal[] | undefined;
   /** All text received so far. */
   text(): string;
+  /** The reply ("r") decoded as far as it has streamed ('' before it starts), for progress only. */
+  replySoFar(): string;
 }
 
 const MAX_OUTPUT_CHARS = 64 * 1024;
@@ -47,6 +49,9 @@ export function createOutputParser(opts: { actionsKey?: string; replyKey?: strin
   let valueStart = -1;
   let actions: Proposal[] | undefined;
   let emitted = false;
+  /** Where the reply's string value starts (its opening quote) and, once closed, its text. */
+  let replyStart = -1;
+  let replyDone: string | undefined;
 
   function bad(why: string): never {
     throw new ClaudiaError('E_LLM_BAD_OUTPUT', `LLM output is not the expected JSON object (${why}): '${excerpt(buf, 60)}'; check the model and its format support`);
@@ -86,6 +91,7 @@ export function createOutputParser(opts: { actionsKey?: string; replyKey?: strin
         else if (c === '\\') escape = true;
         else if (c === '"') {
           inString = false;
+          if (depth === 1 && !expectKey && replyStart >= 0 && replyDone === undefined && currentKey === rKey) replyDone = decodePartial(buf.slice(replyStart + 1, pos));
           if (depth === 1 && expectKey && strStart >= 0) {
             try {
               currentKey = JSON.parse(buf.slice(strStart, pos + 1)) as string;
@@ -102,7 +108,10 @@ export function createOutputParser(opts: { actionsKey?: string; replyKey?: strin
           inString = true;
           if (depth === 1) {
             strStart = pos;
-            if (!expectKey && valueStart < 0) valueStart = pos;
+            if (!expectKey && valueStart < 0) {
+              valueStart = pos;
+              if (currentKey === rKey && replyStart < 0) replyStart = pos;
+            }
           }
           break;
         case ':':
@@ -169,7 +178,30 @@ export function createOutputParser(opts: { actionsKey?: string; replyKey?: strin
     },
     actions: () => actions,
     text: () => buf,
+    replySoFar() {
+      if (replyDone !== undefined) return replyDone;
+      return replyStart < 0 ? '' : decodePartial(buf.slice(replyStart + 1));
+    },
   };
+}
+
+/** A JSON string body that may be cut anywhere: an unfinished escape at the end is left out. */
+function decodePartial(body: string): string {
+  let end = body.length;
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== '\\') continue;
+    const len = body[i + 1] === 'u' ? 6 : 2;
+    if (i + len > body.length) {
+      end = i;
+      break;
+    }
+    i += len - 1;
+  }
+  try {
+    return JSON.parse(`"${body.slice(0, end)}"`) as string;
+  } catch {
+    return '';
+  }
 }
 
 /** Accepts "sit", {"n":"forward","distance_m":1}, {"name":"forward","params":{...}}; "chat" means no action. */

@@ -11,7 +11,8 @@ import type { Telemetry } from '../util/telemetry';
 import { badInputReply, dangerReply, fallbackReply } from './fallback-replies';
 import { checkInput } from './input-guard';
 import type { DecisionCache, EmergencyReflex, ExecReport, LlmDecider, MotionExecutor, ReflexGrammar, SafetyCompiler, StopEpoch, StopHit } from './stages';
-import type { AnswerRecord, CompiledAction, Decision, Origin, Plan, Proposal, QueryInput, Request } from './types';
+import { createProgress, type Progress } from './progress';
+import type { AnswerRecord, CompiledAction, Decision, HandleOptions, Origin, Plan, Proposal, QueryInput, Request } from './types';
 import { createUtteranceGate } from './utterance-gate';
 
 export interface PipelineDeps {
@@ -30,8 +31,11 @@ export interface PipelineDeps {
 }
 
 export interface Pipeline {
-  /** One final utterance through every stage. Never rejects: errors become the answer's `error`. */
-  handle(input: QueryInput): Promise<AnswerRecord>;
+  /**
+   * One final utterance through every stage. Never rejects: errors become the answer's `error`.
+   * `opts.onEvent` hears the stages and reply deltas; `opts.signal` cancels (E_CANCELED).
+   */
+  handle(input: QueryInput, opts?: HandleOptions): Promise<AnswerRecord>;
   /** A partial ASR result: only the emergency reflex sees it. Returns the stop's record when it fired. */
   partial(input: QueryInput): AnswerRecord | undefined;
   close(): Promise<void>;
@@ -39,12 +43,23 @@ export interface Pipeline {
 
 const EMPTY_REPORT: ExecReport = { publishedApiIds: [], robotCodes: [] };
 
+/** A compiled plan and its run (already started) in the executor. */
+interface Execution {
+  plan: Plan;
+  report: Promise<ExecReport>;
+}
+
+function canceledError(): ClaudiaError {
+  return new ClaudiaError('E_CANCELED', 'canceled by the caller');
+}
+
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, clock, telemetry, logger } = deps;
   const maxChars = config.language.max_input_chars;
   const dflt = config.language.default;
   const gate = createUtteranceGate(1024);
   const inflight = new Set<AbortController>();
+  let arrivals = 0;
   let closed = false;
 
   /** L0 on raw text: bump the epoch, stop the body, all before anything else is looked at. */
@@ -82,17 +97,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const end = clock.now();
     const report = base.report ?? EMPTY_REPORT;
     const firstEffect = base.firstEffectAt ?? report.firstPublishAt ?? end;
+    const by = report.supersededBy;
+    // A superseded plan did not run to its end: the error says by which request (the response topic has no other field for it).
+    const error = base.error ?? (by ? new ClaudiaError('E_SUPERSEDED', `superseded by request ${by.requestId}${by.utteranceId ? ` (utterance ${by.utteranceId})` : ''}`) : undefined);
     const rec: AnswerRecord = {
       requestId: base.id,
       utteranceId: base.input.utteranceId ?? '',
       text: typeof base.input.text === 'string' ? base.input.text : '',
-      success: !base.error,
+      success: !error,
       reply: base.reply,
       language: base.language,
       actions: base.actions,
       source: base.source,
       latencyMs: end - base.t0,
-      error: base.error ? base.error.toField() : '',
+      error: error ? error.toField() : '',
       at: end,
       wallMs: Number(clock.wallNs() / 1_000_000n),
       origin: base.input.origin,
@@ -103,14 +121,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       detail: base.detail ?? {},
       firstEffectMs: Math.max(0, firstEffect - base.t0),
       dryRun: base.input.dryRun === true,
+      ...(by ? { supersededBy: by } : {}),
+      ...(report.superseded?.length ? { superseded: report.superseded } : {}),
+      ...(report.alreadyRunning ? { alreadyRunning: report.alreadyRunning } : {}),
     };
     telemetry.emit({ type: 'answer', record: rec });
     return rec;
   }
 
-  async function run(input: QueryInput): Promise<AnswerRecord> {
+  async function run(input: QueryInput, id: string, progress: Progress, cancel: AbortSignal | undefined): Promise<AnswerRecord> {
     const t0 = clock.now();
-    const id = newRequestId();
     const epochAtArrival = deps.epoch.current();
     const hit = tryStop(input.text, t0);
 
@@ -144,7 +164,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       timeoutMs: checked.timeoutMs ?? config.ollama.request_timeout_s * 1000,
       receivedAt: t0,
       epoch: epochAtArrival,
+      arrivalSeq: ++arrivals,
     };
+    const canceled = () => (cancel?.aborted ? canceledError() : undefined);
+    const early0 = canceled();
+    if (early0) return record({ id, input, t0, language: lang, reply: '', actions: [], source: 'fallback', error: early0, promptType: req.promptType });
+    progress.stage('deciding');
 
     let decision = deps.grammar?.match(analysed);
     if (!decision && deps.cache && config.cache.enabled) {
@@ -155,58 +180,80 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         logger.warn('cache lookup failed; going on without it', { request_id: id, error: asClaudiaError(err).toField() });
       }
     }
+    const afterLookup = canceled();
+    if (afterLookup) return record({ id, input, t0, language: lang, reply: '', actions: [], source: 'fallback', error: afterLookup, promptType: req.promptType });
 
-    let early: Promise<{ plan: Plan; report: ExecReport }> | undefined;
+    let early: Execution | undefined;
     let earlyProposals: Proposal[] | undefined;
-    const act = (proposals: Proposal[]) => {
+    const act = (proposals: Proposal[]): Execution => {
       const plan = deps.safety.compile(proposals, req);
-      const report = req.dryRun || plan.steps.length === 0 ? Promise.resolve(EMPTY_REPORT) : deps.executor.execute(plan, req);
-      return report.then((r) => ({ plan, report: r }));
+      progress.stage('decided', plan.actions);
+      const report = req.dryRun || plan.steps.length === 0 ? Promise.resolve(EMPTY_REPORT) : deps.executor.execute(plan, req, { signal: cancel });
+      return { plan, report };
     };
 
     if (!decision) {
-      const failure = await askLlm(req, (proposals) => {
-        earlyProposals = proposals;
-        early = act(proposals);
-      });
-      if (failure instanceof ClaudiaError) {
-        return record({ id, input, t0, language: lang, reply: fallbackReply(lang, dflt), actions: [], source: 'fallback', error: failure, promptType: req.promptType });
+      const outcome = await askLlm(
+        req,
+        (proposals) => {
+          earlyProposals = proposals;
+          early = act(proposals);
+        },
+        (soFar) => progress.reply(soFar),
+        cancel,
+      );
+      if (outcome instanceof ClaudiaError) {
+        // Actions that streamed before the failure may already be moving the robot: the record says what ran.
+        const ran = early ? { plan: early.plan, report: await early.report } : undefined;
+        const reply = outcome.code === 'E_CANCELED' ? progress.replyText : fallbackReply(lang, dflt);
+        return record({
+          id, input, t0, language: lang, reply, actions: ran?.plan.actions ?? [], source: ran ? 'llm' : 'fallback', error: outcome, promptType: req.promptType,
+          proposals: earlyProposals, report: ran?.report, firstEffectAt: ran?.report.firstPublishAt,
+        });
       }
-      decision = failure;
+      decision = outcome;
     }
 
     if (earlyProposals && JSON.stringify(earlyProposals) !== JSON.stringify(decision.actions)) {
       logger.warn('final actions differ from the streamed ones; the streamed ones were executed', { request_id: id });
     }
     // Coalesced requests share one LLM call and one execution: the leader moves the robot.
-    const { plan, report } = await (early ?? (decision.detail?.coalesced ? reportOnly(decision.actions, req, 'coalesced') : act(decision.actions)));
+    const exec = early ?? (decision.detail?.coalesced ? reportOnly(decision.actions, req, 'coalesced') : act(decision.actions));
+    progress.reply(decision.reply);
+    progress.stage('executing', exec.plan.actions);
+    const plan = exec.plan;
+    const report = await exec.report;
+    const cut = canceled();
     const blocked = plan.actions.some((a) => a.verdict.startsWith('blocked:'));
-    if (decision.source === 'llm' && decision.cacheable && !blocked && deps.cache && config.cache.enabled) {
+    if (!cut && decision.source === 'llm' && decision.cacheable && !blocked && deps.cache && config.cache.enabled) {
       deps.cache.store(req, decision).catch((err) => logger.warn('cache store failed', { request_id: id, error: asClaudiaError(err).toField() }));
     }
     return record({
-      id, input, t0, language: decision.language || lang, reply: decision.reply, actions: plan.actions, source: decision.source,
+      id, input, t0, language: decision.language || lang, reply: decision.reply, actions: plan.actions, source: decision.source, error: cut,
       promptType: decision.detail?.promptType ?? req.promptType, proposals: earlyProposals ?? decision.actions, report, detail: decision.detail,
       firstEffectAt: report.firstPublishAt,
     });
   }
 
   /** Compiles for the verdicts, executes nothing: every action that would have run is reported dropped. */
-  async function reportOnly(proposals: Proposal[], req: Request, reason: string): Promise<{ plan: Plan; report: ExecReport }> {
-    const plan = deps.safety.compile(proposals, req);
-    for (const a of plan.actions) if (a.verdict === 'ok' || a.verdict === 'inserted') a.verdict = `dropped:${reason}`;
-    return { plan: { steps: [], actions: plan.actions }, report: EMPTY_REPORT };
+  function reportOnly(proposals: Proposal[], req: Request, reason: string): Execution {
+    const compiled = deps.safety.compile(proposals, req);
+    for (const a of compiled.actions) if (a.verdict === 'ok' || a.verdict === 'inserted') a.verdict = `dropped:${reason}`;
+    const plan = { steps: [], actions: compiled.actions };
+    return { plan, report: Promise.resolve(EMPTY_REPORT) };
   }
 
-  async function askLlm(req: Request, onActions: (p: Proposal[]) => void): Promise<Decision | ClaudiaError> {
+  async function askLlm(req: Request, onActions: (p: Proposal[]) => void, onReply: (soFar: string) => void, cancel: AbortSignal | undefined): Promise<Decision | ClaudiaError> {
     const llm = deps.llm;
     if (!llm || !config.ollama.enabled) return new ClaudiaError('E_LLM_UNAVAILABLE', 'no LLM is configured (reflex-only mode); set ollama.enabled and ollama.hosts');
     if (!llm.available()) return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama is unreachable at ${config.ollama.hosts.join(', ')}; answering from reflexes and cache only`);
     const ctl = new AbortController();
     inflight.add(ctl);
     const timer = clock.setTimeout(() => ctl.abort(new ClaudiaError('E_LLM_TIMEOUT', `no answer within ${req.timeoutMs} ms (timeout_s / ollama.request_timeout_s)`)), req.timeoutMs);
+    const onCancel = () => ctl.abort(canceledError());
+    cancel?.addEventListener('abort', onCancel, { once: true });
     try {
-      return await llm.decide(req, { signal: ctl.signal, onActions });
+      return await llm.decide(req, { signal: ctl.signal, onActions, onReply });
     } catch (err) {
       const reason: unknown = ctl.signal.aborted ? ctl.signal.reason : err;
       const e = asClaudiaError(reason, 'E_LLM_UNAVAILABLE');
@@ -214,6 +261,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return e;
     } finally {
       clock.clearTimeout(timer);
+      cancel?.removeEventListener('abort', onCancel);
       inflight.delete(ctl);
     }
   }
@@ -244,17 +292,24 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   return {
-    handle(input: QueryInput): Promise<AnswerRecord> {
-      if (closed) return Promise.resolve(closedRecord(input));
+    async handle(input: QueryInput, opts: HandleOptions = {}): Promise<AnswerRecord> {
+      if (closed) return closedRecord(input);
+      const id = newRequestId();
+      const progress = createProgress({ requestId: id, utteranceId: input.utteranceId ?? '' }, opts.onEvent, logger);
+      let ran = false;
       // The same utterance on both speech topics executes once: the second caller gets the first answer.
-      return gate.once(input.utteranceId, () =>
-        run(input).catch((err) => {
+      const rec = await gate.once(input.utteranceId, () => {
+        ran = true;
+        return run(input, id, progress, opts.signal).catch((err) => {
           const e = asClaudiaError(err);
           logger.error('pipeline failed unexpectedly', { error: e.toField(), stack: err instanceof Error ? err.stack : undefined });
           telemetry.emit({ type: 'error', component: 'pipeline', code: e.code, message: e.message });
-          return record({ id: newRequestId(), input, t0: clock.now(), language: '', reply: fallbackReply('', dflt), actions: [], source: 'fallback', error: e });
-        }),
-      );
+          return record({ id, input, t0: clock.now(), language: '', reply: fallbackReply('', dflt), actions: [], source: 'fallback', error: e });
+        });
+      });
+      // A caller that got another run's answer hears its stages at once, under that run's request id.
+      (ran ? progress : createProgress({ requestId: rec.requestId, utteranceId: rec.utteranceId }, opts.onEvent, logger)).done(rec);
+      return rec;
     },
     partial(input: QueryInput): AnswerRecord | undefined {
       const t0 = clock.now();

@@ -1,5 +1,7 @@
 import type { Analysed } from '../lang/types';
-import type { Decision, Plan, Proposal, Request } from './types';
+import type { Decision, Plan, Proposal, Request, RequestRef } from './types';
+
+export type { RequestRef };
 
 /**
  * The seams of the pipeline. Each stage is a small interface plus a factory elsewhere
@@ -44,6 +46,8 @@ export interface LlmDecideOptions {
   signal: AbortSignal;
   /** Called once, as soon as the streamed output's action list is complete (before the reply is). */
   onActions?: (actions: Proposal[]) => void;
+  /** Called as the streamed reply grows, with the reply text so far (best effort: the caller that started the call). */
+  onReply?: (replySoFar: string) => void;
 }
 
 /** The LLM path: prompt builder, scheduler, Ollama client, output parser. */
@@ -66,12 +70,23 @@ export interface ExecReport {
   robotCodes: Array<{ apiId: number; code: number | 'unknown' }>;
   /** Clock time of the first Request published (undefined when nothing was). */
   firstPublishAt?: number;
+  /** The newer request whose plan superseded this one (its unpublished steps are `dropped:superseded`). */
+  supersededBy?: RequestRef;
+  /** Older requests whose plans this one superseded. */
+  superseded?: RequestRef[];
+  /** The running request that already does what this plan asks (its actions are `dropped:already_running`). */
+  alreadyRunning?: RequestRef;
+}
+
+export interface ExecuteOptions {
+  /** Cancels this plan only: unpublished steps become `dropped:canceled`; its Move stream or pending action is ended with StopMove. */
+  signal?: AbortSignal;
 }
 
 /** Publishes plans to /api/sport/request; owns Move streams and the stop. */
 export interface MotionExecutor {
   /** Runs the plan in order; verdicts in plan.actions may be updated (e.g. dropped:superseded_by_stop). */
-  execute(plan: Plan, req: Request): Promise<ExecReport>;
+  execute(plan: Plan, req: Request, opts?: ExecuteOptions): Promise<ExecReport>;
   /** Publishes StopMove now, cancels any Move stream and queued motion. Synchronous: nothing waits in front of it. */
   emergencyStop(reason: string): void;
   close(): Promise<void>;

@@ -41,6 +41,8 @@ export interface Request {
   receivedAt: number;
   /** Stop epoch current when the utterance arrived; decisions from older epochs never execute. */
   epoch: number;
+  /** Arrival order among utterances that share receivedAt (the executor orders plans by arrival). */
+  arrivalSeq?: number;
 }
 
 /** An action as a stage proposes it, before the safety compiler. */
@@ -114,6 +116,12 @@ export interface Answer {
   error: string;
 }
 
+/** Which request, for answers that name another one (superseded by, already running in). */
+export interface RequestRef {
+  requestId: string;
+  utteranceId: string;
+}
+
 /** Everything known about one finished request: audit log, metrics, dashboard. */
 export interface AnswerRecord extends Answer {
   at: number;
@@ -127,4 +135,61 @@ export interface AnswerRecord extends Answer {
   /** ms from arrival to the first effect: first motion command published, or the reply when there is no motion. */
   firstEffectMs: number;
   dryRun: boolean;
+  /** A newer request's plan superseded this one's unpublished steps (robot.arbitration newest_wins). */
+  supersededBy?: RequestRef;
+  /** Older requests whose plans this one superseded. */
+  superseded?: RequestRef[];
+  /** The running request that already does what this one asked (its actions are `dropped:already_running`). */
+  alreadyRunning?: RequestRef;
+}
+
+/**
+ * The stages every streamed answer goes through, always all four and in this order (a stage
+ * that does not apply, e.g. `executing` for a chat answer, is still announced). The names are
+ * shared by the action feedback and the HTTP server-sent events.
+ * - deciding: the input was accepted; reflex, cache or LLM is deciding.
+ * - decided: the actions are known and compiled (verdicts); the reply may still be streaming.
+ * - executing: the decision is complete (final reply) and the plan is with the executor.
+ * - done: everything finished; carries the final record.
+ */
+export type Stage = 'deciding' | 'decided' | 'executing' | 'done';
+export const STAGES: readonly Stage[] = ['deciding', 'decided', 'executing', 'done'];
+
+interface EventBase {
+  requestId: string;
+  utteranceId: string;
+  /** The verdicts at this moment (a copy; empty before `decided`). */
+  actions: CompiledAction[];
+  /** The reply so far. */
+  reply: string;
+}
+
+export type StageEvent =
+  | (EventBase & { type: 'stage'; stage: Exclude<Stage, 'done'> })
+  | (EventBase & { type: 'stage'; stage: 'done'; record: AnswerRecord });
+
+/**
+ * Reply text as it becomes known: deltas while the LLM streams, the whole reply at once from
+ * a reflex or the cache. `replaced` marks a reply that replaces what was streamed before
+ * (the model's reply was in the wrong language or broken, and a canned one is used): `delta`
+ * is then the whole new reply.
+ */
+export interface ReplyEvent extends EventBase {
+  type: 'reply';
+  delta: string;
+  replaced: boolean;
+}
+
+export type PipelineEvent = StageEvent | ReplyEvent;
+
+/** Per-request options of `pipeline.handle()`. */
+export interface HandleOptions {
+  /** Progress events; a listener that throws is logged and ignored (the request goes on). */
+  onEvent?: (event: PipelineEvent) => void;
+  /**
+   * Cancels the request: the LLM call is aborted, unpublished steps are reported
+   * `dropped:canceled`, and a running motion of this request is ended (StopMove when moving).
+   * The answer then carries E_CANCELED.
+   */
+  signal?: AbortSignal;
 }

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'E_LLM_BAD_OUTPUT'
   | 'E_QUEUE_FULL'
   | 'E_ABORTED'
+  | 'E_CANCELED'
   | 'E_SUPERSEDED'
   | 'E_TRANSPORT'
   | 'E_CODEC'

@@ -24,6 +24,8 @@ export type TelemetryEvent =
   | { type: 'command'; action: string; apiId: number }
   | { type: 'robot_response'; apiId: number; code: number | 'unknown' }
   | { type: 'stop'; word: string; latencyMs: number }
+  /** A plan's unpublished steps were dropped for a newer command's (robot.arbitration newest_wins). */
+  | { type: 'superseded'; requestId: string; byRequestId: string }
   | { type: 'error'; component: string; code: string; message: string };
 
 export interface Telemetry {

@@ -86,3 +86,28 @@ describe('llm/output-parser: incremental JSON parsing of the streamed output', (
     ]);
   });
 });
+
+describe('llm: output parser, the reply as it streams (replySoFar)', () => {
+  it('grows with every piece, never shows half an escape, and ends as the finished reply', () => {
+    const text = '{"a":["sit"],"r":"座ります \\"はい\\" \\u00e9t\\u00e9\\n"}';
+    for (const size of [1, 2, 3, 7]) {
+      const p = createOutputParser();
+      const seen: string[] = [];
+      for (let i = 0; i < text.length; i += size) {
+        p.push(text.slice(i, i + size));
+        seen.push(p.replySoFar());
+      }
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.startsWith(seen[i - 1]!), `size ${size}: '${seen[i - 1]}' -> '${seen[i]}'`).to.equal(true);
+      expect(seen.at(-1)).to.equal('座ります "はい" été\n');
+      expect(p.finish().reply).to.equal('座ります "はい" été');
+    }
+  });
+
+  it('is empty before the reply starts and ignores other string fields', () => {
+    const p = createOutputParser();
+    p.push('{"a":["hello"],"x":"not the reply",');
+    expect(p.replySoFar()).to.equal('');
+    p.push('"r":"Hi');
+    expect(p.replySoFar()).to.equal('Hi');
+  });
+});
