@@ -1,6 +1,6 @@
 import { createDecisionCache } from './cache';
 import type { Config } from './config/types';
-import { createLlmDecider } from './llm';
+import { createLlmDecider, llmModelName } from './llm';
 import { createMonitor, type Monitor } from './monitor';
 import { PROMPT_VERSION } from './prompt';
 import { createPipeline, type Pipeline } from './pipeline/pipeline';
@@ -99,7 +99,7 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
   const cache =
     deps.cache === null || !config.cache.enabled
       ? undefined
-      : (deps.cache ?? createDecisionCache({ config, version: `${catalogue.hash}:${config.ollama.model}:${PROMPT_VERSION}`, clock, logger, telemetry }));
+      : (deps.cache ?? createDecisionCache({ config, version: `${catalogue.hash}:${llmModelName(config)}:${PROMPT_VERSION}`, clock, logger, telemetry }));
 
   const pipeline = createPipeline({
     config,

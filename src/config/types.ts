@@ -38,6 +38,11 @@ export interface Config {
     embed_model: string;
     health_interval_s: number;
   };
+  llm: {
+    backend: 'ollama' | 'openai' | 'embedded';
+    api_key: string;
+    openai_model: string;
+  };
   cache: {
     enabled: boolean;
     memory_max_entries: number;

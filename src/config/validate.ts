@@ -1,4 +1,5 @@
 import { ConfigError } from '../util/errors';
+import { keepAliveForOllama } from '../util/go-duration';
 import type { Config } from './types';
 
 const ENUMS: Record<string, readonly string[]> = {
@@ -9,6 +10,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'prompt.default_type': ['auto', 'dialog', 'command', 'technical', 'emergency'],
   'log.level': ['debug', 'info', 'warn', 'error'],
   'topics.battery_type': ['sensor_msgs/msg/BatteryState', ''],
+  'llm.backend': ['ollama', 'openai', 'embedded'],
   'robot.arbitration': ['newest_wins', 'queue'],
   'service.reply_at': ['decision', 'completion'],
 };
@@ -58,6 +60,11 @@ export function validateConfig(cfg: Config): void {
   atLeast('diagnostics.rate_hz', 0.1);
   atLeast('transport.dds_domain_id', 0);
   if (!cfg.node.namespace.startsWith('/')) throw new ConfigError(`node.namespace must start with '/'; got '${cfg.node.namespace}'`);
+  try {
+    keepAliveForOllama(cfg.ollama.keep_alive);
+  } catch (err) {
+    throw new ConfigError(`ollama.keep_alive must be a number of seconds (-1 = forever, 0 = unload at once) or a Go duration such as "30m" or "1h30m"; got ${JSON.stringify(cfg.ollama.keep_alive)} (${(err as Error).message})`);
+  }
   if (cfg.ollama.enabled && cfg.ollama.hosts.length === 0) throw new ConfigError('ollama.hosts must list at least one host (or set ollama.enabled false)');
   for (const h of cfg.ollama.hosts) {
     try {

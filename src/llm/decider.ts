@@ -9,7 +9,8 @@ import type { Clock } from '../util/clock';
 import { asClaudiaError, ClaudiaError } from '../util/errors';
 import { excerpt, type Logger } from '../util/logger';
 import type { ComponentStatus, Lane, StatusSource, Telemetry } from '../util/telemetry';
-import { createOllamaClient, isHostFailure, type OllamaClient } from './ollama-client';
+import { isHostFailure, type LlmBackend, type LlmRequest, type LlmUsage } from './backend';
+import { backendFactoryFor } from './backends';
 import { createOutputParser } from './output-parser';
 import { replyFitsLanguage } from './reply-language';
 
@@ -22,6 +23,8 @@ export interface LlmOutcome {
   ttftMs?: number;
   ttfaMs?: number;
   llmMs: number;
+  /** Token counts and server timings, as far as the backend reported them. */
+  usage?: LlmUsage;
   /** The actions were complete but the rest of the output was broken (the reply is then a fallback). */
   replyBroken: boolean;
 }
@@ -32,6 +35,8 @@ export interface LlmDeciderDeps {
   clock: Clock;
   logger: Logger;
   telemetry?: Telemetry;
+  /** Builds one backend per fleet member; default: the one `llm.backend` names. */
+  makeBackend?: (host: string) => LlmBackend;
 }
 
 export type FullLlmDecider = LlmDecider & {
@@ -46,30 +51,28 @@ const TIME_OR_STATE = /何時|なんじ|今日|きょう|明日|昨日|天気|�
 
 /**
  * The LLM path behind the LlmDecider seam: prompt builder -> scheduler (lanes, coalescing,
- * supersede, deadlines, fleet) -> Ollama (streaming) -> incremental output parser.
+ * supersede, deadlines, fleet) -> LLM backend (Ollama, OpenAI-compatible or embedded;
+ * streaming) -> incremental output parser. Everything but the backend is the same for all.
  */
 export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
   const { config, catalogue, clock, logger, telemetry } = deps;
-  const model = config.ollama.model;
+  const factory = backendFactoryFor(config);
+  const model = factory.model(config);
   const sessions = createSessionMemory({ turnsPerSession: config.prompt.session_memory_turns, maxSessions: config.prompt.session_max });
   const builder = createPromptBuilder({ config, catalogue, sessions });
   const runner = runnerOptions(config);
-  const pool = createHostPool<OllamaClient>({
-    urls: config.ollama.hosts,
+  const pool = createHostPool<LlmBackend>({
+    urls: factory.hosts(config),
     slots: config.ollama.num_parallel,
-    makeClient: (url) => createOllamaClient({ host: url }),
+    makeClient: deps.makeBackend ?? ((url) => factory.create(url, { config, clock, logger })),
     clock,
     logger,
     intervalMs: config.ollama.health_interval_s * 1000,
     probeTimeoutMs: config.ollama.connect_timeout_s * 1000,
     reserveForHigh: config.sched.reserve_slot_for_high,
-    probe: async (h, signal) => {
-      await h.client.version(signal);
-      const ps = await h.client.ps(signal).catch(() => undefined);
-      return { modelLoaded: ps ? ps.models.some((m) => m.name === model || m.model === model) : undefined };
-    },
+    probe: async (h, signal) => ({ modelLoaded: (await h.client.health(signal)).modelLoaded }),
   });
-  const scheduler = createScheduler<LlmOutcome, OllamaClient, Proposal[]>({
+  const scheduler = createScheduler<LlmOutcome, LlmBackend, Proposal[]>({
     pool,
     clock,
     logger,
@@ -91,16 +94,18 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
   pool.start();
   void pool.checkAll();
 
-  async function call(host: HostHandle<OllamaClient>, built: BuiltPrompt, signal: AbortSignal, progress: (p: Proposal[]) => void, onReply?: (r: string) => void): Promise<LlmOutcome> {
+  async function call(host: HostHandle<LlmBackend>, built: BuiltPrompt, signal: AbortSignal, progress: (p: Proposal[]) => void, onReply?: (r: string) => void): Promise<LlmOutcome> {
     const t0 = clock.now();
     const parser = createOutputParser();
     let ttftMs: number | undefined;
     let ttfaMs: number | undefined;
-    const req = { model, messages: built.messages, format: built.format, options: built.options, keep_alive: built.keepAlive };
+    let usage: LlmUsage | undefined;
+    const req: LlmRequest = { model, messages: built.messages, format: built.format, options: built.options, keepAlive: built.keepAlive };
     try {
       if (config.sched.streaming) {
         for await (const chunk of host.client.chatStream(req, signal)) {
           if (ttftMs === undefined && chunk.content) ttftMs = clock.now() - t0;
+          if (chunk.usage) usage = chunk.usage;
           const acts = parser.push(chunk.content);
           if (acts) {
             ttfaMs = clock.now() - t0;
@@ -111,7 +116,8 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
       } else {
         const r = await host.client.chat(req, signal);
         ttftMs = clock.now() - t0;
-        parser.push(r.message.content);
+        usage = r.usage;
+        parser.push(r.content);
         if (parser.actions()) ttfaMs = ttftMs;
       }
       let out: { actions: Proposal[]; reply: string };
@@ -130,7 +136,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
       const state = pool.hosts.find((h) => h.url === host.url);
       if (state) pool.reportOk(state, true);
       telemetry?.emit({ type: 'llm_call', host: host.url, ok: true, ttftMs, ttfaMs, totalMs: llmMs });
-      return { ...out, content: parser.text(), ttftMs, ttfaMs, llmMs, replyBroken };
+      return { ...out, content: parser.text(), ttftMs, ttfaMs, llmMs, usage, replyBroken };
     } catch (err) {
       const e = asClaudiaError(signal.aborted ? signal.reason : err, 'E_LLM_UNAVAILABLE');
       telemetry?.emit({ type: 'llm_call', host: host.url, ok: false, ttftMs, ttfaMs, totalMs: clock.now() - t0, error: e.code });
@@ -257,13 +263,13 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
           const t = clock.setTimeout(() => ctl.abort(new ClaudiaError('E_LLM_TIMEOUT', 'warm-up took over 120 s')), 120_000);
           const t0 = clock.now();
           try {
-            await h.client.chat({ model, messages: [], options: runner, keep_alive: config.ollama.keep_alive }, ctl.signal);
+            await h.client.warmup({ model, options: runner, keepAlive: config.ollama.keep_alive }, ctl.signal);
             pool.reportOk(h, true);
-            logger.info('Ollama model warmed up', { host: h.url, model, ms: Math.round(clock.now() - t0), ...runner });
+            logger.info('LLM model warmed up', { host: h.url, model, ms: Math.round(clock.now() - t0), ...runner });
           } catch (err) {
             const e = asClaudiaError(err);
             if (isHostFailure(err)) pool.markDown(h, e.message);
-            logger.warn('Ollama warm-up failed', { host: h.url, error: e.toField() });
+            logger.warn('LLM warm-up failed', { host: h.url, error: e.toField() });
           } finally {
             clock.clearTimeout(t);
           }
@@ -281,6 +287,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
       closed = true;
       pool.close();
       await scheduler.close();
+      await Promise.allSettled(pool.hosts.map((h) => h.client.close()));
     },
   };
 }

@@ -1,7 +1,12 @@
 export { createLlmDecider } from './decider';
 export type { LlmDeciderDeps, LlmOutcome, FullLlmDecider } from './decider';
-export { createOllamaClient, isHostFailure } from './ollama-client';
+export { BACKEND_KINDS, badOutputError, hostDownError, isConnectionFailure, isHostFailure, registerBackend, registeredBackend } from './backend';
+export type { BackendContext, BackendFactory, BackendKind, LlmBackend, LlmChunk, LlmHealth, LlmOptions, LlmRequest, LlmResult, LlmUsage } from './backend';
+export { backendFactoryFor, llmModelName } from './backends';
+export { createOllamaBackend, ollamaBackendFactory } from './ollama-backend';
+export { createOllamaClient } from './ollama-client';
 export type { OllamaClient, ChatChunk, ChatParams } from './ollama-client';
+export { normaliseOllamaModel } from './ollama-model-name';
 export { createOutputParser } from './output-parser';
 export type { OutputParser, ParsedOutput } from './output-parser';
 export { replyFitsLanguage } from './reply-language';

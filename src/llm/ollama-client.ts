@@ -1,12 +1,13 @@
-import { Ollama, type ChatRequest, type ChatResponse, type EmbedResponse, type ListResponse } from 'ollama';
+import { Ollama, type ChatRequest, type ChatResponse, type EmbedResponse, type ListResponse, type ShowResponse } from 'ollama';
 import { anySignal } from '../util/any-signal';
 import { ClaudiaError } from '../util/errors';
+import { badOutputError, hostDownError, isConnectionFailure } from './backend';
 
 /** One chunk of a streamed chat, as far as the LLM path cares. */
 export interface ChatChunk {
   content: string;
   done: boolean;
-  /** Present on the last chunk (Ollama's timing fields, ns). */
+  /** Present on the last chunk (Ollama's timing fields, ns; absent when zero, as Ollama omits them). */
   final?: Pick<ChatResponse, 'done_reason' | 'total_duration' | 'load_duration' | 'prompt_eval_count' | 'prompt_eval_duration' | 'eval_count' | 'eval_duration'>;
 }
 
@@ -20,18 +21,32 @@ export interface OllamaClient {
   embed(model: string, input: string | string[], signal: AbortSignal): Promise<EmbedResponse>;
   version(signal: AbortSignal): Promise<string>;
   ps(signal: AbortSignal): Promise<ListResponse>;
+  show(model: string, signal: AbortSignal): Promise<ShowResponse>;
+  /** Streams the package still tracks (0 once every stream has ended, however it ended). */
+  trackedStreams(): number;
 }
 
-/** Why a call failed, so the scheduler knows whether to take the host out. */
-export function isHostFailure(err: unknown): boolean {
-  return err instanceof ClaudiaError && err.code === 'E_LLM_UNAVAILABLE' && (err as ClaudiaError & { hostDown?: boolean }).hostDown === true;
-}
+/** ollama-js's stream iterator, as far as this wrapper touches it. */
+type PackageStream = AsyncIterable<ChatResponse> & { abort(): void };
 
-function hostDownError(host: string, cause: unknown): ClaudiaError {
-  const msg = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message) : String(cause);
-  const e = new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host} is unreachable (${msg}); check ollama.hosts and that 'ollama serve' runs`, { cause });
-  (e as ClaudiaError & { hostDown?: boolean }).hostDown = true;
-  return e;
+/**
+ * The package registers every stream in `ongoingStreamedRequests` (so its `abort()` can
+ * cancel them all) and removes it only when it reads the final `done` chunk. A stream that
+ * is aborted, ends with an `{"error"}` line or ends without `done` stays there for the
+ * life of the client, with its response body and parser: 4-9 KB per stream, and the
+ * per-host client lives as long as the node (ollama/ollama-js issue #295, unfixed in
+ * 0.6.4). The list is `protected`, so this subclass deregisters a stream when our
+ * wrapper is done with it, whatever way it ended.
+ */
+class TrackedOllama extends Ollama {
+  release(stream: PackageStream): void {
+    const list = this.ongoingStreamedRequests as unknown[];
+    const i = list.indexOf(stream);
+    if (i >= 0) list.splice(i, 1);
+  }
+  tracked(): number {
+    return this.ongoingStreamedRequests.length;
+  }
 }
 
 /**
@@ -42,18 +57,20 @@ function mapError(host: string, err: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new ClaudiaError('E_ABORTED', 'LLM call aborted');
   if (err instanceof ClaudiaError) return err;
   const status = (err as { status_code?: number }).status_code;
+  const text = err instanceof Error ? err.message : String(err);
   if (typeof status === 'number') {
-    const text = (err as Error).message;
     if (status === 503) return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host} is busy (503: ${text}); raise OLLAMA_MAX_QUEUE or add hosts`, { cause: err });
-    if (status === 404) return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host}: ${text}; pull the model or fix ollama.model`, { cause: err });
+    if (status === 404) return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host}: ${text}`, { cause: err });
     return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host} answered ${status}: ${text}`, { cause: err });
   }
-  const e = err as { name?: string; message?: string; cause?: { code?: string } };
-  if (e.name === 'AbortError') return new ClaudiaError('E_ABORTED', 'LLM call aborted', { cause: err });
+  if ((err as { name?: string }).name === 'AbortError') return new ClaudiaError('E_ABORTED', 'LLM call aborted', { cause: err });
   // Connection refused/reset, DNS, socket closed mid-stream: the host is gone.
-  if (e.name === 'TypeError' || e.cause?.code || /fetch failed|terminated|socket|ECONN|other side closed/i.test(e.message ?? '')) return hostDownError(host, err);
-  if (/Did not receive done/i.test(e.message ?? '')) return hostDownError(host, err);
-  return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host} failed: ${e.message ?? String(err)}`, { cause: err });
+  if (isConnectionFailure(err)) return hostDownError(host, 'Ollama', err);
+  // ollama-js's words for a stream that ended cleanly without `done` (Ollama does that when
+  // a token repeats too often): this request's output is unusable, the server is fine.
+  if (/Did not receive done/i.test(text)) return badOutputError(host, 'the stream ended without its final chunk (Ollama stops a generation that repeats one token)', err);
+  // An {"error": ...} line in the stream (under HTTP 200) or anything else the server said.
+  return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama at ${host} failed: ${text}`, { cause: err });
 }
 
 /**
@@ -74,7 +91,7 @@ export function createOllamaClient(opts: { host: string }): OllamaClient {
     const signal = callSignal ? anySignal([init?.signal ?? undefined, callSignal]) : (init?.signal ?? undefined);
     return fetch(input, { ...init, signal });
   };
-  const ollama = new Ollama({ host, fetch: fetchWithSignal });
+  const ollama = new TrackedOllama({ host, fetch: fetchWithSignal });
   const withSignal = <T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> => {
     signal.throwIfAborted();
     handover = signal;
@@ -97,7 +114,7 @@ export function createOllamaClient(opts: { host: string }): OllamaClient {
   return {
     host,
     async *chatStream(req, signal) {
-      const it = await withSignal(signal, () => ollama.chat({ ...req, stream: true }));
+      const it: PackageStream = await withSignal(signal, () => ollama.chat({ ...req, stream: true }));
       const stop = () => it.abort();
       signal.addEventListener('abort', stop, { once: true });
       if (signal.aborted) stop();
@@ -130,13 +147,17 @@ export function createOllamaClient(opts: { host: string }): OllamaClient {
         }
       } finally {
         signal.removeEventListener('abort', stop);
-        // Leaving early (parser error, consumer stopped) must close the HTTP stream too.
+        // Leaving early (parser error, consumer stopped) must close the HTTP stream too,
+        // and the package must forget the stream (see TrackedOllama).
         it.abort();
+        ollama.release(it);
       }
     },
     chat: (req, signal) => withSignal(signal, () => ollama.chat({ ...req, stream: false })),
     embed: (model, input, signal) => withSignal(signal, () => ollama.embed({ model, input })),
     version: (signal) => withSignal(signal, async () => (await ollama.version()).version),
     ps: (signal) => withSignal(signal, () => ollama.ps()),
+    show: (model, signal) => withSignal(signal, () => ollama.show({ model })),
+    trackedStreams: () => ollama.tracked(),
   };
 }

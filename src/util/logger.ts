@@ -1,3 +1,5 @@
+import { terminalSafe } from './terminal-text';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -38,7 +40,8 @@ export function createConsoleLogger(opts: { level?: LogLevel; write?: (line: str
   const log = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return;
     const extra = fields && Object.keys(fields).length ? ' ' + JSON.stringify(fields, jsonReplacer) : '';
-    write(`[${level.toUpperCase()}] ${msg}${extra}`);
+    // Messages quote user and LLM text: a terminal must never receive its control sequences.
+    write(terminalSafe(`[${level.toUpperCase()}] ${msg}${extra}`));
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

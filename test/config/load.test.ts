@@ -49,6 +49,20 @@ describe('config: params.yaml and overrides', () => {
     expect(() => parseParamAssignment('no-equals')).to.throw(ConfigError);
   });
 
+  it('validates ollama.keep_alive as Ollama parses it: seconds or a Go duration, else E_CONFIG naming the key', () => {
+    for (const ok of ['30m', '1h30m', '-1', '0', '300', '2.5s']) expect(configWith({ ollama: { keep_alive: ok } }).ollama.keep_alive).to.equal(ok);
+    for (const bad of ['300x', 'forever', '', '1d', '5 m']) {
+      expect(() => configWith({ ollama: { keep_alive: bad } }), bad).to.throw(ConfigError, /ollama\.keep_alive must be a number of seconds .* or a Go duration/);
+    }
+    // YAML numbers arrive as numbers: -1 (forever) from a params file is fine.
+    expect(applyParams(DEFAULT_CONFIG, new Map([['ollama.keep_alive', -1]])).ollama.keep_alive).to.equal('-1');
+  });
+
+  it('llm.backend is one of ollama, openai, embedded', () => {
+    expect(configWith({ llm: { backend: 'openai' } }).llm.backend).to.equal('openai');
+    expect(() => configWith({ llm: { backend: 'vllm' as never } })).to.throw(ConfigError, /llm\.backend must be one of ollama, openai, embedded/);
+  });
+
   it('names the file and problem for a broken params file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'claudia-cfg-'));
     const bad = path.join(dir, 'bad.yaml');
