@@ -1,13 +1,21 @@
-// Process entry of the CLI (bin/claudia-llm.js loads the built copy; tests run this file under tsx).
+// Process entry of the CLI (bin/claudia-llm.js loads the built copy, or this file under tsx).
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 import { main } from './main';
+import { processIo } from './process-io';
 
-main(process.argv.slice(2)).then(
+// A reader that went away (`| head`) ends a short command at once; a running node keeps
+// going so it can shut down properly (StopMove) and drops its output.
+let keepRunning = false;
+const io = processIo(() => {
+  if (!keepRunning) process.exit(process.exitCode ?? 0);
+});
+
+main(process.argv.slice(2), io, { onCommand: (spec) => (keepRunning = spec.keepsRunningOnClosedPipe === true) }).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`${err instanceof Error && err.stack ? err.stack : String(err)}\n`);
+    io.err(`claudia-llm: internal error: ${err instanceof Error && err.stack ? err.stack : String(err)}`);
     process.exitCode = 1;
   },
 );

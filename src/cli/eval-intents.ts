@@ -4,8 +4,9 @@ import { createEmergencyReflex } from '../reflex/emergency-reflex';
 import { createGrammarReflex } from '../reflex/grammar-reflex';
 import { loadCatalogue } from '../robot/catalogue';
 import { BadInputError, asClaudiaError } from '../util/errors';
+import { exitCodeFor } from './exit-codes';
 import { readInputFile } from './read-input-file';
-import type { CliCommand } from './types';
+import type { CliCommandSpec, CliIo } from './types';
 
 /** One line of an intents file (format: data/README.md). */
 export interface IntentLine {
@@ -64,34 +65,22 @@ export function parseIntentsFile(text: string, where: string): IntentLine[] {
   return out;
 }
 
-const USAGE = 'usage: claudia-llm eval intents <file.jsonl> [--json] [--no-lang-hint] [--actions <actions.yaml>]';
+/** `claudia-llm eval intents <file.jsonl>`: scores the reflex layers (L0 + L1 only) on an intents file. */
+export const spec: CliCommandSpec<{ json?: boolean; langHint: boolean; actions?: string }> = {
+  define(cmd) {
+    cmd
+      .argument('<file>', 'intents file, one JSON object per line (format: data/README.md)')
+      .option('--json', 'also print the summary as JSON (last line)')
+      .option('--no-lang-hint', "ignore each line's \"lang\" (detect the language from the text)")
+      .option('--actions <actions.yaml>', 'action catalogue (default: robot.actions_file)');
+  },
+  run: async ({ args, opts, io }) => {
+    const file = args[0] as string;
+    return evalIntents(file, opts.json === true, opts.langHint, opts.actions, io);
+  },
+};
 
-export const command: CliCommand = async (argv, io) => {
-  let file: string | undefined;
-  let json = false;
-  let hint = true;
-  let actionsFile: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === '--json') json = true;
-    else if (a === '--no-lang-hint') hint = false;
-    else if (a === '--actions') actionsFile = argv[++i];
-    else if (a === '--help' || a === '-h') {
-      io.out(USAGE);
-      return 0;
-    } else if (a.startsWith('-')) {
-      io.err(`claudia-llm eval intents: unknown option '${a}'\n${USAGE}`);
-      return 2;
-    } else if (file === undefined) file = a;
-    else {
-      io.err(`claudia-llm eval intents: only one file, got '${file}' and '${a}'\n${USAGE}`);
-      return 2;
-    }
-  }
-  if (!file) {
-    io.err(`claudia-llm eval intents: missing <file.jsonl>\n${USAGE}`);
-    return 2;
-  }
+function evalIntents(file: string, json: boolean, hint: boolean, actionsFile: string | undefined, io: CliIo): number {
   try {
     const text = readInputFile(file, 'pass an intents .jsonl file');
     const lines = parseIntentsFile(text, file);
@@ -140,7 +129,7 @@ export const command: CliCommand = async (argv, io) => {
     if (json) io.out(JSON.stringify(sum));
     return 0;
   } catch (err) {
-    io.err(asClaudiaError(err).toField());
-    return 2;
+    io.err(`claudia-llm eval intents: ${asClaudiaError(err).toField()}`);
+    return exitCodeFor(err);
   }
-};
+}

@@ -1,53 +1,39 @@
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
 import { DEFAULT_CONFIG } from '../config/defaults';
 import { createAnalysers } from '../cache/semantic/analysers';
 import { createKuromojiAnalyser, loadKuromojiTokenizer } from '../cache/semantic/kuromoji-analyser';
 import { evaluatePairs, parsePairs, summarisePairs } from '../cache/semantic/pair-eval';
 import { asClaudiaError } from '../util/errors';
 import { excerpt } from '../util/logger';
+import { exitCodeFor } from './exit-codes';
+import { numberIn } from './option-parsers';
 import { readInputFile } from './read-input-file';
-import type { CliCommand } from './types';
-
-const USAGE = 'usage: claudia-llm eval pairs <file.jsonl> [--json] [--no-hint] [--threshold X] [--analyser light|kuromoji]';
+import type { CliCommandSpec, CliIo } from './types';
 
 /**
  * `claudia-llm eval pairs <file.jsonl> [--json]`: may the cached answer for `a` serve `b`?
  * One line per pair, then a summary; with --json the last line is the summary as JSON.
  */
-export const command: CliCommand = async (argv, io) => {
-  process.env.DOTENV_CONFIG_QUIET ??= 'true';
-  let values: { json?: boolean; 'no-hint'?: boolean; threshold?: string; analyser?: string };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, 'no-hint': { type: 'boolean' }, threshold: { type: 'string' }, analyser: { type: 'string' } },
-    }));
-  } catch (err) {
-    io.err(`claudia-llm eval pairs: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (positionals.length !== 1) {
-    io.err(USAGE);
-    return 2;
-  }
-  const file = positionals[0] as string;
-  const threshold = values.threshold === undefined ? DEFAULT_CONFIG.cache.semantic_threshold : Number(values.threshold);
-  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
-    io.err(`claudia-llm eval pairs: --threshold must be a number between 0 and 1 (got '${values.threshold}')`);
-    return 2;
-  }
-  const analyser = values.analyser ?? 'light';
-  if (analyser !== 'light' && analyser !== 'kuromoji') {
-    io.err(`claudia-llm eval pairs: --analyser must be light or kuromoji (got '${analyser}')`);
-    return 2;
-  }
+export const spec: CliCommandSpec<{ json?: boolean; hint: boolean; threshold?: number; analyser: string }> = {
+  define(cmd) {
+    cmd
+      .argument('<file>', 'pairs file, one {"a","b","same","kind"} object per line')
+      .option('--json', 'also print the summary as JSON (last line)')
+      .option('--no-hint', "ignore each pair's \"lang\" (text alone decides the language)")
+      .option('--threshold <x>', `similarity threshold (default cache.semantic_threshold, ${DEFAULT_CONFIG.cache.semantic_threshold})`, numberIn(0, 1))
+      .addOption(new Option('--analyser <name>', 'Japanese analyser').choices(['light', 'kuromoji']).default('light'));
+  },
+  run: ({ args, opts, io }) => evalPairs(args[0] as string, opts, io),
+};
+
+async function evalPairs(file: string, values: { json?: boolean; hint: boolean; threshold?: number; analyser: string }, io: CliIo): Promise<number> {
+  const threshold = values.threshold ?? DEFAULT_CONFIG.cache.semantic_threshold;
+  const analyser = values.analyser;
   try {
     const text = readInputFile(file, 'pass a .jsonl file of {"a","b","same","kind"} lines');
     const pairs = parsePairs(text, file);
     const analysers = createAnalysers(analyser === 'kuromoji' ? { japanese: createKuromojiAnalyser(await loadKuromojiTokenizer()) } : {});
-    const outcomes = evaluatePairs(pairs, { analysers, threshold, useHint: !values['no-hint'] });
+    const outcomes = evaluatePairs(pairs, { analysers, threshold, useHint: values.hint });
     for (const o of outcomes) {
       const verdict = o.hit ? 'HIT ' : 'miss';
       const ok = o.hit === o.pair.same ? 'ok   ' : o.hit ? 'FALSE' : 'MISS ';
@@ -63,9 +49,9 @@ export const command: CliCommand = async (argv, io) => {
   } catch (err) {
     const e = asClaudiaError(err, 'E_BAD_INPUT');
     io.err(`claudia-llm eval pairs: ${e.toField()}`);
-    return e.code === 'E_BAD_INPUT' || e.code === 'E_INTERNAL' ? 2 : 1;
+    return exitCodeFor(e);
   }
-};
+}
 
 function fmt(x: number | null): string {
   return x === null ? 'n/a' : x.toFixed(4);

@@ -1,31 +1,51 @@
-import { parseArgs } from 'node:util';
+import { type Command, Option } from 'commander';
 import { loadConfig } from '../config/load';
 import type { Config } from '../config/types';
+import { parseRosArgs, type RosArgs } from '../ros/ros-args';
 import { BadInputError } from '../util/errors';
+import { collect, integerIn } from './option-parsers';
+
+/** What commander gives a node-starting command for the shared options (camelCase keys). */
+export interface NodeOpts {
+  params?: string;
+  transport?: string;
+  metricsPort?: number;
+  ollamaHost?: string;
+  model?: string;
+  initialPosture?: string;
+  logLevel?: string;
+  /** false with --no-llm. */
+  llm?: boolean;
+  redis?: string;
+  param?: string[];
+}
 
 /**
- * Options every node-starting command shares (run, query, record, replay): they all read
- * config the same way — params file, then `--ros-args -p`, then these flags.
+ * The options every node-starting command shares (run, query, record, replay), declared in
+ * one place. They all read config the same way: the params file, then `--ros-args -p`, then
+ * `-p name=value`, then these named flags.
  */
-export const NODE_OPTIONS = {
-  params: { type: 'string' },
-  transport: { type: 'string' },
-  'metrics-port': { type: 'string' },
-  'ollama-host': { type: 'string' },
-  model: { type: 'string' },
-  'initial-posture': { type: 'string' },
-  'log-level': { type: 'string' },
-  'no-llm': { type: 'boolean' },
-  redis: { type: 'string' },
-  param: { type: 'string', multiple: true, short: 'p' },
-} as const;
+export function addNodeOptions(cmd: Command, opts: { transportDefault?: string } = {}): Command {
+  const transport = new Option('--transport <kind>', 'memory (in-process), dds (Cyclone DDS directly) or rclnodejs (ROS 2)').choices(['memory', 'dds', 'rclnodejs']);
+  cmd
+    .optionsGroup('Node options (shared by run, query, record, replay):')
+    .option('--params <file>', 'ROS 2 params file (default: the package\'s config/params.yaml)')
+    .addOption(opts.transportDefault ? transport.default(opts.transportDefault) : transport)
+    .option('-p, --param <name=value>', 'set one parameter, e.g. -p cache.ttl_s=60 (repeatable)', collect)
+    .option('--ollama-host <urls>', 'Ollama URL(s), comma-separated (wins over OLLAMA_HOST and the params file)')
+    .option('--model <name>', 'Ollama model (ollama.model)')
+    .addOption(new Option('--initial-posture <posture>', 'posture before the first state message (robot.initial_posture)').choices(['unknown', 'standing', 'sitting', 'lying', 'damp']))
+    .addOption(new Option('--log-level <level>', 'log.level').choices(['debug', 'info', 'warn', 'error']))
+    .option('--no-llm', 'no LLM: reflexes and caches only (ollama.enabled false)')
+    .option('--redis <url|off>', 'Redis URL for the shared cache, or off')
+    .option('--metrics-port <n>', 'port of /metrics and the dashboard (metrics.port; 0 = any free port)', integerIn(0, 65535))
+    .optionsGroup('Options:');
+  return cmd;
+}
 
-export interface RosArgs {
-  namespace?: string;
-  nodeName?: string;
-  remap: Map<string, string>;
-  params: Array<[string, unknown]>;
-  paramsFiles: string[];
+/** The ROS arguments a command got (`--ros-args ...`), parsed; undefined when there were none. */
+export function rosArgsOf(ros: string[]): RosArgs | undefined {
+  return ros.length ? parseRosArgs(ros) : undefined;
 }
 
 /** Splits `--ros-args ... [--]` off argv (ROS passes it after the program's own arguments). */
@@ -36,31 +56,30 @@ export function splitRosArgs(argv: string[]): { own: string[]; ros: string[] } {
   return { own: [...argv.slice(0, i), ...(end < 0 ? [] : argv.slice(end + 1))], ros: argv.slice(i, end < 0 ? undefined : end) };
 }
 
-export type NodeFlags = { [K in keyof typeof NODE_OPTIONS]?: (typeof NODE_OPTIONS)[K]['type'] extends 'boolean' ? boolean : K extends 'param' ? string[] : string };
-
 /** Config from the params file, `--ros-args`, `-p name=value` and the named flags (in that order). */
-export function configFromFlags(flags: NodeFlags, ros: RosArgs | undefined): Readonly<Config> {
+export function configFromOptions(opts: NodeOpts, ros: RosArgs | undefined): Readonly<Config> {
   const overrides: Array<[string, unknown]> = [];
   if (ros) overrides.push(...ros.params);
-  for (const p of flags.param ?? []) {
+  for (const p of opts.param ?? []) {
     const eq = p.indexOf('=');
     if (eq <= 0) throw new BadInputError(`-p expects name=value, got '${p}'`);
     overrides.push([p.slice(0, eq).replace(/:$/, ''), parseScalar(p.slice(eq + 1))]);
   }
-  if (flags.transport) overrides.push(['transport.kind', flags.transport]);
-  if (flags['metrics-port'] !== undefined) overrides.push(['metrics.port', Number(flags['metrics-port'])]);
-  if (flags['ollama-host']) overrides.push(['ollama.hosts', flags['ollama-host'].split(',')]);
-  if (flags.model) overrides.push(['ollama.model', flags.model]);
-  if (flags['initial-posture']) overrides.push(['robot.initial_posture', flags['initial-posture']]);
-  if (flags['log-level']) overrides.push(['log.level', flags['log-level']]);
-  if (flags['no-llm']) overrides.push(['ollama.enabled', false]);
-  if (flags.redis !== undefined) {
-    overrides.push(['cache.redis_enabled', flags.redis !== '' && flags.redis !== 'off']);
-    if (flags.redis !== '' && flags.redis !== 'off') overrides.push(['cache.redis_url', flags.redis]);
+  if (opts.transport) overrides.push(['transport.kind', opts.transport]);
+  if (opts.metricsPort !== undefined) overrides.push(['metrics.port', opts.metricsPort]);
+  if (opts.ollamaHost) overrides.push(['ollama.hosts', opts.ollamaHost.split(',')]);
+  if (opts.model) overrides.push(['ollama.model', opts.model]);
+  if (opts.initialPosture) overrides.push(['robot.initial_posture', opts.initialPosture]);
+  if (opts.logLevel) overrides.push(['log.level', opts.logLevel]);
+  if (opts.llm === false) overrides.push(['ollama.enabled', false]);
+  if (opts.redis !== undefined) {
+    const on = opts.redis !== '' && opts.redis !== 'off';
+    overrides.push(['cache.redis_enabled', on]);
+    if (on) overrides.push(['cache.redis_url', opts.redis]);
   }
   if (ros?.namespace) overrides.push(['node.namespace', ros.namespace.startsWith('/') ? ros.namespace : `/${ros.namespace}`]);
   if (ros?.nodeName) overrides.push(['node.name', ros.nodeName]);
-  const paramsFile = flags.params ?? ros?.paramsFiles.at(-1);
+  const paramsFile = opts.params ?? ros?.paramsFiles.at(-1);
   return loadConfig({ paramsFile, overrides, nodeName: ros?.nodeName });
 }
 
@@ -68,10 +87,4 @@ function parseScalar(v: string): unknown {
   if (v === 'true' || v === 'false') return v === 'true';
   if (v !== '' && Number.isFinite(Number(v))) return Number(v);
   return v;
-}
-
-export function parseNodeArgs<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(argv: string[], extra: T) {
-  const { own, ros } = splitRosArgs(argv);
-  const parsed = parseArgs({ args: own, options: { ...NODE_OPTIONS, ...extra }, allowPositionals: true, strict: true });
-  return { values: parsed.values as unknown as NodeFlags & Record<keyof T, unknown>, positionals: parsed.positionals, ros };
 }

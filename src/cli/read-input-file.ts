@@ -13,3 +13,10 @@ export function readInputFile(file: string, hint: string): string {
     throw new BadInputError(`cannot read ${file}: ${(err as Error).message}; ${hint}`);
   }
 }
+
+/** All of a stream as UTF-8 (`claudia-llm query -` reads its text from stdin; any length). */
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

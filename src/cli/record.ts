@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { Option } from 'commander';
 import { createApp, type App } from '../app';
 import { attachRobotStandIn, createBagWriter, createTopicRecorder, createTypedBagWriter, defaultRecordTopics, formatBagInfo, openBag, parseTopicList, replayTopics, type RecordTopic } from '../bag';
 import { loadMessageRegistry } from '../cdr';
@@ -6,18 +7,14 @@ import type { Config } from '../config/types';
 import { createTransport } from '../ros/create-transport';
 import { createMemoryTransport, MemoryGraph } from '../ros/memory-transport';
 import { MSG, type LlmResponseMsg, type StringMsg } from '../ros/messages';
-import { parseRosArgs } from '../ros/ros-args';
 import type { RosTransport } from '../ros/types';
 import { createSystemClock, type Clock } from '../util/clock';
-import { asClaudiaError, BadInputError } from '../util/errors';
 import { createConsoleLogger, excerpt, type Logger } from '../util/logger';
-import { configFromFlags, parseNodeArgs } from './node-options';
-import type { CliCommand, CliIo } from './types';
-
-const USAGE =
-  'usage: claudia-llm record <out_dir> [--topics a,b,name:pkg/msg/Type] [--transport memory|dds|rclnodejs] [--duration S] [--tail S] [--robot ack|none] [--params FILE] [--no-llm]\n' +
-  '  memory: runs the node in-process (with a robot stand-in that acknowledges commands); each line on stdin is one utterance on speech_text\n' +
-  '  dds, rclnodejs: records the topics of a node running elsewhere, until --duration or Ctrl-C';
+import { EXIT } from './exit-codes';
+import { startHeartbeat } from './heartbeat';
+import { addNodeOptions, configFromOptions, rosArgsOf, type NodeOpts } from './node-options';
+import { positiveSeconds, seconds } from './option-parsers';
+import type { CliCommandSpec, CliIo } from './types';
 
 export interface RecordRun {
   outDir: string;
@@ -37,6 +34,15 @@ export interface RecordRun {
   clock: Clock;
   logger: Logger;
   io: CliIo;
+  /** Say on stderr, every few seconds, how many messages have been recorded (nothing else is printed while listening). */
+  progress?: boolean;
+}
+
+interface RecordOpts extends NodeOpts {
+  topics?: string;
+  duration?: number;
+  tail: number;
+  robot: string;
 }
 
 /**
@@ -44,65 +50,62 @@ export interface RecordRun {
  * own node and feeds it stdin; with dds it only listens, so it records whatever node (ours or
  * ROS's) is on the network.
  */
-export const command: CliCommand = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseNodeArgs(argv, { topics: { type: 'string' }, duration: { type: 'string' }, tail: { type: 'string' }, robot: { type: 'string' } });
-  } catch (err) {
-    io.err(`claudia-llm record: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals, ros } = parsed;
-  if (positionals.length !== 1) {
-    io.err(USAGE);
-    return 2;
-  }
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const config = configFromFlags({ ...values, transport: values.transport ?? 'memory' }, ros.length ? parseRosArgs(ros) : undefined);
-    const durationMs = seconds(values.duration as string | undefined, '--duration');
+export const spec: CliCommandSpec<RecordOpts> = {
+  rosArgs: true,
+  keepsRunningOnClosedPipe: true,
+  define(cmd) {
+    cmd
+      .argument('<out_dir>', 'the bag folder to create (must not exist)')
+      .option('--topics <list>', "topics to record, comma-separated; name:pkg/msg/Type for one the node does not know (default: the node's topics)")
+      .option('--duration <s>', 'stop after this many seconds (default: end of stdin for memory, Ctrl-C for dds)', positiveSeconds)
+      .option('--tail <s>', 'memory: keep recording this long after the last answer (Move streams, sequences)', seconds, 2)
+      .addOption(new Option('--robot <mode>', 'memory: a robot stand-in that acknowledges commands (ack), or none').choices(['ack', 'none']).default('ack'))
+      .addHelpText('after', [
+        '',
+        'memory (default): runs the node in-process; each line on stdin is one utterance on speech_text.',
+        'dds, rclnodejs: records the topics of a node running elsewhere, until --duration or Ctrl-C.',
+        '',
+        'Examples:',
+        "  printf '座って\\nお手\\n' | npx claudia-llm record /tmp/talk --no-llm",
+        '  npx claudia-llm record /tmp/robot --transport dds --duration 30',
+      ].join('\n'));
+    addNodeOptions(cmd, { transportDefault: 'memory' });
+  },
+  async run({ args, opts, ros, io, env }) {
+    const outDir = args[0] as string;
+    const config = configFromOptions(opts, rosArgsOf(ros));
     const kind = config.transport.kind;
-    if (kind !== 'memory' && durationMs === undefined) io.err('recording until Ctrl-C (or give --duration S)');
-    const robot = (values.robot as string | undefined) ?? 'ack';
-    if (robot !== 'ack' && robot !== 'none') throw new BadInputError(`--robot must be ack or none, got '${robot}'`);
-    const rl = kind === 'memory' ? createInterface({ input: process.stdin, crlfDelay: Infinity }) : undefined;
+    const durationMs = opts.duration === undefined ? undefined : opts.duration * 1000;
+    const controller = new AbortController();
+    void env.untilStopped().then(() => controller.abort());
+    if (kind === 'memory') {
+      io.err(`claudia-llm record: recording into ${outDir}; one utterance per line on stdin, answers below. End with Ctrl-D (end of input)${durationMs === undefined ? '' : `, after ${opts.duration} s`} or Ctrl-C.`);
+    } else {
+      io.err(`claudia-llm record: recording the ${kind} network into ${outDir}; ${durationMs === undefined ? 'Ctrl-C ends it (or give --duration S)' : `stops after ${opts.duration} s, or Ctrl-C`}.`);
+    }
+    const rl = kind === 'memory' ? createInterface({ input: env.stdin, crlfDelay: Infinity }) : undefined;
     try {
       await recordSession({
-        outDir: positionals[0] as string,
+        outDir,
         config,
-        topics: values.topics ? parseTopicList(values.topics as string, config) : defaultRecordTopics(config),
+        topics: opts.topics ? parseTopicList(opts.topics, config) : defaultRecordTopics(config),
         durationMs,
-        tailMs: seconds(values.tail as string | undefined, '--tail') ?? 2000,
+        tailMs: opts.tail * 1000,
         lines: rl,
-        robot: robot === 'ack' ? { latencyMs: 20 } : undefined,
-        metrics: values['metrics-port'] !== undefined,
+        robot: opts.robot === 'ack' ? { latencyMs: 20 } : undefined,
+        metrics: opts.metricsPort !== undefined,
         signal: controller.signal,
         clock: createSystemClock(),
-        logger: createConsoleLogger({ level: values['log-level'] ? config.log.level : 'warn', write: (l) => io.err(l) }),
+        logger: createConsoleLogger({ level: opts.logLevel ? config.log.level : 'warn', write: (l) => io.err(l) }),
         io,
+        progress: kind !== 'memory',
       });
     } finally {
       rl?.close();
     }
-    return 0;
-  } catch (err) {
-    io.err(`claudia-llm record: ${asClaudiaError(err).toField()}`);
-    return 1;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    return EXIT.OK;
+  },
 };
-
-function seconds(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new BadInputError(`${flag} must be a number of seconds >= 0, got '${v}'`);
-  return n * 1000;
-}
 
 /** Records one session; resolves after the bag is closed (metadata.yaml written). */
 export async function recordSession(run: RecordRun): Promise<void> {
@@ -112,6 +115,7 @@ export async function recordSession(run: RecordRun): Promise<void> {
   let app: App | undefined;
   let peer: RosTransport | undefined;
   let standIn: { close(): void } | undefined;
+  let heartbeat: { stop(): void } | undefined;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   run.signal?.addEventListener('abort', onAbort, { once: true });
@@ -132,6 +136,7 @@ export async function recordSession(run: RecordRun): Promise<void> {
       peer = await createTransport(config.transport.kind, { namespace: '/', nodeName: `${config.node.name}_recorder`, clock, logger, config });
     }
     const recorder = createTopicRecorder({ transport: peer, registry, writer, topics: run.topics, clock, logger });
+    heartbeat = run.progress ? startHeartbeat({ io, prefix: 'claudia-llm record', firstAfterMs: 3000, describe: (s) => progressLine(recorder.counts(), s) }) : undefined;
     if (app) await feedUtterances(run, peer, stop.signal);
     else await waitAborted(stop.signal);
     // Closing the node ends a running Move with StopMove: still recorded, the recorder listens until after.
@@ -139,6 +144,7 @@ export async function recordSession(run: RecordRun): Promise<void> {
     app = undefined;
     recorder.stop();
   } finally {
+    heartbeat?.stop();
     standIn?.close();
     clock.clearTimeout(timer);
     run.signal?.removeEventListener('abort', onAbort);
@@ -152,6 +158,12 @@ export async function recordSession(run: RecordRun): Promise<void> {
   } finally {
     reader.close();
   }
+}
+
+function progressLine(counts: ReadonlyMap<string, number>, elapsedS: number): string {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const busy = [...counts].filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`);
+  return `${total} message(s) recorded in ${elapsedS} s${busy.length ? ` (${busy.join(', ')})` : ' (nothing heard yet: is the node running, on the same DDS domain?)'}; Ctrl-C ends it`;
 }
 
 /** Publishes each stdin line as an utterance and waits for its answer, so a piped script reads like a conversation. */

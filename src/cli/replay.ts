@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { InvalidArgumentError, Option } from 'commander';
 import { createApp } from '../app';
 import {
   compareExpectations,
@@ -16,19 +17,16 @@ import type { Config } from '../config/types';
 import { createOllamaSimulator, type SimScriptEntry } from '../llm/simulator';
 import { createTransport } from '../ros/create-transport';
 import { createMemoryTransport, MemoryGraph } from '../ros/memory-transport';
-import { parseRosArgs } from '../ros/ros-args';
 import type { RosTransport } from '../ros/types';
 import type { Clock } from '../util/clock';
-import { asClaudiaError, BadInputError, ClaudiaError } from '../util/errors';
+import { BadInputError, ClaudiaError } from '../util/errors';
 import { createConsoleLogger, excerpt, jsonReplacer, type Logger } from '../util/logger';
 import type { TelemetryEvent } from '../util/telemetry';
-import { configFromFlags, parseNodeArgs } from './node-options';
-import type { CliCommand } from './types';
-
-const USAGE =
-  'usage: claudia-llm replay <bag_dir> [--rate R] [--out DIR] [--expect FILE] [--params FILE] [--transport memory|dds|rclnodejs]\n' +
-  '         [--clock virtual|system] [--tail S] [--sim-script FILE] [--no-llm] [--robot ack|none] [--robot-latency-ms N] [--write-expect FILE] [--json]\n' +
-  '  --rate 0 = as fast as possible; --sim-script runs the project\'s Ollama SIMULATOR with that script (deterministic LLM path)';
+import { EXIT } from './exit-codes';
+import { addNodeOptions, configFromOptions, rosArgsOf, type NodeOpts } from './node-options';
+import { numberIn, seconds } from './option-parsers';
+import { readSimScript } from './sim-script';
+import type { CliCommandSpec } from './types';
 
 export interface ReplayRun {
   bagDir: string;
@@ -46,70 +44,68 @@ export interface ReplayRun {
   metrics?: boolean;
 }
 
+interface ReplayOpts extends NodeOpts {
+  rate: number;
+  out?: string;
+  expect?: string;
+  clock?: string;
+  tail: number;
+  simScript?: SimScriptEntry[];
+  json?: boolean;
+  robot: string;
+  robotLatencyMs: number;
+  writeExpect?: string;
+}
+
 /**
  * `claudia-llm replay`: plays a bag's speech topics into a fresh node, records its outputs into
  * an output bag and, with --expect, checks the decided actions per utterance (exit 1 + diff on
  * a mismatch).
  */
-export const command: CliCommand = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseNodeArgs(argv, {
-      rate: { type: 'string' },
-      out: { type: 'string' },
-      expect: { type: 'string' },
-      clock: { type: 'string' },
-      tail: { type: 'string' },
-      'sim-script': { type: 'string' },
-      json: { type: 'boolean' },
-      robot: { type: 'string' },
-      'robot-latency-ms': { type: 'string' },
-      'write-expect': { type: 'string' },
-    });
-  } catch (err) {
-    io.err(`claudia-llm replay: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals, ros } = parsed;
-  if (positionals.length !== 1) {
-    io.err(USAGE);
-    return 2;
-  }
-  const bagDir = positionals[0] as string;
-  try {
-    const config = configFromFlags({ ...values, transport: values.transport ?? 'memory' }, ros.length ? parseRosArgs(ros) : undefined);
-    const rate = values.rate === undefined ? 1 : Number(values.rate);
-    if (!Number.isFinite(rate) || rate < 0) throw new BadInputError(`--rate must be a number >= 0 (0 = as fast as possible), got '${String(values.rate)}'`);
-    const tail = values.tail === undefined ? 10 : Number(values.tail);
-    if (!Number.isFinite(tail) || tail < 0) throw new BadInputError(`--tail must be seconds >= 0, got '${String(values.tail)}'`);
-    const simScript = values['sim-script'] as string | undefined;
-    const llm: ReplayRun['llm'] = simScript ? { script: readSimScript(simScript) } : values['no-llm'] || !config.ollama.enabled ? 'none' : 'config';
-    const clockKind = (values.clock as string | undefined) ?? (config.transport.kind === 'memory' && llm !== 'config' ? 'virtual' : 'system');
-    if (clockKind !== 'virtual' && clockKind !== 'system') throw new BadInputError(`--clock must be virtual or system, got '${clockKind}'`);
+export const spec: CliCommandSpec<ReplayOpts> = {
+  rosArgs: true,
+  keepsRunningOnClosedPipe: true,
+  define(cmd) {
+    cmd
+      .argument('<bag_dir>', 'a bag with speech_text / speech messages (ours or ros2 bag record)')
+      .option('--rate <r>', 'playback rate (0 = as fast as possible)', numberIn(0, Infinity), 1)
+      .option('--out <dir>', 'output bag (default: <bag_dir>_replay_N beside the input)')
+      .option('--expect <file>', 'expectations to check (exit 1 with a diff on a mismatch)')
+      .option('--write-expect <file>', 'write the outcomes as an expectations file (review before using it as a test)')
+      .addOption(new Option('--clock <kind>', 'virtual (deterministic, memory only) or system (default: virtual when it can)').choices(['virtual', 'system']))
+      .option('--tail <s>', 'keep recording this long after the last utterance', seconds, 10)
+      .option('--sim-script <file>', "answer LLM calls with the project's Ollama SIMULATOR and this script (deterministic LLM path)", parseSimScript)
+      .addOption(new Option('--robot <mode>', 'a robot stand-in that acknowledges commands (ack), or none').choices(['ack', 'none']).default('ack'))
+      .option('--robot-latency-ms <n>', "the stand-in's answer latency", numberIn(0, Infinity), 20)
+      .option('--json', 'print the outcomes as one JSON object');
+    addNodeOptions(cmd, { transportDefault: 'memory' });
+  },
+  async run({ args, opts, ros, io }) {
+    const bagDir = args[0] as string;
+    const config = configFromOptions(opts, rosArgsOf(ros));
+    const llm: ReplayRun['llm'] = opts.simScript ? { script: opts.simScript } : opts.llm === false || !config.ollama.enabled ? 'none' : 'config';
+    const clockKind = (opts.clock as ReplayRun['clock'] | undefined) ?? (config.transport.kind === 'memory' && llm !== 'config' ? 'virtual' : 'system');
     if (clockKind === 'virtual' && config.transport.kind !== 'memory') throw new BadInputError('--clock virtual needs --transport memory: DDS peers live in real time');
     if (clockKind === 'virtual' && llm === 'config') {
       throw new BadInputError('--clock virtual cannot drive a real Ollama (its latency is real time); use --sim-script FILE, --no-llm, or --clock system');
     }
-    const robotMode = (values.robot as string | undefined) ?? 'ack';
-    if (robotMode !== 'ack' && robotMode !== 'none') throw new BadInputError(`--robot must be ack or none, got '${robotMode}'`);
-    const robotLatency = values['robot-latency-ms'] === undefined ? 20 : Number(values['robot-latency-ms']);
-    if (!Number.isFinite(robotLatency) || robotLatency < 0) throw new BadInputError(`--robot-latency-ms must be >= 0, got '${String(values['robot-latency-ms'])}'`);
-    const expectations = values.expect ? readExpectations(values.expect as string) : undefined;
-    const outDir = (values.out as string | undefined) ?? defaultOutDir(bagDir);
-    const logger = createConsoleLogger({ level: values['log-level'] ? config.log.level : 'error', write: (l) => io.err(l) });
+    const expectations = opts.expect ? readExpectations(opts.expect) : undefined;
+    const outDir = opts.out ?? defaultOutDir(bagDir);
+    const logger = createConsoleLogger({ level: opts.logLevel ? config.log.level : 'error', write: (l) => io.err(l) });
 
-    const result = await runReplay({ bagDir, config, rate, outDir, clock: clockKind, tailMs: tail * 1000, llm, logger, metrics: values['metrics-port'] !== undefined, robot: robotMode === 'ack' ? { latencyMs: robotLatency } : undefined });
+    const result = await runReplay({ bagDir, config, rate: opts.rate, outDir, clock: clockKind, tailMs: opts.tail * 1000, llm, logger, metrics: opts.metricsPort !== undefined, robot: opts.robot === 'ack' ? { latencyMs: opts.robotLatencyMs } : undefined });
     const mismatches = expectations ? compareExpectations(expectations, result.outcomes, result.sportApiIds) : [];
-    const writeExpect = values['write-expect'] as string | undefined;
-    if (writeExpect) {
-      writeFileSync(writeExpect, formatExpectations(result.outcomes, result.sportApiIds));
-      io.err(`wrote ${result.outcomes.length} expectation line(s) to ${writeExpect}: review them before using them as a test`);
+    if (opts.writeExpect) {
+      const text = formatExpectations(result.outcomes, result.sportApiIds);
+      writeFileSync(opts.writeExpect, text);
+      const lines = text.split('\n').filter((l) => l.trim() !== '').length;
+      io.err(`wrote ${lines} expectation line(s) to ${opts.writeExpect} (${result.outcomes.length} utterance(s), 1 sport request sequence): review them before using them as a test`);
     }
-    if (values.json) {
+    if (opts.json) {
       io.out(JSON.stringify({ out: outDir, played: result.played, outcomes: result.outcomes, sport_api_ids: result.sportApiIds, mismatches }, jsonReplacer));
     } else {
       printSummary(result, outDir, (l) => io.out(l));
-      if (typeof llm === 'object') io.out(`  LLM answers: the project's Ollama SIMULATOR, script ${simScript} (${llm.script.length} entries) — not a real model`);
+      if (typeof llm === 'object') io.out(`  LLM answers: the project's Ollama SIMULATOR (${llm.script.length} scripted entries) — not a real model`);
       else if (llm === 'none') io.out('  LLM: none (reflex-only node)');
       if (expectations) {
         const total = expectations.utterances.length + (expectations.sport ? 1 : 0);
@@ -117,12 +113,17 @@ export const command: CliCommand = async (argv, io) => {
         else io.out(`expectations: all ${total} passed`);
       }
     }
-    return mismatches.length ? 1 : 0;
-  } catch (err) {
-    io.err(`claudia-llm replay: ${asClaudiaError(err).toField()}`);
-    return 1;
-  }
+    return mismatches.length ? EXIT.FAILED : EXIT.OK;
+  },
 };
+
+function parseSimScript(file: string): SimScriptEntry[] {
+  try {
+    return readSimScript(file);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
 
 /** Replays with a fresh node built by createApp; the simulator (when scripted) runs on the replay's clock. */
 export async function runReplay(run: ReplayRun): Promise<ReplayResult> {
@@ -212,27 +213,6 @@ async function waitMatched(peer: RosTransport, endpoints: { publishing: string[]
   while (!ok()) {
     if (clock.now() > deadline) throw new ClaudiaError('E_TRANSPORT', `replay peer did not discover the node within 10 s on ${[...endpoints.publishing, ...endpoints.subscribed].join(', ')}; check the DDS domain and network interface`);
     await clock.sleep(20);
-  }
-}
-
-/** A script file: a JSON array of entries, or one entry per line (JSONL). */
-export function readSimScript(file: string): SimScriptEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new BadInputError(`simulator script ${file} cannot be read; check --sim-script`);
-  }
-  try {
-    const entries: unknown = text.trimStart().startsWith('[')
-      ? JSON.parse(text)
-      : text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#')).map((l) => JSON.parse(l) as unknown);
-    if (!Array.isArray(entries) || !entries.every((e) => typeof e === 'object' && e !== null && 'content' in e && ('match' in e || 'regex' in e))) {
-      throw new Error('each entry needs "content" and "match" or "regex"');
-    }
-    return entries as SimScriptEntry[];
-  } catch (err) {
-    throw new BadInputError(`simulator script ${file}: ${(err as Error).message}`);
   }
 }
 

@@ -1,57 +1,63 @@
 import { createApp, type App, type AppDeps } from '../app';
 import type { Config } from '../config/types';
-import { parseRosArgs } from '../ros/ros-args';
 import { asClaudiaError } from '../util/errors';
 import { createConsoleLogger, createJsonLogger, type Logger } from '../util/logger';
-import { configFromFlags, parseNodeArgs } from './node-options';
+import { EXIT } from './exit-codes';
+import { addNodeOptions, configFromOptions, rosArgsOf, type NodeOpts } from './node-options';
 import { probeOllama } from './probe-ollama';
-import type { CliCommand } from './types';
+import type { CliCommandSpec } from './types';
+
+interface RunOpts extends NodeOpts {
+  jsonLog?: boolean;
+}
 
 /**
  * `claudia-llm run`: starts the node and keeps it up until SIGINT/SIGTERM. On the way out
  * (signal, uncaught error) the executor publishes StopMove if a Move stream is running.
  */
-export const command: CliCommand = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseNodeArgs(argv, { 'json-log': { type: 'boolean' } });
-  } catch (err) {
-    io.err(`claudia-llm run: ${(err as Error).message}`);
-    return 2;
-  }
-  const { values, ros } = parsed;
-  let config: Readonly<Config>;
-  let remap: ReadonlyMap<string, string> | undefined;
-  let rawRosArgs: string[] | undefined;
-  try {
-    const rosArgs = ros.length ? parseRosArgs(ros) : undefined;
-    config = configFromFlags(values, rosArgs);
-    remap = rosArgs?.remap;
-    rawRosArgs = rosArgs?.raw;
-  } catch (err) {
-    io.err(`claudia-llm run: ${asClaudiaError(err).toField()}`);
-    return 2;
-  }
-  const logger: Logger = values['json-log'] ? createJsonLogger({ level: config.log.level }) : createConsoleLogger({ level: config.log.level });
-
-  if (config.ollama.enabled) {
-    const probe = await probeOllama(config.ollama.hosts, config.ollama.connect_timeout_s * 1000);
-    if (!probe.reachable) {
-      logger.warn(`LLM unreachable at ${config.ollama.hosts.join(', ')} (${probe.error}): reflex-only mode until it answers (reflexes and cache still work)`);
-    } else {
-      logger.info(`Ollama at ${probe.host}${probe.simulator ? ' (SIMULATOR)' : ''}, version ${probe.version}; model ${config.ollama.model}`);
+export const spec: CliCommandSpec<RunOpts> = {
+  rosArgs: true,
+  keepsRunningOnClosedPipe: true,
+  define(cmd) {
+    cmd
+      .option('--json-log', 'log one JSON object per line (for journald or a log shipper)')
+      .addHelpText('after', '\nROS arguments may follow: --ros-args -r __ns:=/dog1 -p ollama.model:=qwen2.5:7b --params-file FILE\n\nExamples:\n  npm start\n  npx claudia-llm run --transport dds --ollama-host http://127.0.0.1:11434');
+    addNodeOptions(cmd);
+  },
+  async run({ opts, ros, io }) {
+    let config: Readonly<Config>;
+    let remap: ReadonlyMap<string, string> | undefined;
+    let rawRosArgs: string[] | undefined;
+    try {
+      const rosArgs = rosArgsOf(ros);
+      config = configFromOptions(opts, rosArgs);
+      remap = rosArgs?.remap;
+      rawRosArgs = rosArgs?.raw;
+    } catch (err) {
+      io.err(`claudia-llm run: ${asClaudiaError(err).toField()}`);
+      return EXIT.USAGE;
     }
-  } else {
-    logger.warn('ollama.enabled is false: reflex-only mode');
-  }
+    const logger: Logger = opts.jsonLog ? createJsonLogger({ level: config.log.level }) : createConsoleLogger({ level: config.log.level });
 
-  try {
-    const { done } = await startNode(config, { logger, remap, rosArgs: rawRosArgs });
-    return await done;
-  } catch (err) {
-    logger.error(`start-up failed: ${asClaudiaError(err).toField()}`);
-    return 1;
-  }
+    if (config.ollama.enabled) {
+      const probe = await probeOllama(config.ollama.hosts, config.ollama.connect_timeout_s * 1000);
+      if (!probe.reachable) {
+        logger.warn(`LLM unreachable at ${config.ollama.hosts.join(', ')} (${probe.error}): reflex-only mode until it answers (reflexes and cache still work)`);
+      } else {
+        logger.info(`Ollama at ${probe.host}${probe.simulator ? ' (SIMULATOR)' : ''}, version ${probe.version}; model ${config.ollama.model}`);
+      }
+    } else {
+      logger.warn('ollama.enabled is false: reflex-only mode');
+    }
+
+    try {
+      const { done } = await startNode(config, { logger, remap, rosArgs: rawRosArgs });
+      return await done;
+    } catch (err) {
+      logger.error(`start-up failed: ${asClaudiaError(err).toField()}`);
+      return EXIT.FAILED;
+    }
+  },
 };
 
 /**

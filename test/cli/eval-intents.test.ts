@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { command, scoreOutcome } from '../../src/cli/eval-intents';
+import { scoreOutcome } from '../../src/cli/eval-intents';
 import { main } from '../../src/cli/main';
 import { dataPath } from '../helpers/repo-data';
 
@@ -42,7 +42,7 @@ describe('cli: eval intents', () => {
       ].join('\n'),
     );
     const c = capture();
-    expect(await command([file, '--json'], c.io)).to.equal(0);
+    expect(await main(['eval', 'intents', file, '--json'], c.io)).to.equal(0);
     expect(JSON.parse(c.out.at(-1) as string)).to.include({ total: 4, reflex_tier: 3, reflex_correct: 2, deferred: 1, wrong_actions: 1 });
     expect(c.out[0]).to.match(/^WRONG/);
   });
@@ -61,18 +61,18 @@ describe('cli: eval intents', () => {
 
   it('bad input: a clear error and exit code 2, no crash', async () => {
     const c = capture();
-    expect(await command(['/nonexistent/file.jsonl'], c.io)).to.equal(2);
-    expect(c.err[0]).to.match(/^E_BAD_INPUT: cannot read/);
+    expect(await main(['eval', 'intents', '/nonexistent/file.jsonl'], c.io)).to.equal(2);
+    expect(c.err[0]).to.match(/^claudia-llm eval intents: E_BAD_INPUT: cannot read/);
     const dir = mkdtempSync(path.join(tmpdir(), 'claudia-eval-'));
     const file = path.join(dir, 'bad.jsonl');
     writeFileSync(file, '{"text":"座って","expect":"sit"}\n{not json}\n');
     const c2 = capture();
-    expect(await command([file], c2.io)).to.equal(2);
+    expect(await main(['eval', 'intents', file], c2.io)).to.equal(2);
     expect(c2.err[0]).to.match(/bad\.jsonl:2: not valid JSON/);
     const c3 = capture();
-    expect(await command([], c3.io)).to.equal(2);
-    expect(c3.err[0]).to.match(/missing <file\.jsonl>/);
+    expect(await main(['eval', 'intents'], c3.io)).to.equal(2);
+    expect(c3.err[0]).to.match(/missing required argument 'file'/);
     const c4 = capture();
-    expect(await command(['a', '--bogus'], c4.io)).to.equal(2);
+    expect(await main(['eval', 'intents', 'a', '--bogus'], c4.io)).to.equal(2);
   });
 });

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { command } from '../../src/cli/eval-pairs';
 import { main } from '../../src/cli/main';
 
 function capture() {
@@ -39,7 +38,7 @@ describe('cli/eval pairs', () => {
 
   it('honours --no-hint (kanji-only 起立 then only hits identical text)', async () => {
     const c = capture();
-    expect(await command([file, '--json', '--no-hint'], c.io)).to.equal(0);
+    expect(await main(['eval', 'pairs', file, '--json', '--no-hint'], c.io)).to.equal(0);
     const s = JSON.parse(c.out[c.out.length - 1] as string);
     expect(s.hits_on_same).to.equal(1);
   });
@@ -48,15 +47,18 @@ describe('cli/eval pairs', () => {
     const bad = path.join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"a":"x","b":"y","same":true}\n{"a":"x","same":"yes"}\n');
     let c = capture();
-    expect(await command([bad], c.io)).to.equal(2);
+    expect(await main(['eval', 'pairs', bad], c.io)).to.equal(2);
     expect(c.err.join('\n')).to.match(/E_BAD_INPUT: .*bad\.jsonl:2: needs string fields "a" and "b" and a boolean "same"/);
     c = capture();
-    expect(await command([path.join(dir, 'missing.jsonl')], c.io)).to.equal(2);
+    expect(await main(['eval', 'pairs', path.join(dir, 'missing.jsonl')], c.io)).to.equal(2);
     expect(c.err.join('\n')).to.match(/cannot read/);
     c = capture();
-    expect(await command([], c.io)).to.equal(2);
-    expect(c.err.join('\n')).to.match(/usage: claudia-llm eval pairs/);
-    c = capture();
-    expect(await command([file, '--threshold', '2'], c.io)).to.equal(2);
+    expect(await main(['eval', 'pairs'], c.io)).to.equal(2);
+    expect(c.err.join('\n')).to.match(/missing required argument 'file'/);
+    for (const [t, code] of [['1', 0], ['1.01', 2], ['0', 0], ['-0.01', 2], ['abc', 2]] as const) {
+      c = capture();
+      expect(await main(['eval', 'pairs', file, '--threshold', t], c.io), `--threshold ${t}`).to.equal(code);
+      if (code === 2) expect(c.err.join('\n')).to.match(/option '--threshold <x>' argument '.*' is invalid\. It must be a number from 0 to 1/);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Ollama } from 'ollama';
-import { runSimOllama } from '../../src/cli/sim-ollama';
+import { main } from '../../src/cli/main';
 
 function io() {
   const out: string[] = [];
@@ -19,7 +19,7 @@ describe('cli sim-ollama', () => {
     const c = io();
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
-    const run = runSimOllama(['--port', '0', '--profile', 'fast', '--slots', '2', '--script', file], c.io, () => stopped);
+    const run = main(['sim-ollama', '--port', '0', '--profile', 'fast', '--slots', '2', '--script', file], c.io, { untilStopped: () => stopped });
     for (let i = 0; i < 200 && c.out.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(c.out[0] ?? '')?.[1];
     expect(c.out[0]).to.contain('SIMULATOR');
@@ -35,20 +35,20 @@ describe('cli sim-ollama', () => {
   it('refuses bad flags and bad script files with exit code 2 and a reason', async () => {
     const never = () => new Promise<void>(() => undefined);
     for (const [argv, reason] of [
-      [['--profile', 'turbo'], /--profile must be one of fast, jetson, fixed/],
-      [['--slots', '0'], /--slots needs an integer >= 1/],
+      [['--profile', 'turbo'], /option '--profile <name>' argument 'turbo' is invalid\. Allowed choices are fast, jetson, fixed/],
+      [['--slots', '0'], /option '--slots <n>' argument '0' is invalid\. It must be an integer from 1 to 1024/],
       [['--bogus'], /unknown option '--bogus'/],
-      [['--script', '/nonexistent/x.json'], /cannot read script/],
+      [['--script', '/nonexistent/x.json'], /cannot read simulator script/],
     ] as const) {
       const c = io();
-      expect(await runSimOllama([...argv], c.io, never)).to.equal(2);
+      expect(await main(['sim-ollama', ...argv], c.io, { untilStopped: never })).to.equal(2);
       expect(c.err.join('\n')).to.match(reason);
     }
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sim-cli-'));
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify([{ content: 'x' }]));
     const c = io();
-    expect(await runSimOllama(['--script', bad], c.io, never)).to.equal(2);
+    expect(await main(['sim-ollama', '--script', bad], c.io, { untilStopped: never })).to.equal(2);
     expect(c.err.join('\n')).to.match(/entry 0 needs "match" or "regex"/);
   });
 });

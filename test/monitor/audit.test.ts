@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { command as auditCommand } from '../../src/cli/audit';
-import { COMMANDS } from '../../src/cli/commands';
+import { main } from '../../src/cli/main';
 import { configWith } from '../../src/config/load';
 import { createAuditLog, createMonitor, summariseAudit, toAuditLine, type AuditLine } from '../../src/monitor';
 import { createSystemClock } from '../../src/util/clock';
@@ -143,8 +142,6 @@ describe('monitor audit log', () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) };
-    expect(COMMANDS.some((c) => c.words.join(' ') === 'audit summary')).to.equal(true);
-    const main = (argv: string[], o: typeof io) => auditCommand(argv.slice(2), o);
     expect(await main(['audit', 'summary', file], io)).to.equal(0);
     expect(out.join('\n')).to.match(/112 requests/).and.match(/reflex\s+100\s+0\.500\s+0\.900\s+0\.990\s+1\.000/);
     out.length = 0;

@@ -89,6 +89,8 @@ describe('claudia-llm bag info / replay / record', function () {
     expect(await main(['replay', dir, '--rate', '0', '--no-llm', '--out', dirs.next('w1'), '--write-expect', baseline], io)).to.equal(0);
     const lines = readFileSync(baseline, 'utf8').trim().split('\n');
     expect(lines).to.have.length(4);
+    // The message counts what it wrote: three utterances and the sport request sequence.
+    expect(io.errText()).to.contain(`wrote 4 expectation line(s) to ${baseline} (3 utterance(s), 1 sport request sequence)`);
     expect(JSON.parse(lines[1]!)).to.include({ index: 1, text: 'flip' });
     const io2 = captureIo();
     expect(await main(['replay', dir, '--rate', '0', '--no-llm', '--out', dirs.next('w2'), '--expect', baseline], io2), io2.outText()).to.equal(0);
@@ -98,14 +100,14 @@ describe('claudia-llm bag info / replay / record', function () {
   it('replay rejects bad flags with a message saying what to change', async () => {
     const dir = conversationBag(['sit']);
     const io = captureIo();
-    expect(await main(['replay', dir, '--rate=-1', '--no-llm'], io)).to.equal(1);
-    expect(io.errText()).to.contain('--rate must be a number >= 0');
+    expect(await main(['replay', dir, '--rate=-1', '--no-llm'], io)).to.equal(2);
+    expect(io.errText()).to.contain("option '--rate <r>' argument '-1' is invalid. It must be a number >= 0");
     const io2 = captureIo();
-    expect(await main(['replay', dir, '--clock', 'virtual'], io2)).to.equal(1);
+    expect(await main(['replay', dir, '--clock', 'virtual'], io2)).to.equal(2);
     expect(io2.errText()).to.contain('cannot drive a real Ollama');
     const io3 = captureIo();
     expect(await main(['replay'], io3)).to.equal(2);
-    expect(io3.errText()).to.contain('usage: claudia-llm replay');
+    expect(io3.errText()).to.contain("missing required argument 'bag_dir'");
   });
 
   it('record (memory transport) captures inputs and outputs; the recorded bag replays to the same decisions', async () => {

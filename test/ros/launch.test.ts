@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { configFromFlags, parseNodeArgs } from '../../src/cli/node-options';
+import { parseCommandLine } from '../../src/cli/main';
+import { configFromOptions, type NodeOpts } from '../../src/cli/node-options';
 import { parseRosArgs } from '../../src/ros/ros-args';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -106,15 +107,17 @@ print(json.dumps({'name': p.name, 'format': p.package_format, 'build_type': p.ge
     expect(pkg.exec).to.include.members(['unitree_api', 'launch_ros']);
   });
 
-  it('the CLI accepts what launch_ros passes: flags, then --ros-args with __node, __ns, --params-file and remaps', () => {
+  it('the CLI accepts what launch_ros passes: flags, then --ros-args with __node, __ns, --params-file and remaps', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'claudia-launch-'));
     const params = path.join(dir, 'params.yaml');
     // launch_ros writes the node's fully qualified name as the key.
     writeFileSync(params, '/dog1/claudia_llm:\n  ros__parameters:\n    ollama:\n      model: from-file\n    cache:\n      ttl_s: 60\n');
     const argv = ['--transport', 'dds', '--model', 'qwen2.5:7b', '--ros-args', '-r', '__node:=claudia_llm', '-r', '__ns:=/dog1', '--params-file', params, '-r', 'speech_text:=/asr/text', '-p', 'cache.ttl_s:=30'];
-    const { values, ros } = parseNodeArgs(argv, {});
-    const rosArgs = parseRosArgs(ros);
-    const config = configFromFlags(values, rosArgs);
+    const errors: string[] = [];
+    const outcome = await parseCommandLine(['run', ...argv], { out: () => undefined, err: (l) => void errors.push(l) });
+    if (!('parsed' in outcome)) throw new Error(`the CLI refused the launch arguments: ${errors.join('\n')}`);
+    const rosArgs = parseRosArgs(outcome.parsed.ros);
+    const config = configFromOptions(outcome.parsed.opts as NodeOpts, rosArgs);
     expect(config.node.namespace).to.equal('/dog1');
     expect(config.transport.kind).to.equal('dds');
     expect(config.ollama.model).to.equal('qwen2.5:7b'); // the launch argument wins over the file
