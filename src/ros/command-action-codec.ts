@@ -1,6 +1,6 @@
 import type { AnswerRecord, PipelineEvent, QueryInput } from '../pipeline/types';
 import { BadInputError } from '../util/errors';
-import { actionsToMsg } from './llm-query-codec';
+import { actionsToMsg, errorResponse, responseFromRecord } from './llm-query-codec';
 import type { CommandFeedbackMsg, CommandGoalMsg, CommandResultMsg } from './messages';
 import type { GoalEnd } from './types';
 
@@ -38,16 +38,7 @@ export function queryInputFromGoal(goal: unknown): QueryInput {
 }
 
 export function resultFromRecord(rec: AnswerRecord): CommandResultMsg {
-  return {
-    success: rec.success,
-    reply: rec.reply,
-    language: rec.language,
-    actions: actionsToMsg(rec),
-    source: rec.source,
-    latency_ms: rec.latencyMs,
-    first_effect_ms: rec.firstEffectMs,
-    error: rec.error,
-  };
+  return { ...responseFromRecord(rec), first_effect_ms: rec.firstEffectMs };
 }
 
 /** Feedback for a stage event, or for a reply event (the stage stays the last one announced). */
@@ -71,5 +62,5 @@ export function goalEndOf(rec: AnswerRecord, cancelRequested: boolean): GoalEnd 
 
 /** The result for a goal that could not even be read. */
 export function errorResult(error: string): CommandResultMsg {
-  return { success: false, reply: '', language: '', actions: [], source: 'fallback', latency_ms: 0, first_effect_ms: 0, error };
+  return { ...errorResponse(error), first_effect_ms: 0 };
 }

@@ -105,15 +105,9 @@ export interface CommandGoalMsg {
   timeout_s: number;
 }
 
-export interface CommandResultMsg {
-  success: boolean;
-  reply: string;
-  language: string;
-  actions: RobotActionMsg[];
-  source: string;
-  latency_ms: number;
+/** The LlmQuery response's fields plus first_effect_ms. */
+export interface CommandResultMsg extends LlmQueryResponseMsg {
   first_effect_ms: number;
-  error: string;
 }
 
 export interface CommandFeedbackMsg {

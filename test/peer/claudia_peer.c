@@ -218,6 +218,21 @@ static int mode_go2(dds_entity_t pp) {
   return got >= expect ? 0 : 3;
 }
 
+static void print_actions(const dds_sequence_claudia_llm_msg_dds__RobotAction_ *a) {
+  printf("[");
+  for (uint32_t i = 0; i < a->_length; i++) {
+    const claudia_llm_msg_dds__RobotAction_ *x = &a->_buffer[i];
+    printf("%s{\"name\":", i ? "," : "");
+    json_str(stdout, x->name);
+    printf(",\"api_id\":%" PRId64 ",\"parameter\":", x->api_id);
+    json_str(stdout, x->parameter);
+    printf(",\"verdict\":");
+    json_str(stdout, x->verdict);
+    printf("}");
+  }
+  printf("]");
+}
+
 static int mode_call(dds_entity_t pp) {
   const char *svc = opt("service", "/claudia/llm_query");
   char rqname[256], rrname[256];
@@ -257,18 +272,9 @@ static int mode_call(dds_entity_t pp) {
       json_str(stdout, a.source);
       printf(",\"error\":");
       json_str(stdout, a.error);
-      printf(",\"latency_ms\":%g,\"actions\":[", a.latency_ms);
-      for (uint32_t i = 0; i < a.actions._length; i++) {
-        const claudia_llm_msg_dds__RobotAction_ *x = &a.actions._buffer[i];
-        printf("%s{\"name\":", i ? "," : "");
-        json_str(stdout, x->name);
-        printf(",\"api_id\":%" PRId64 ",\"parameter\":", x->api_id);
-        json_str(stdout, x->parameter);
-        printf(",\"verdict\":");
-        json_str(stdout, x->verdict);
-        printf("}");
-      }
-      printf("]}\n");
+      printf(",\"latency_ms\":%g,\"actions\":", a.latency_ms);
+      print_actions(&a.actions);
+      printf("}\n");
       fflush(stdout);
       dds_sample_free(&a, &claudia_llm_srv_dds__LlmQuery_Response__desc, DDS_FREE_CONTENTS);
       return 0;
@@ -355,21 +361,6 @@ static void print_hex(const uint8_t *b, int n) {
   putchar('"');
   for (int i = 0; i < n; i++) printf("%02x", b[i]);
   putchar('"');
-}
-
-static void print_actions(const dds_sequence_claudia_llm_msg_dds__RobotAction_ *a) {
-  printf("[");
-  for (uint32_t i = 0; i < a->_length; i++) {
-    const claudia_llm_msg_dds__RobotAction_ *x = &a->_buffer[i];
-    printf("%s{\"name\":", i ? "," : "");
-    json_str(stdout, x->name);
-    printf(",\"api_id\":%" PRId64 ",\"parameter\":", x->api_id);
-    json_str(stdout, x->parameter);
-    printf(",\"verdict\":");
-    json_str(stdout, x->verdict);
-    printf("}");
-  }
-  printf("]");
 }
 
 static dds_entity_t make_reader_qos(dds_entity_t pp, dds_entity_t t, int transient_local, int depth) {

@@ -1,14 +1,13 @@
 import { expect } from 'chai';
-import { createApp, type App } from '../../src/app';
+import type { App } from '../../src/app';
 import { encodeMessage, loadMessageRegistry } from '../../src/cdr';
-import { configWith } from '../../src/config/load';
 import { GOAL_STATUS } from '../../src/ros/action-names';
 import { createActionClient } from '../../src/ros/action-client';
 import { createDdsTransport, type DdsTransport } from '../../src/ros/dds-transport';
 import { MSG, type CommandFeedbackMsg, type CommandGoalMsg, type CommandResultMsg } from '../../src/ros/messages';
 import { createSystemClock } from '../../src/util/clock';
 import { createSilentLogger } from '../../src/util/logger';
-import { prepareDdsEnv, runPeer, until } from './dds-env';
+import { prepareDdsEnv, runPeer, startDdsNode, until } from './dds-env';
 
 type Line = Record<string, unknown>;
 const of = (lines: Line[], kind: string) => lines.filter((l) => l.kind === kind);
@@ -37,16 +36,7 @@ describe('dds interop: the Command action, the node as server and the C peer as 
       console.warn(`      skipped: ${env.peerSkip}`);
       this.skip();
     }
-    const config = configWith({
-      transport: { kind: 'dds', dds_domain_id: env.domainId },
-      ollama: { enabled: false },
-      cache: { enabled: false },
-      robot: { settle_ms: 0, sequence_pause_ms: 0, response_timeout_s: 2, initial_posture: 'standing' },
-      metrics: { enabled: false },
-    });
-    app = await createApp(config, { clock: createSystemClock(), logger: createSilentLogger(), llm: null, cache: null });
-    await app.start();
-    transport = app.transport as DdsTransport;
+    ({ app, transport } = await startDdsNode(env, { initial_posture: 'standing' }));
   });
   after(async () => {
     await app?.close();
