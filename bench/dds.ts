@@ -8,7 +8,11 @@
  * - dds_msgs_per_s_1kb: the node publishes N std_msgs/String of 1 KB (reliable, keep-all, so
  *   the writer is flow-controlled instead of dropping) to the peer, which counts them; the
  *   rate is N over the peer's first-to-last receive span, reported only when none was lost.
- * Both are null, with a note, when Cyclone DDS, the addon or the peer is absent.
+ * - action_first_feedback_p99_ms: the peer, as an rcl_action client of /claudia/command, sends
+ *   a reflex command goal ("座って", dry run so the robot's state does not change between
+ *   rounds) and times from the send_goal reply it receives to the first feedback it receives
+ *   (the `deciding` stage), on its own clock; one goal after another.
+ * All are null, with a note, when Cyclone DDS, the addon or the peer is absent.
  */
 process.env.DOTENV_CONFIG_QUIET = 'true';
 import { spawn, spawnSync } from 'node:child_process';
@@ -94,6 +98,26 @@ export const benchmarks: Benchmark[] = [
         rows: [{ what: 'SpeechText -> StopMove over Cyclone DDS (loopback, peer-timed)', n: s.n, p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, unit: 'ms' }],
         keys: { dds_reflex_p99_ms: s.n === n ? s.p99 : null },
         notes: s.n === n ? [] : [`only ${s.n} of ${n} round trips completed`],
+      };
+    },
+  },
+  {
+    name: 'dds action: send_goal reply -> first feedback (reflex command, loopback, C peer as client)',
+    keys: ['action_first_feedback_p99_ms'],
+    async run(ctx): Promise<BenchResult> {
+      const missing = prerequisites();
+      if (missing) return { rows: [], keys: { action_first_feedback_p99_ms: null }, notes: [missing] };
+      const n = ctx.quick ? 10 : 300;
+      const lines = await withNode(domainId(), (_app, env) =>
+        peer(['action', '--text', '座って', '--lang', 'ja', '--dry-run', '1', '--n', String(n), '--gap-ms', '2', '--timeout-ms', '10000'], env, 180_000),
+      );
+      const ms = (lines.find((l) => l.kind === 'latencies')?.ms ?? []) as number[];
+      const s = summarize(ms);
+      ctx.log(`dds action first feedback: n=${s.n} p50=${s.p50.toFixed(3)} ms p99=${s.p99.toFixed(3)} ms`);
+      return {
+        rows: [{ what: 'Command goal: send_goal reply -> first feedback over Cyclone DDS (loopback, peer-timed)', n: s.n, p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, unit: 'ms' }],
+        keys: { action_first_feedback_p99_ms: s.n === n ? s.p99 : null },
+        notes: s.n === n ? ['target <= 5 ms (issue 16)'] : [`only ${s.n} of ${n} goals completed`],
       };
     },
   },

@@ -46,8 +46,12 @@ export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['mix_p95_ms_seed', 'mix'],
   ['mix_llm_calls_ours', 'mix'],
   ['mix_llm_calls_seed', 'mix'],
+  ['mix_mean_ms_ours_queue', 'mix'],
+  ['mix_p95_ms_ours_queue', 'mix'],
+  ['mix_superseded_ours', 'mix'],
   ['dds_reflex_p99_ms', 'dds'],
   ['dds_msgs_per_s_1kb', 'dds'],
+  ['action_first_feedback_p99_ms', 'dds'],
   ['replay_msgs_per_s', 'replay'],
 ];
 export const ALL_KEYS: readonly string[] = KEY_OWNERS.map(([k]) => k);

@@ -21,7 +21,17 @@ import type { BenchResult, BenchRow, Benchmark } from './types';
 import { DEFAULT_MIX, generateMix, mixComposition, type ItemKind, type MixOptions, type WorkItem } from './workload/generator';
 import { runMix, type MixEnv, type MixRun, type MixSystem } from './workload/run-mix';
 
-export const MIX_KEYS = ['mix_mean_ms_ours', 'mix_mean_ms_seed', 'mix_p95_ms_ours', 'mix_p95_ms_seed', 'mix_llm_calls_ours', 'mix_llm_calls_seed'];
+export const MIX_KEYS = [
+  'mix_mean_ms_ours',
+  'mix_mean_ms_seed',
+  'mix_p95_ms_ours',
+  'mix_p95_ms_seed',
+  'mix_llm_calls_ours',
+  'mix_llm_calls_seed',
+  'mix_mean_ms_ours_queue',
+  'mix_p95_ms_ours_queue',
+  'mix_superseded_ours',
+];
 
 /** What both configurations share: the simulator as the only Ollama host, no Redis (a fresh run must not see the previous run's entries), no metrics server. */
 function commonConfig(simUrl: string, idleRobot = false): DeepPartial<Config> {
@@ -34,8 +44,11 @@ function commonConfig(simUrl: string, idleRobot = false): DeepPartial<Config> {
   };
 }
 
-export async function buildOurs(env: MixEnv, idleRobot = false): Promise<MixSystem> {
-  const config = configWith(commonConfig(env.simUrl, idleRobot));
+export type Arbitration = Config['robot']['arbitration'];
+
+export async function buildOurs(env: MixEnv, idleRobot = false, arbitration: Arbitration = 'newest_wins'): Promise<MixSystem> {
+  const common = commonConfig(env.simUrl, idleRobot);
+  const config = configWith({ ...common, robot: { ...common.robot, arbitration } });
   const app = await createApp(config, { clock: env.clock, logger: env.logger, graph: env.graph });
   await app.start();
   return {
@@ -71,7 +84,10 @@ export function mixOptions(quick: boolean, env: NodeJS.ProcessEnv = process.env)
 
 export interface MixComparison {
   items: WorkItem[];
+  /** robot.arbitration newest_wins (the default). */
   ours: MixRun;
+  /** The same node with robot.arbitration queue: one plan after another, as before. */
+  oursQueue: MixRun;
   seed: MixRun;
   /** The seed with whole-batch release (asyncio.gather), when run: shows how much the reading matters. */
   seedGather?: MixRun;
@@ -82,11 +98,13 @@ export interface MixComparison {
 export async function compareMix(opts: MixOptions, log: (l: string) => void = () => undefined, variants = false): Promise<MixComparison> {
   const items = generateMix(opts);
   log(`mix: ${items.length} utterances, seed ${opts.seed}, ${opts.ratePerS}/s Poisson + burst of ${opts.burstSize}; ${JSON.stringify(mixComposition(items))}`);
-  const ours = await runMix(items, JETSON_PROFILE, buildOurs);
+  const ours = await runMix(items, JETSON_PROFILE, (env) => buildOurs(env));
   log(`ours: ${ours.llmCalls} LLM calls, ${(ours.virtualMs / 1000).toFixed(0)} s virtual in ${(ours.wallMs / 1000).toFixed(1)} s wall`);
+  const oursQueue = await runMix(items, JETSON_PROFILE, (env) => buildOurs(env, false, 'queue'));
+  log(`ours (arbitration queue): ${oursQueue.llmCalls} LLM calls in ${(oursQueue.wallMs / 1000).toFixed(1)} s wall`);
   const seed = await runMix(items, JETSON_PROFILE, (env) => buildSeed(env));
   log(`seed: ${seed.llmCalls} LLM calls, ${(seed.virtualMs / 1000).toFixed(0)} s virtual in ${(seed.wallMs / 1000).toFixed(1)} s wall`);
-  if (!variants) return { items, ours, seed };
+  if (!variants) return { items, ours, oursQueue, seed };
   const seedGather = await runMix(items, JETSON_PROFILE, (env) => buildSeed(env, 'batch'));
   log(`seed (whole-batch release): ${seedGather.llmCalls} LLM calls in ${(seedGather.wallMs / 1000).toFixed(1)} s wall`);
   const idle = {
@@ -94,7 +112,7 @@ export async function compareMix(opts: MixOptions, log: (l: string) => void = ()
     seed: await runMix(items, JETSON_PROFILE, (env) => buildSeed(env, 'each', true)),
   };
   log(`never-busy robot: ours ${idle.ours.llmCalls}, seed ${idle.seed.llmCalls} LLM calls`);
-  return { items, ours, seed, seedGather, idle };
+  return { items, ours, oursQueue, seed, seedGather, idle };
 }
 
 function latencyRow(what: string, samples: number[]): BenchRow {
@@ -102,14 +120,23 @@ function latencyRow(what: string, samples: number[]): BenchRow {
   return { what, n: s.n, p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, unit: 'ms', simulated: true };
 }
 
+/** Utterances whose motion a newer command superseded (their reply counts as their first effect). */
+export function supersededSeqs(r: MixRun): Set<number> {
+  return new Set(r.outcomes.filter((o) => o.rec.supersededBy !== undefined).map((o) => o.item.seq));
+}
+
 export function mixResult(c: MixComparison): BenchResult {
   const rows: BenchRow[] = [];
   const fe = (r: MixRun, k?: ItemKind) => r.outcomes.filter((o) => !k || o.item.kind === k).map((o) => o.rec.firstEffectMs);
   const done = (r: MixRun) => r.outcomes.map((o) => o.rec.latencyMs);
-  for (const [name, run] of [['ours', c.ours], ['seed', c.seed]] as const) {
+  const superseded = supersededSeqs(c.ours);
+  const kept = (r: MixRun) => r.outcomes.filter((o) => !superseded.has(o.item.seq)).map((o) => o.rec.firstEffectMs);
+  for (const [name, run] of [['ours', c.ours], ['ours, arbitration queue', c.oursQueue], ['seed', c.seed]] as const) {
     rows.push(latencyRow(`mix first effect, ${name}`, fe(run)));
     rows.push(latencyRow(`mix complete answer, ${name}`, done(run)));
   }
+  rows.push(latencyRow('mix first effect, not superseded in ours, ours', kept(c.ours)));
+  rows.push(latencyRow('mix first effect, not superseded in ours, seed', kept(c.seed)));
   for (const k of ['repeat', 'paraphrase', 'novel', 'stop', 'bad'] as const) {
     for (const [name, run] of [['ours', c.ours], ['seed', c.seed]] as const) rows.push(latencyRow(`  first effect: ${k}, ${name}`, fe(run, k)));
   }
@@ -124,6 +151,13 @@ export function mixResult(c: MixComparison): BenchResult {
   rows.push({ what: 'mix LLM calls, seed', n: c.items.length, value: c.seed.llmCalls, unit: 'calls', simulated: true });
   rows.push({ what: 'mix mean first effect, seed / ours', n: c.items.length, value: seed.mean / ours.mean, unit: 'x', simulated: true });
   rows.push({ what: 'mix p95 first effect, seed / ours', n: c.items.length, value: seed.p95 / ours.p95, unit: 'x', simulated: true });
+  const keptOurs = summarize(kept(c.ours));
+  const keptSeed = summarize(kept(c.seed));
+  rows.push({ what: 'mix mean first effect, not superseded, seed / ours', n: keptOurs.n, value: keptSeed.mean / keptOurs.mean, unit: 'x', simulated: true });
+  rows.push({ what: 'mix p95 first effect, not superseded, seed / ours', n: keptOurs.n, value: keptSeed.p95 / keptOurs.p95, unit: 'x', simulated: true });
+  const queue = summarize(fe(c.oursQueue));
+  rows.push({ what: 'mix mean first effect, seed / ours with arbitration queue', n: c.items.length, value: seed.mean / queue.mean, unit: 'x', simulated: true });
+  rows.push({ what: 'mix utterances whose motion was superseded, ours', n: c.items.length, value: superseded.size, unit: 'utterances', simulated: true });
   const notes = [
     `workload: ${c.items.length} utterances ${JSON.stringify(mixComposition(c.items))}; seeded, identical for both`,
     `simulator profile '${JETSON_PROFILE.name}' (${JETSON_PROFILE.note}); model warm before the mix (warm-up took ${(c.ours.warmupMs / 1000).toFixed(1)} s simulated, not counted)`,
@@ -131,6 +165,8 @@ export function mixResult(c: MixComparison): BenchResult {
     `answers by source, ours: ${sources(c.ours)}; seed: ${sources(c.seed)}`,
     `seed batcher: ${c.seed.facts['batches'] ?? 0} batches, largest ${c.seed.facts['largest_batch'] ?? 0}; answers released per request as each finishes`,
     `errors (fallback replies), ours: ${errors(c.ours)}; seed: ${errors(c.seed)}`,
+    `arbitration: ours runs robot.arbitration newest_wins (a newer command supersedes older plans' unpublished steps); 'ours, arbitration queue' is the same node running one plan after another; the seed runs queue`,
+    `superseded: ${superseded.size} utterances of ours had their motion superseded (E_SUPERSEDED); each counts with its answer as its first effect, none is excluded from 'mix first effect, ours'; the 'not superseded' rows compare both systems on the other ${c.items.length - superseded.size}`,
   ];
   return {
     rows,
@@ -142,6 +178,9 @@ export function mixResult(c: MixComparison): BenchResult {
       mix_p95_ms_seed: seed.p95,
       mix_llm_calls_ours: c.ours.llmCalls,
       mix_llm_calls_seed: c.seed.llmCalls,
+      mix_mean_ms_ours_queue: queue.mean,
+      mix_p95_ms_ours_queue: queue.p95,
+      mix_superseded_ours: superseded.size,
     },
   };
 }
@@ -154,7 +193,8 @@ function sources(r: MixRun): string {
 
 function errors(r: MixRun): string {
   const n: Record<string, number> = {};
-  for (const o of r.outcomes) if (o.rec.error) n[o.rec.error.split(':')[0] as string] = (n[o.rec.error.split(':')[0] as string] ?? 0) + 1;
+  // A superseded answer is not a fallback reply: it has its own row.
+  for (const o of r.outcomes) if (o.rec.error && !o.rec.error.startsWith('E_SUPERSEDED')) n[o.rec.error.split(':')[0] as string] = (n[o.rec.error.split(':')[0] as string] ?? 0) + 1;
   return Object.entries(n).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
 }
 

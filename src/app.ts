@@ -121,6 +121,7 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
     transport,
     pipeline,
     logger,
+    telemetry,
     onSportResponse: (msg) => executor.onResponse(msg),
     onSportModeState: (msg) => state.onSportModeState(msg as SportModeStateLike),
     onBatteryPercent: (p) => state.onBattery(p),

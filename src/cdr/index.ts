@@ -1,5 +1,5 @@
 export * from './types';
-export { parseMessageDefinition, resolveTypeName, splitServiceText } from './parse-definition';
+export { parseMessageDefinition, resolveTypeName, splitActionText, splitServiceText } from './parse-definition';
 export { createMessageRegistry, defaultInterfaceDirs, loadMessageRegistry, normaliseTypeName, packageRoot } from './registry';
 export type { InterfaceSource } from './registry';
 export { encodeMessage, decodeMessage } from './codec';

@@ -46,6 +46,15 @@ export function splitServiceText(text: string, fullName: string): [string, strin
   return [lines.slice(0, idx).join('\n'), lines.slice(idx + 1).join('\n')];
 }
 
+/** An .action file's goal, result and feedback parts (separated by two '---' lines). */
+export function splitActionText(text: string, fullName: string): [string, string, string] {
+  const lines = text.split(/\r?\n/);
+  const cuts = lines.flatMap((l, i) => (l.trim() === '---' ? [i] : []));
+  if (cuts.length !== 2) throw new ClaudiaError('E_CODEC', `${fullName}: an .action file needs two '---' lines (goal, result, feedback); found ${cuts.length}`);
+  const [a, b] = cuts as [number, number];
+  return [lines.slice(0, a).join('\n'), lines.slice(a + 1, b).join('\n'), lines.slice(b + 1).join('\n')];
+}
+
 function stripComment(s: string): string {
   const i = s.indexOf('#');
   return (i >= 0 ? s.slice(0, i) : s).trim();

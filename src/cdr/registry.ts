@@ -1,23 +1,24 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ClaudiaError } from '../util/errors';
-import { parseMessageDefinition, splitServiceText } from './parse-definition';
-import type { MessageDefinition, MessageRegistry, ServiceDefinition } from './types';
+import { parseMessageDefinition, splitActionText, splitServiceText } from './parse-definition';
+import type { ActionDefinition, MessageDefinition, MessageRegistry, ServiceDefinition } from './types';
 
-/** One interface file's text and its full type name (`pkg/msg/Name` or `pkg/srv/Name`). */
+/** One interface file's text and its full type name (`pkg/msg/Name`, `pkg/srv/Name` or `pkg/action/Name`). */
 export interface InterfaceSource {
   name: string;
   text: string;
 }
 
 const OWN_PACKAGE = 'claudia_llm';
+const KINDS = ['msg', 'srv', 'action'] as const;
 
 /** The package root (works from src/cdr under tsx and from dist/cdr after a build). */
 export function packageRoot(): string {
   return path.resolve(__dirname, '..', '..');
 }
 
-/** The package's msg/, srv/ and vendored interfaces/ folders. */
+/** The package's msg/, srv/, action/ and vendored interfaces/ folders. */
 export function defaultInterfaceDirs(): string[] {
   return [packageRoot(), path.join(packageRoot(), 'interfaces')];
 }
@@ -34,7 +35,7 @@ export function loadMessageRegistry(dirs: string[] = defaultInterfaceDirs()): Me
     if (isPackage(dir)) sources.push(...readPackage(dir, packageName(dir)));
     for (const sub of readdirSync(dir).sort()) {
       const p = path.join(dir, sub);
-      if (sub === 'msg' || sub === 'srv' || !isDir(p) || !isPackage(p)) continue;
+      if (KINDS.includes(sub as (typeof KINDS)[number]) || !isDir(p) || !isPackage(p)) continue;
       sources.push(...readPackage(p, packageName(p)));
     }
   }
@@ -45,9 +46,16 @@ export function loadMessageRegistry(dirs: string[] = defaultInterfaceDirs()): Me
 export function createMessageRegistry(sources: InterfaceSource[]): MessageRegistry {
   const messages = new Map<string, MessageDefinition>();
   const services = new Map<string, ServiceDefinition>();
+  const actions = new Map<string, ActionDefinition>();
   const add = (def: MessageDefinition) => {
     if (messages.has(def.name)) throw new ClaudiaError('E_CODEC', `interface ${def.name} is defined twice`);
     messages.set(def.name, def);
+  };
+  const addService = (name: string, pkg: string, req: string, res: string) => {
+    const svc = { name, request: `${name}_Request`, response: `${name}_Response` };
+    add(parseMessageDefinition(req, svc.request, pkg));
+    add(parseMessageDefinition(res, svc.response, pkg));
+    services.set(name, svc);
   };
   for (const src of sources) {
     const parts = src.name.split('/');
@@ -56,11 +64,24 @@ export function createMessageRegistry(sources: InterfaceSource[]): MessageRegist
     if (kind === 'msg') add(parseMessageDefinition(src.text, src.name, pkg));
     else if (kind === 'srv') {
       const [req, res] = splitServiceText(src.text, src.name);
-      const svc = { name: src.name, request: `${src.name}_Request`, response: `${src.name}_Response` };
-      add(parseMessageDefinition(req, svc.request, pkg));
-      add(parseMessageDefinition(res, svc.response, pkg));
-      services.set(src.name, svc);
-    } else throw new ClaudiaError('E_CODEC', `interface '${src.name}': kind must be msg or srv, not ${kind}`);
+      addService(src.name, pkg, req, res);
+    } else if (kind === 'action') {
+      // What rosidl generates for an action (rosidl_adapter's action.py): three messages and
+      // the two services and the feedback message that wrap them with the goal id.
+      const [goal, result, feedback] = splitActionText(src.text, src.name);
+      const n = src.name;
+      const act: ActionDefinition = {
+        name: n, goal: `${n}_Goal`, result: `${n}_Result`, feedback: `${n}_Feedback`,
+        sendGoal: `${n}_SendGoal`, getResult: `${n}_GetResult`, feedbackMessage: `${n}_FeedbackMessage`,
+      };
+      add(parseMessageDefinition(goal, act.goal, pkg));
+      add(parseMessageDefinition(result, act.result, pkg));
+      add(parseMessageDefinition(feedback, act.feedback, pkg));
+      addService(act.sendGoal, pkg, `unique_identifier_msgs/UUID goal_id\n${act.goal} goal`, 'bool accepted\nbuiltin_interfaces/Time stamp');
+      addService(act.getResult, pkg, 'unique_identifier_msgs/UUID goal_id', `int8 status\n${act.result} result`);
+      add(parseMessageDefinition(`unique_identifier_msgs/UUID goal_id\n${act.feedback} feedback`, act.feedbackMessage, pkg));
+      actions.set(n, act);
+    } else throw new ClaudiaError('E_CODEC', `interface '${src.name}': kind must be msg, srv or action, not ${kind}`);
     void base;
   }
   for (const def of messages.values()) {
@@ -87,13 +108,19 @@ export function createMessageRegistry(sources: InterfaceSource[]): MessageRegist
       if (!svc) throw new ClaudiaError('E_CODEC', `unknown service type '${type}'`);
       return svc;
     },
+    action(type) {
+      const act = actions.get(normaliseTypeName(type, 'action'));
+      if (!act) throw new ClaudiaError('E_CODEC', `unknown action type '${type}'; known actions come from action/`);
+      return act;
+    },
     types: () => [...messages.keys()].sort(),
     services: () => [...services.keys()].sort(),
+    actions: () => [...actions.keys()].sort(),
   };
 }
 
 /** `pkg/Name` -> `pkg/msg/Name` (or srv); full names unchanged. */
-export function normaliseTypeName(type: string, kind: 'msg' | 'srv' = 'msg'): string {
+export function normaliseTypeName(type: string, kind: 'msg' | 'srv' | 'action' = 'msg'): string {
   const parts = type.split('/');
   return parts.length === 2 ? `${parts[0]}/${kind}/${parts[1]}` : type;
 }
@@ -113,12 +140,12 @@ function checkNoCycles(messages: Map<string, MessageDefinition>): void {
 
 function readPackage(dir: string, pkg: string): InterfaceSource[] {
   const out: InterfaceSource[] = [];
-  for (const kind of ['msg', 'srv'] as const) {
+  for (const kind of KINDS) {
     const d = path.join(dir, kind);
     if (!isDir(d)) continue;
     for (const file of readdirSync(d).sort()) {
       if (!file.endsWith(`.${kind}`)) continue;
-      out.push({ name: `${pkg}/${kind}/${file.slice(0, -4)}`, text: readFileSync(path.join(d, file), 'utf8') });
+      out.push({ name: `${pkg}/${kind}/${file.slice(0, -(kind.length + 1))}`, text: readFileSync(path.join(d, file), 'utf8') });
     }
   }
   return out;
@@ -136,7 +163,7 @@ function packageName(dir: string): string {
 }
 
 function isPackage(dir: string): boolean {
-  return isDir(path.join(dir, 'msg')) || isDir(path.join(dir, 'srv'));
+  return KINDS.some((k) => isDir(path.join(dir, k)));
 }
 
 function isDir(p: string): boolean {

@@ -53,14 +53,36 @@ export interface ServiceDefinition {
   response: string;
 }
 
+/**
+ * An action (`pkg/action/Name`) as rosidl generates it: the goal, result and feedback
+ * messages, the send_goal and get_result services and the feedback topic's message. The
+ * cancel service and the status topic use action_msgs types.
+ */
+export interface ActionDefinition {
+  /** `pkg/action/Name` */
+  name: string;
+  goal: string;
+  result: string;
+  feedback: string;
+  /** Service `pkg/action/Name_SendGoal`: request {goal_id, goal}, response {accepted, stamp}. */
+  sendGoal: string;
+  /** Service `pkg/action/Name_GetResult`: request {goal_id}, response {status, result}. */
+  getResult: string;
+  /** `pkg/action/Name_FeedbackMessage`: {goal_id, feedback}. */
+  feedbackMessage: string;
+}
+
 /** Every message and service type the codec knows, by full name. */
 export interface MessageRegistry {
   has(type: string): boolean;
   /** The definition; throws ClaudiaError('E_CODEC') naming the type when unknown. */
   get(type: string): MessageDefinition;
   service(type: string): ServiceDefinition;
+  /** The definition of `pkg/action/Name`; throws ClaudiaError('E_CODEC') when unknown. */
+  action(type: string): ActionDefinition;
   types(): string[];
   services(): string[];
+  actions(): string[];
 }
 
 /** rmw_cyclonedds request header carried by every service request and reply. */

@@ -40,6 +40,10 @@ export interface AuditLine {
   score?: number;
   host?: string;
   coalesced?: boolean;
+  /** robot.arbitration newest_wins: the newer request that superseded this one's motion, the older ones this one superseded, the running one that already did it. */
+  superseded_by?: { request_id: string; utterance_id: string };
+  superseded?: Array<{ request_id: string; utterance_id: string }>;
+  already_running?: { request_id: string; utterance_id: string };
 }
 
 export function toAuditLine(rec: AnswerRecord): AuditLine {
@@ -93,5 +97,9 @@ export function toAuditLine(rec: AnswerRecord): AuditLine {
   if (typeof d.score === 'number') line.score = Math.round(d.score * 1e4) / 1e4;
   if (d.host) line.host = excerpt(d.host, 100);
   if (d.coalesced) line.coalesced = true;
+  const ref = (r: { requestId: string; utteranceId: string }) => ({ request_id: excerpt(r.requestId, 64), utterance_id: excerpt(r.utteranceId, 128) });
+  if (rec.supersededBy) line.superseded_by = ref(rec.supersededBy);
+  if (rec.superseded?.length) line.superseded = rec.superseded.slice(0, MAX_ACTIONS).map(ref);
+  if (rec.alreadyRunning) line.already_running = ref(rec.alreadyRunning);
   return line;
 }

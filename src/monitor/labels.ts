@@ -6,6 +6,7 @@
 export const SOURCES = ['reflex', 'cache', 'semantic_cache', 'llm', 'fallback'] as const;
 export const LANES = ['urgent', 'high', 'medium', 'low'] as const;
 export const CACHE_TIERS = ['memory', 'redis', 'semantic'] as const;
+export const GOAL_ENDS = ['succeeded', 'canceled', 'aborted'] as const;
 
 /** Why the safety compiler refused an action, normalised to a closed enum. */
 export const SAFETY_REASONS = [

@@ -4,7 +4,7 @@ import type { AnswerRecord } from '../pipeline/types';
 import type { Telemetry, TelemetryEvent } from '../util/telemetry';
 import type { EventLoopLag } from './event-loop-lag';
 import type { InFlightTracker } from './in-flight';
-import { CACHE_TIERS, LANES, SOURCES, createLabelGuard, hostLabel, normaliseSafetyReason, oneOf, robotCodeLabel } from './labels';
+import { CACHE_TIERS, GOAL_ENDS, LANES, SOURCES, createLabelGuard, hostLabel, normaliseSafetyReason, oneOf, robotCodeLabel } from './labels';
 import { hostViews, laneDepth, levelRank, readStatuses, redisConnected, type ReadStatus } from './status-read';
 import type { StatusSource } from '../util/telemetry';
 
@@ -93,6 +93,8 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const wsRejected = new Counter({ name: 'claudia_dashboard_ws_rejected_total', help: 'Dashboard WebSocket upgrades refused', labelNames: ['reason'], registers });
   const wsDropped = new Counter({ name: 'claudia_dashboard_ws_dropped_total', help: 'Dashboard WebSocket clients dropped', labelNames: ['reason'], registers });
   const wsClients = new Gauge({ name: 'claudia_dashboard_ws_clients', help: 'Connected dashboard WebSocket clients', registers });
+  const plansSuperseded = new Counter({ name: 'claudia_plans_superseded_total', help: 'Plans whose unpublished steps a newer command superseded (robot.arbitration newest_wins)', registers });
+  const goals = new Counter({ name: 'claudia_action_goals_total', help: 'Command action goals by final status', labelNames: ['status'], registers });
   const auditDropped = new Counter({ name: 'claudia_audit_dropped_total', help: 'Audit lines dropped because the writer fell behind or failed', registers });
 
   // Gauges read at scrape time from the status sources; one read serves every gauge of a
@@ -258,6 +260,10 @@ export function createMetrics(deps: MetricsDeps): Metrics {
         return stopLatency.observe(Math.max(0, e.latencyMs) / 1000);
       case 'error':
         return errors.inc({ component: componentLabel(e.component), code: codeLabel(e.code) });
+      case 'superseded':
+        return plansSuperseded.inc();
+      case 'goal':
+        return goals.inc({ status: oneOf(e.status, GOAL_ENDS) });
     }
   };
   const off = telemetry.on(onEvent);

@@ -220,7 +220,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     // Coalesced requests share one LLM call and one execution: the leader moves the robot.
     const exec = early ?? (decision.detail?.coalesced ? reportOnly(decision.actions, req, 'coalesced') : act(decision.actions));
     progress.reply(decision.reply);
-    progress.stage('executing', exec.plan.actions);
+    progress.executing(exec.plan.actions, { source: decision.source, language: decision.language || lang, error: '' });
     const plan = exec.plan;
     const report = await exec.report;
     const cut = canceled();

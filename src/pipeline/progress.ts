@@ -1,10 +1,12 @@
 import type { Logger } from '../util/logger';
-import { STAGES, type AnswerRecord, type CompiledAction, type PipelineEvent, type Stage } from './types';
+import { STAGES, type AnswerRecord, type CompiledAction, type DecisionOutcome, type PipelineEvent, type Stage } from './types';
 
 /** What the pipeline reports progress through, one per request. */
 export interface Progress {
   /** Announces `stage` (and every earlier stage not yet announced), once each. */
-  stage(stage: Exclude<Stage, 'done'>, actions?: CompiledAction[]): void;
+  stage(stage: 'deciding' | 'decided', actions?: CompiledAction[]): void;
+  /** The decision is complete and the plan is with the executor. */
+  executing(actions: CompiledAction[], outcome: DecisionOutcome): void;
   /** The reply as known now (streamed so far, or whole); emits the delta, or a replacement. */
   reply(text: string): void;
   /** The final record: the remaining stages, then `done`. */
@@ -18,9 +20,11 @@ export interface Progress {
  * listener that throws is logged once and ignored: progress never breaks the request.
  */
 export function createProgress(ids: { requestId: string; utteranceId: string }, onEvent: ((e: PipelineEvent) => void) | undefined, logger: Logger): Progress {
+  /** Index into STAGES of the next stage to announce. */
   let next = 0;
   let reply = '';
   let actions: CompiledAction[] = [];
+  let outcome: DecisionOutcome | undefined;
   let warned = false;
   const emit = (e: PipelineEvent) => {
     if (!onEvent) return;
@@ -32,35 +36,46 @@ export function createProgress(ids: { requestId: string; utteranceId: string }, 
     }
   };
   const base = () => ({ ...ids, actions: actions.map((a) => ({ ...a })), reply });
-  const upTo = (stage: Stage) => {
+  /** Emits every stage before `stage` that has not been announced yet. */
+  const catchUp = (stage: Stage) => {
     const target = STAGES.indexOf(stage);
-    while (next < target) {
-      const s = STAGES[next++] as Exclude<Stage, 'done'>;
-      emit({ type: 'stage', stage: s, ...base() });
-    }
+    while (next < target) announce(STAGES[next] as Exclude<Stage, 'done'>);
+  };
+  const announce = (stage: Exclude<Stage, 'done'>) => {
+    next = STAGES.indexOf(stage) + 1;
+    if (stage === 'executing') emit({ type: 'stage', stage, ...base(), ...(outcome ?? { source: 'fallback', language: '', error: '' }) });
+    else emit({ type: 'stage', stage, ...base() });
+  };
+  const setReply = (text: string) => {
+    if (text === reply || next >= STAGES.length) return;
+    const grows = text.startsWith(reply);
+    const delta = grows ? text.slice(reply.length) : text;
+    reply = text;
+    emit({ type: 'reply', ...base(), delta, replaced: !grows });
   };
   return {
     stage(stage, current) {
       if (current) actions = current;
       if (STAGES.indexOf(stage) < next) return;
-      upTo(stage);
-      next = STAGES.indexOf(stage) + 1;
-      emit({ type: 'stage', stage, ...base() });
+      catchUp(stage);
+      announce(stage);
     },
-    reply(text) {
-      if (text === reply || next > STAGES.indexOf('executing') + 1) return;
-      const grows = text.startsWith(reply);
-      const delta = grows ? text.slice(reply.length) : text;
-      reply = text;
-      emit({ type: 'reply', ...base(), delta, replaced: !grows });
+    executing(current, o) {
+      actions = current;
+      outcome = o;
+      if (STAGES.indexOf('executing') < next) return;
+      catchUp('executing');
+      announce('executing');
     },
+    reply: setReply,
     done(record) {
       if (next >= STAGES.length) return;
       actions = record.actions;
-      this.reply(record.reply);
-      upTo('done');
+      outcome = { source: record.source, language: record.language, error: record.error };
+      setReply(record.reply);
+      catchUp('done');
       next = STAGES.length;
-      emit({ type: 'stage', stage: 'done', ...base(), record });
+      emit({ type: 'stage', stage: 'done', ...base(), ...outcome, record });
     },
     get replyText() {
       return reply;

@@ -6,7 +6,7 @@ export type Source = 'reflex' | 'cache' | 'semantic_cache' | 'llm' | 'fallback';
 export type PromptType = 'dialog' | 'command' | 'technical' | 'emergency';
 /** 0 auto, 1 urgent, 2 high, 3 medium, 4 low (as in LlmQuery.srv). */
 export type Priority = 0 | 1 | 2 | 3 | 4;
-export type Origin = 'speech_text' | 'speech' | 'service' | 'cli' | 'replay';
+export type Origin = 'speech_text' | 'speech' | 'service' | 'action' | 'cli' | 'replay';
 
 /** What a caller hands the pipeline: one utterance, from any entry point. */
 export interface QueryInput {
@@ -164,9 +164,18 @@ interface EventBase {
   reply: string;
 }
 
+/** What is known once the decision is complete (from `executing` on). */
+export interface DecisionOutcome {
+  source: Source;
+  language: Language;
+  /** `CODE: message` when the request failed before anything could execute, else ''. */
+  error: string;
+}
+
 export type StageEvent =
-  | (EventBase & { type: 'stage'; stage: Exclude<Stage, 'done'> })
-  | (EventBase & { type: 'stage'; stage: 'done'; record: AnswerRecord });
+  | (EventBase & { type: 'stage'; stage: 'deciding' | 'decided' })
+  | (EventBase & DecisionOutcome & { type: 'stage'; stage: 'executing' })
+  | (EventBase & DecisionOutcome & { type: 'stage'; stage: 'done'; record: AnswerRecord });
 
 /**
  * Reply text as it becomes known: deltas while the LLM streams, the whole reply at once from

@@ -46,7 +46,8 @@ interface Job {
   /** Index of the step being run. */
   step: number;
   canceled: boolean;
-  supersededBy?: Request;
+  /** The newer job that superseded this one (its report names it once something was actually dropped). */
+  supersededBy?: Job;
   /** Wakes the job's pauses (sequence pause, settle) when it must end. */
   ctl: AbortController;
   finish(): void;
@@ -247,6 +248,14 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
   }
 
   function retire(job: Job): void {
+    const by = job.supersededBy;
+    // Superseded means something was dropped for the newer plan: a plan that was at its last step when the newer one came ran to its end.
+    if (by && job.plan.actions.some((a) => a.verdict === 'dropped:superseded')) {
+      job.report.supersededBy = ref(by.req);
+      (by.report.superseded ??= []).push(ref(job.req));
+      counts.superseded++;
+      telemetry?.emit({ type: 'superseded', requestId: job.req.id, byRequestId: by.req.id });
+    }
     job.state = 'done';
     jobs.delete(job);
     if (current === job) current = undefined;
@@ -276,11 +285,7 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
 
   function supersede(old: Job, by: Job): void {
     if (old.state === 'done' || endReason(old)) return;
-    old.supersededBy = by.req;
-    old.report.supersededBy = ref(by.req);
-    (by.report.superseded ??= []).push(ref(old.req));
-    counts.superseded++;
-    telemetry?.emit({ type: 'superseded', requestId: old.req.id, byRequestId: by.req.id });
+    old.supersededBy = by;
     if (old.state === 'queued') return finalize(old, 'superseded');
     if (stream?.job === old) {
       if (firstIsMove(by)) {
@@ -304,11 +309,7 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
         retire(job);
         return false;
       }
-      job.supersededBy = newest.req;
-      job.report.supersededBy = ref(newest.req);
-      (newest.report.superseded ??= []).push(ref(job.req));
-      counts.superseded++;
-      telemetry?.emit({ type: 'superseded', requestId: job.req.id, byRequestId: newest.req.id });
+      job.supersededBy = newest;
       finalize(job, 'superseded');
       return false;
     }

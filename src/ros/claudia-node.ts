@@ -1,13 +1,18 @@
 import type { Config } from '../config/types';
 import type { Pipeline } from '../pipeline/pipeline';
-import type { AnswerRecord } from '../pipeline/types';
+import type { AnswerRecord, QueryInput, StageEvent } from '../pipeline/types';
 import { asClaudiaError } from '../util/errors';
 import type { Logger } from '../util/logger';
-import { errorResponse, llmResponseFromRecord, queryInputFromRequest, responseFromRecord } from './llm-query-codec';
+import type { Telemetry } from '../util/telemetry';
+import { errorResult, feedbackFromEvent, goalEndOf, queryInputFromGoal, resultFromRecord } from './command-action-codec';
+import { actionsToMsg, errorResponse, llmResponseFromRecord, queryInputFromRequest, responseFromRecord } from './llm-query-codec';
 import {
   MSG,
   timeFromNs,
   type DiagnosticArrayMsg,
+  type CommandFeedbackMsg,
+  type CommandGoalMsg,
+  type CommandResultMsg,
   type LlmQueryRequestMsg,
   type LlmQueryResponseMsg,
   type LlmResponseMsg,
@@ -18,11 +23,18 @@ import {
 } from './messages';
 import type { Publisher, RosTransport } from './types';
 
+/** The LlmQuery response at decision (service.reply_at decision): `success` then means accepted, not yet executed. */
+function responseAtDecision(e: Extract<StageEvent, { stage: 'executing' }>, latencyMs: number): LlmQueryResponseMsg {
+  return { success: e.error === '', reply: e.reply, language: e.language, actions: actionsToMsg(e), source: e.source, latency_ms: latencyMs, error: e.error };
+}
+
 export interface ClaudiaNodeDeps {
   config: Readonly<Config>;
   transport: RosTransport;
   pipeline: Pipeline;
   logger: Logger;
+  /** Command goals by final status go to metrics through it. */
+  telemetry?: Telemetry;
   /** Robot feedback consumers (motion executor, robot state). */
   onSportResponse?: (msg: UnitreeResponseMsg) => void;
   onSportModeState?: (msg: unknown) => void;
@@ -37,8 +49,8 @@ export interface ClaudiaNode {
 }
 
 /**
- * Binds the pipeline to ROS names: the speech topics and the LlmQuery service in, the
- * response topic out. Knows only the RosTransport interface, so every transport gets the
+ * Binds the pipeline to ROS names: the speech topics, the LlmQuery service and the Command
+ * action in, the response topic out. Knows only the RosTransport interface, so every transport gets the
  * same node.
  */
 export function createClaudiaNode(deps: ClaudiaNodeDeps): ClaudiaNode {
@@ -95,15 +107,60 @@ export function createClaudiaNode(deps: ClaudiaNodeDeps): ClaudiaNode {
   }
 
   const service = transport.createService<LlmQueryRequestMsg, LlmQueryResponseMsg>(MSG.LlmQuery, t.llm_query, async (req) => {
+    let input: QueryInput;
     try {
-      const rec = await pipeline.handle(queryInputFromRequest(req));
-      publishAnswer(rec);
-      return responseFromRecord(rec);
+      input = queryInputFromRequest(req);
     } catch (err) {
       const e = asClaudiaError(err, 'E_BAD_INPUT');
       logger.warn('refused LlmQuery request', { error: e.toField() });
       return errorResponse(e.toField());
     }
+    if (config.service.reply_at === 'completion') {
+      const rec = await pipeline.handle(input);
+      publishAnswer(rec);
+      return responseFromRecord(rec);
+    }
+    // reply_at decision: answer once the decision is complete and the plan is with the
+    // executor; the final record still goes out on the response topic.
+    const t0 = transport.clock.now();
+    return new Promise<LlmQueryResponseMsg>((resolve) => {
+      let answered = false;
+      const answer = (res: LlmQueryResponseMsg) => {
+        if (answered) return;
+        answered = true;
+        resolve(res);
+      };
+      pipeline
+        .handle(input, { onEvent: (e) => (e.type === 'stage' && e.stage === 'executing' ? answer(responseAtDecision(e, transport.clock.now() - t0)) : undefined) })
+        .then((rec) => {
+          publishAnswer(rec);
+          answer(responseFromRecord(rec));
+        }, (err: unknown) => answer(errorResponse(asClaudiaError(err).toField())));
+    });
+  });
+
+  // The Command action: feedback at every stage and as the reply streams; the result is the final record.
+  const action = transport.createActionServer<CommandGoalMsg, CommandResultMsg, CommandFeedbackMsg>(MSG.Command, t.command, async (goal) => {
+    let input: QueryInput;
+    try {
+      input = queryInputFromGoal(goal.goal);
+    } catch (err) {
+      const e = asClaudiaError(err, 'E_BAD_INPUT');
+      logger.warn('refused Command goal', { error: e.toField() });
+      return { status: 'succeeded', result: errorResult(e.toField()) };
+    }
+    let stage = 'deciding';
+    const rec = await pipeline.handle(input, {
+      signal: goal.cancelSignal,
+      onEvent: (e) => {
+        if (e.type === 'stage') stage = e.stage;
+        goal.publishFeedback(feedbackFromEvent(e, stage));
+      },
+    });
+    publishAnswer(rec);
+    const end = goalEndOf(rec, goal.cancelSignal.aborted);
+    deps.telemetry?.emit({ type: 'goal', status: end });
+    return { status: end, result: resultFromRecord(rec) };
   });
 
   return {
@@ -112,6 +169,8 @@ export function createClaudiaNode(deps: ClaudiaNodeDeps): ClaudiaNode {
     async close() {
       for (const s of subs) s.close();
       service.close();
+      action.close();
     },
+
   };
 }

@@ -6,7 +6,8 @@ import type { ComponentStatus, StatusSource } from '../util/telemetry';
 import { cycloneConfig, loadDdsAddon, type AddonQos, type DdsAddon } from './dds-addon';
 import { createDiscoveryInfo } from './dds-discovery-info';
 import { createDdsClient, createDdsService } from './dds-service';
-import { DEFAULT_QOS, resolveRosName, type Publisher, type QosProfile, type RosTransport, type Subscription } from './types';
+import { createActionServerOver } from './action-server';
+import { DEFAULT_QOS, resolveRosName, type ActionServer, type ActionServerOptions, type GoalExecutor, type Publisher, type QosProfile, type RosTransport, type Subscription } from './types';
 
 export interface DdsTransportOptions {
   namespace: string;
@@ -194,6 +195,17 @@ export async function createDdsTransport(opts: DdsTransportOptions): Promise<Dds
       const client = createDdsClient<Req, Res>(ctx, type, resolve(name));
       closers.add(() => client.close());
       return client;
+    },
+    createActionServer<G, R, F>(type: string, name: string, execute: GoalExecutor<G, R, F>, o?: ActionServerOptions): ActionServer {
+      // rmw_cyclonedds naming falls out of the primitives: rq/<name>/_action/send_goalRequest, ..., rt/<name>/_action/status.
+      reg.action(type);
+      const server = createActionServerOver<G, R, F>(transport, type, name, execute, o);
+      const close = () => {
+        closers.delete(close);
+        server.close();
+      };
+      closers.add(close);
+      return { name: server.name, close };
     },
     matched(rosName: string) {
       const e = endpoints.get(rosTopicToDds(resolve(rosName)));

@@ -1,8 +1,12 @@
 import type { Clock } from '../util/clock';
 import { ClaudiaError } from '../util/errors';
 import type { Logger } from '../util/logger';
+import { createActionServerOver } from './action-server';
 import {
   resolveRosName,
+  type ActionServer,
+  type ActionServerOptions,
+  type GoalExecutor,
   type Publisher,
   type QosProfile,
   type RosTransport,
@@ -19,14 +23,19 @@ type Listener = (msg: unknown) => void;
  * (next microtask) like a middleware, and messages are cloned so no node shares objects.
  */
 export class MemoryGraph {
-  private readonly topics = new Map<string, { type: string; listeners: Set<Listener> }>();
+  private readonly topics = new Map<string, { type: string; listeners: Set<Listener>; retained: unknown[] }>();
   private readonly services = new Map<string, { type: string; handler: (req: unknown) => Promise<unknown> }>();
   /** Every message published, for tests and the recorder: [topic, type, message]. */
   readonly taps = new Set<(topic: string, type: string, msg: unknown) => void>();
 
-  publish(topic: string, type: string, msg: unknown): void {
+  /** `retain` > 0: a transient-local publisher; the last `retain` messages go to later transient-local subscribers. */
+  publish(topic: string, type: string, msg: unknown, retain = 0): void {
     const entry = this.topicEntry(topic, type);
     for (const tap of this.taps) tap(topic, type, msg);
+    if (retain > 0) {
+      entry.retained.push(structuredClone(msg));
+      if (entry.retained.length > retain) entry.retained.splice(0, entry.retained.length - retain);
+    }
     for (const l of entry.listeners) {
       const copy = structuredClone(msg);
       queueMicrotask(() => l(copy));
@@ -38,9 +47,15 @@ export class MemoryGraph {
     this.topicEntry(topic, type);
   }
 
-  subscribe(topic: string, type: string, l: Listener): () => void {
+  subscribe(topic: string, type: string, l: Listener, transientLocal = false): () => void {
     const entry = this.topicEntry(topic, type);
     entry.listeners.add(l);
+    if (transientLocal) {
+      for (const msg of entry.retained) {
+        const copy = structuredClone(msg);
+        queueMicrotask(() => l(copy));
+      }
+    }
     return () => entry.listeners.delete(l);
   }
 
@@ -65,7 +80,7 @@ export class MemoryGraph {
   private topicEntry(topic: string, type: string) {
     let entry = this.topics.get(topic);
     if (!entry) {
-      entry = { type, listeners: new Set() };
+      entry = { type, listeners: new Set(), retained: [] };
       this.topics.set(topic, entry);
     } else if (entry.type !== type) {
       throw new ClaudiaError('E_TRANSPORT', `topic ${topic} carries ${entry.type}; cannot use it as ${type}`);
@@ -93,19 +108,20 @@ export function createMemoryTransport(opts: MemoryTransportOptions): RosTranspor
       close();
     };
   };
-  return {
+  const transport: RosTransport & { graph: MemoryGraph } = {
     kind: 'memory',
     graph,
     clock: opts.clock,
     logger: opts.logger,
     namespace: opts.namespace,
     resolveName: resolve,
-    createPublisher<T>(type: string, topic: string, _qos?: Partial<QosProfile>): Publisher<T> {
+    createPublisher<T>(type: string, topic: string, qos?: Partial<QosProfile>): Publisher<T> {
       const full = resolve(topic);
       graph.declare(full, type);
-      return { topic: full, type, publish: (msg: T) => graph.publish(full, type, msg) };
+      const retain = qos?.durability === 'transient_local' ? Math.max(1, qos.depth ?? 1) : 0;
+      return { topic: full, type, publish: (msg: T) => graph.publish(full, type, msg, retain) };
     },
-    createSubscription<T>(type: string, topic: string, onMessage: (msg: T) => void): Subscription {
+    createSubscription<T>(type: string, topic: string, onMessage: (msg: T) => void, qos?: Partial<QosProfile>): Subscription {
       const full = resolve(topic);
       const safe = (msg: unknown) => {
         try {
@@ -114,7 +130,7 @@ export function createMemoryTransport(opts: MemoryTransportOptions): RosTranspor
           opts.logger.error('subscription callback threw', { topic: full, error: String(err) });
         }
       };
-      const close = track(graph.subscribe(full, type, safe));
+      const close = track(graph.subscribe(full, type, safe, qos?.durability === 'transient_local'));
       return { topic: full, close };
     },
     createService<Req, Res>(type: string, name: string, handler: (req: Req) => Promise<Res>): Service {
@@ -141,9 +157,15 @@ export function createMemoryTransport(opts: MemoryTransportOptions): RosTranspor
         },
       };
     },
+    createActionServer<G, R, F>(type: string, name: string, execute: GoalExecutor<G, R, F>, o?: ActionServerOptions): ActionServer {
+      const server = createActionServerOver<G, R, F>(transport, type, name, execute, o);
+      const close = track(() => server.close());
+      return { name: server.name, close };
+    },
     async close() {
       for (const c of [...closers]) c();
       closers.clear();
     },
   };
+  return transport;
 }

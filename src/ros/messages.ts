@@ -92,6 +92,58 @@ export interface DiagnosticArrayMsg {
   status: DiagnosticStatusMsg[];
 }
 
+/** claudia_llm/action/Command goal, result and feedback. */
+export interface CommandGoalMsg {
+  text: string;
+  language: string;
+  prompt_type: string;
+  session_id: string;
+  utterance_id: string;
+  confidence: number;
+  priority: number;
+  dry_run: boolean;
+  timeout_s: number;
+}
+
+/** The LlmQuery response's fields plus first_effect_ms. */
+export interface CommandResultMsg extends LlmQueryResponseMsg {
+  first_effect_ms: number;
+}
+
+export interface CommandFeedbackMsg {
+  stage: string;
+  reply: string;
+  actions: RobotActionMsg[];
+}
+
+/** unique_identifier_msgs/UUID and action_msgs types of the action protocol. */
+export interface UuidMsg {
+  uuid: Uint8Array | number[];
+}
+
+export interface GoalInfoMsg {
+  goal_id: UuidMsg;
+  stamp: TimeMsg;
+}
+
+export interface GoalStatusMsg {
+  goal_info: GoalInfoMsg;
+  status: number;
+}
+
+export interface GoalStatusArrayMsg {
+  status_list: GoalStatusMsg[];
+}
+
+export interface CancelGoalRequestMsg {
+  goal_info: GoalInfoMsg;
+}
+
+export interface CancelGoalResponseMsg {
+  return_code: number;
+  goals_canceling: GoalInfoMsg[];
+}
+
 export const MSG = {
   String: 'std_msgs/msg/String',
   SpeechText: 'claudia_llm/msg/SpeechText',
@@ -103,6 +155,7 @@ export const MSG = {
   SportModeState: 'unitree_go/msg/SportModeState',
   BatteryState: 'sensor_msgs/msg/BatteryState',
   DiagnosticArray: 'diagnostic_msgs/msg/DiagnosticArray',
+  Command: 'claudia_llm/action/Command',
 } as const;
 
 export function timeFromNs(ns: bigint): TimeMsg {

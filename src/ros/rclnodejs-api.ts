@@ -48,6 +48,37 @@ export interface RclClient {
   waitForService(timeout?: number): Promise<boolean>;
 }
 
+/** One accepted goal of an rclnodejs ActionServer. */
+export interface RclServerGoalHandle {
+  /** The goal message (rclnodejs message object; toPlainObject() gives the fields). */
+  readonly request: object;
+  readonly goalId: { uuid: number[] | Uint8Array };
+  readonly isCancelRequested: boolean;
+  publishFeedback(feedback: object): void;
+  succeed(): void;
+  abort(): void;
+  canceled(): void;
+}
+
+export interface RclActionServer {
+  destroy(): void;
+}
+
+/**
+ * `node` is the Node rclnodejs created (createNode); its full class is not modelled here, so
+ * the parameter is typed `never` and the transport passes its node with a cast.
+ */
+export type RclActionServerClass = new (
+  node: never,
+  typeClass: RclTypeClass,
+  actionName: string,
+  executeCallback: (goalHandle: RclServerGoalHandle) => Promise<object>,
+  goalCallback?: (goal: object) => number,
+  handleAcceptedCallback?: (goalHandle: RclServerGoalHandle) => void,
+  cancelCallback?: (goalHandle?: RclServerGoalHandle) => number,
+  options?: { resultTimeout?: number },
+) => RclActionServer;
+
 export interface RclNode {
   getLogger(): RclLogging;
   createPublisher(typeClass: RclTypeClass, topic: string, options?: RclOptions): RclPublisher;
@@ -71,10 +102,13 @@ export interface RclnodejsApi {
   removeSignalHandlers?(): void;
   Parameter: new (name: string, type: number, value?: unknown) => RclParameter;
   QoS: new (history?: number, depth?: number, reliability?: number, durability?: number) => RclQoS;
+  ActionServer: RclActionServerClass;
 }
 
 /** ROS parameter types (rcl_interfaces/msg/ParameterType). */
 export const PARAM_TYPE = { BOOL: 1, INTEGER: 2, DOUBLE: 3, STRING: 4, STRING_ARRAY: 9 } as const;
+/** rclnodejs GoalResponse / CancelResponse values. */
+export const RCL_ACTION = { GOAL_ACCEPT: 2, CANCEL_ACCEPT: 2 } as const;
 /** rmw QoS policy values as rclnodejs numbers them. */
 export const RCL_QOS = { KEEP_LAST: 1, KEEP_ALL: 2, RELIABLE: 1, BEST_EFFORT: 2, TRANSIENT_LOCAL: 1, VOLATILE: 2 } as const;
 

@@ -3,10 +3,11 @@ import type { Config } from '../config/types';
 import type { Clock } from '../util/clock';
 import { AbortedError, ClaudiaError } from '../util/errors';
 import { jsonReplacer, type LogFields, type Logger } from '../util/logger';
-import { RCL_QOS, rclTypeClass, type RclLogging, type RclNode, type RclOptions, type RclnodejsApi } from './rclnodejs-api';
+import { DEFAULT_RESULT_TIMEOUT_S } from './action-server';
+import { RCL_ACTION, RCL_QOS, rclTypeClass, type RclLogging, type RclNode, type RclOptions, type RclServerGoalHandle, type RclnodejsApi } from './rclnodejs-api';
 import { fromRclMessage, toRclMessage } from './rclnodejs-messages';
 import { declareConfigParameters } from './rclnodejs-params';
-import { DEFAULT_QOS, resolveRosName, type Publisher, type QosProfile, type RosTransport, type ServiceClient } from './types';
+import { DEFAULT_QOS, resolveRosName, type ActionServer, type ActionServerOptions, type GoalExecutor, type Publisher, type QosProfile, type RosTransport, type ServiceClient } from './types';
 
 export interface RclnodejsTransportOptions {
   namespace: string;
@@ -172,6 +173,55 @@ export async function createRclnodejsTransport(opts: RclnodejsTransportOptions):
             if (o?.timeoutMs !== undefined) timer = opts.clock.setTimeout(() => finish(() => reject(new ClaudiaError('E_TRANSPORT', `service ${name} did not answer within ${o.timeoutMs} ms`))), o.timeoutMs);
             client.sendRequest(toRclMessage(reg, svc.request, req) as object, (res) => finish(() => resolve(fromRclMessage(reg, svc.response, res) as Res)));
           });
+        },
+      };
+    },
+    createActionServer<G, R, F>(type: string, name: string, execute: GoalExecutor<G, R, F>, o?: ActionServerOptions): ActionServer {
+      const act = reg.action(type);
+      const cancels = new Map<RclServerGoalHandle, AbortController>();
+      // rcl_action runs the protocol (services, status, result retention); every goal and every cancel request is accepted.
+      const server = new rcl.ActionServer(
+        node as never,
+        rclTypeClass(type),
+        name,
+        async (h) => {
+          const ctl = new AbortController();
+          cancels.set(h, ctl);
+          try {
+            const raw = (h.request as { toPlainObject?: () => object }).toPlainObject?.() ?? h.request;
+            const end = await execute({
+              goalId: Uint8Array.from(h.goalId.uuid),
+              goal: fromRclMessage(reg, act.goal, raw) as G,
+              cancelSignal: ctl.signal,
+              publishFeedback: (f: F) => {
+                if (!closed) h.publishFeedback(toRclMessage(reg, act.feedback, f) as object);
+              },
+            });
+            // CANCELED is only reachable from CANCELING in rcl_action's state machine.
+            if (end.status === 'succeeded') h.succeed();
+            else if (end.status === 'canceled' && h.isCancelRequested) h.canceled();
+            else h.abort();
+            return toRclMessage(reg, act.result, end.result) as object;
+          } finally {
+            cancels.delete(h);
+          }
+        },
+        () => RCL_ACTION.GOAL_ACCEPT,
+        undefined,
+        (h) => {
+          if (h) cancels.get(h)?.abort();
+          return RCL_ACTION.CANCEL_ACCEPT;
+        },
+        { resultTimeout: o?.resultTimeoutS ?? DEFAULT_RESULT_TIMEOUT_S },
+      );
+      let active = true;
+      return {
+        name: transport.resolveName(name),
+        close: () => {
+          if (!active) return;
+          active = false;
+          for (const ctl of cancels.values()) ctl.abort();
+          if (!closed) server.destroy();
         },
       };
     },

@@ -32,6 +32,32 @@ export interface ServiceClient<Req, Res> {
   call(req: Req, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Res>;
 }
 
+/** How a goal ended (action_msgs GoalStatus SUCCEEDED, CANCELED, ABORTED). */
+export type GoalEnd = 'succeeded' | 'canceled' | 'aborted';
+
+/** One accepted goal, as the executing code sees it. */
+export interface GoalHandle<Goal, Feedback> {
+  /** The 16-byte goal id the client chose. */
+  readonly goalId: Uint8Array;
+  readonly goal: Goal;
+  /** Aborted once a client's cancel request for this goal has been accepted (status CANCELING). */
+  readonly cancelSignal: AbortSignal;
+  publishFeedback(feedback: Feedback): void;
+}
+
+/** Runs an accepted goal to its end; a rejection ends it ABORTED with an empty result. */
+export type GoalExecutor<Goal, Result, Feedback> = (goal: GoalHandle<Goal, Feedback>) => Promise<{ status: GoalEnd; result: Result }>;
+
+export interface ActionServerOptions {
+  /** How long a finished goal's result is kept for get_result (rclpy and rclcpp: 900 s). */
+  resultTimeoutS?: number;
+}
+
+export interface ActionServer {
+  readonly name: string;
+  close(): void;
+}
+
 /**
  * The one interface the node talks to ROS through. Message objects use the field names of
  * the .msg files; int64/uint64 fields are BigInt. Type names are `pkg/msg/Name` or
@@ -47,6 +73,8 @@ export interface RosTransport {
   createSubscription<T>(type: string, topic: string, onMessage: (msg: T) => void, qos?: Partial<QosProfile>): Subscription;
   createService<Req, Res>(type: string, name: string, handler: (req: Req) => Promise<Res>): Service;
   createClient<Req, Res>(type: string, name: string): ServiceClient<Req, Res>;
+  /** An action server (`pkg/action/Name`): every goal is accepted and run by `execute`; cancel requests are accepted. */
+  createActionServer<Goal, Result, Feedback>(type: string, name: string, execute: GoalExecutor<Goal, Result, Feedback>, opts?: ActionServerOptions): ActionServer;
   close(): Promise<void>;
 }
 

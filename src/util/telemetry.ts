@@ -26,6 +26,8 @@ export type TelemetryEvent =
   | { type: 'stop'; word: string; latencyMs: number }
   /** A plan's unpublished steps were dropped for a newer command's (robot.arbitration newest_wins). */
   | { type: 'superseded'; requestId: string; byRequestId: string }
+  /** A Command action goal ended (action_msgs status SUCCEEDED / CANCELED / ABORTED). */
+  | { type: 'goal'; status: 'succeeded' | 'canceled' | 'aborted' }
   | { type: 'error'; component: string; code: string; message: string };
 
 export interface Telemetry {

@@ -151,4 +151,14 @@ describe('monitor audit log', () => {
     expect(err.join('\n')).to.match(/E_BAD_INPUT: .*missing\.jsonl is not a readable file/);
     expect(await main(['audit', 'summary'], io)).to.equal(2);
   });
+
+  it('an audit line says what was superseded and by which request (robot.arbitration newest_wins)', () => {
+    const old = toAuditLine(answerRecord({ success: false, error: 'E_SUPERSEDED: superseded by request r-new (utterance u-new)', actions: [{ name: 'dance1', api_id: 1022, parameter: '{}', verdict: 'dropped:superseded' }], supersededBy: { requestId: 'r-new', utteranceId: 'u-new' } }));
+    expect(old.superseded_by).to.deep.equal({ request_id: 'r-new', utterance_id: 'u-new' });
+    expect(old.actions[0]?.reason).to.equal('superseded');
+    const newer = toAuditLine(answerRecord({ superseded: [{ requestId: 'r-old', utteranceId: '' }], alreadyRunning: { requestId: 'r-run', utteranceId: 'u-run' } }));
+    expect(newer.superseded).to.deep.equal([{ request_id: 'r-old', utterance_id: '' }]);
+    expect(newer.already_running).to.deep.equal({ request_id: 'r-run', utterance_id: 'u-run' });
+    expect(toAuditLine(answerRecord({})).superseded_by).to.equal(undefined);
+  });
 });

@@ -193,4 +193,18 @@ describe('monitor /metrics', () => {
     expect(await other.start()).to.equal(undefined);
     await other.close();
   });
+
+  it('counts superseded plans and Command goals by final status (closed label set)', async () => {
+    const before = await scrape();
+    telemetry.emit({ type: 'superseded', requestId: 'r-old', byRequestId: 'r-new' });
+    telemetry.emit({ type: 'superseded', requestId: 'r-old2', byRequestId: 'r-new' });
+    for (const status of ['succeeded', 'succeeded', 'canceled', 'aborted'] as const) telemetry.emit({ type: 'goal', status });
+    telemetry.emit({ type: 'goal', status: 'exploded' as 'aborted' }); // not a status: lands in 'other', creates no series of its own
+    const after = await scrape();
+    expect(delta(before, after, 'claudia_plans_superseded_total')).to.equal(2);
+    expect(delta(before, after, 'claudia_action_goals_total{status="succeeded"}')).to.equal(2);
+    expect(delta(before, after, 'claudia_action_goals_total{status="canceled"}')).to.equal(1);
+    expect(delta(before, after, 'claudia_action_goals_total{status="aborted"}')).to.equal(1);
+    expect([...after.keys()].some((k) => k.includes('exploded'))).to.equal(false);
+  });
 });

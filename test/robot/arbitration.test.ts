@@ -117,6 +117,24 @@ describe('robot: arbitration newest_wins (virtual clock)', () => {
     expect(p2.actions[0]?.verdict).to.equal('ok');
   });
 
+  it('walk then turn with the default pauses (settle 1.5 s after StandUp, 300 ms between steps): still one Move period', async () => {
+    const t = setup({ config: { robot: { initial_posture: 'sitting', settle_ms: 1500, sequence_pause_ms: 300 } } });
+    const r1 = t.req('walk');
+    const p1 = t.plan([{ name: 'forward', params: { duration_s: 5 } }], r1);
+    expect(p1.actions.map((a) => a.name)).to.deep.equal(['stand_up', 'forward']);
+    void t.exec.execute(p1, r1);
+    await t.clock.advance(2500);
+    const lastWalk = t.sent.filter((s) => s.apiId === MOVE).at(-1)!;
+    const r2 = t.req('turn');
+    void t.exec.execute(t.plan([{ name: 'turn_left', params: { angle_deg: 30 } }], r2), r2);
+    await t.clock.advance(0);
+    const next = t.after(lastWalk.at).slice(1)[0]!;
+    expect(next.apiId).to.equal(MOVE);
+    expect(JSON.parse(next.param).z).to.be.greaterThan(0);
+    expect(next.at - lastWalk.at).to.be.at.most(1000 / t.config.robot.move_rate_hz);
+    await t.clock.runAll();
+  });
+
   it('walk then sit: StopMove ends the walk first, then sit', async () => {
     const t = setup();
     const r1 = t.req('walk');

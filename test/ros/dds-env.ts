@@ -1,7 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { createApp, type App } from '../../src/app';
+import type { Config } from '../../src/config';
+import { configWith } from '../../src/config/load';
 import { ddsAddonPath } from '../../src/ros/dds-addon';
+import type { DdsTransport } from '../../src/ros/dds-transport';
+import { createSystemClock } from '../../src/util/clock';
+import { createSilentLogger } from '../../src/util/logger';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const PEER = path.join(ROOT, 'test', 'peer', 'build', 'claudia_peer');
@@ -88,4 +94,18 @@ export async function until(cond: () => boolean, what: string, timeoutMs = 8000)
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** The whole node on the dds transport, reflex-only (no LLM, no cache, no metrics), no robot pauses. */
+export async function startDdsNode(env: DdsTestEnv, robot: Partial<Config['robot']> = {}): Promise<{ app: App; transport: DdsTransport }> {
+  const config = configWith({
+    transport: { kind: 'dds', dds_domain_id: env.domainId },
+    ollama: { enabled: false },
+    cache: { enabled: false },
+    robot: { settle_ms: 0, sequence_pause_ms: 0, response_timeout_s: 2, ...robot },
+    metrics: { enabled: false },
+  });
+  const app = await createApp(config, { clock: createSystemClock(), logger: createSilentLogger(), llm: null, cache: null });
+  await app.start();
+  return { app, transport: app.transport as DdsTransport };
 }

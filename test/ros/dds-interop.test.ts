@@ -1,12 +1,9 @@
 import { expect } from 'chai';
-import { createApp, type App } from '../../src/app';
+import type { App } from '../../src/app';
 import { encodeMessage, encodeServiceFrame, loadMessageRegistry } from '../../src/cdr';
-import { configWith } from '../../src/config/load';
 import type { DdsTransport } from '../../src/ros/dds-transport';
 import { MSG, type StringMsg } from '../../src/ros/messages';
-import { createSystemClock } from '../../src/util/clock';
-import { createSilentLogger } from '../../src/util/logger';
-import { prepareDdsEnv, runPeer, until } from './dds-env';
+import { prepareDdsEnv, runPeer, startDdsNode, until } from './dds-env';
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -28,16 +25,7 @@ describe('dds interop: the node over Cyclone DDS <-> an idlc-typed C peer', func
       console.warn(`      skipped: ${env.peerSkip}`);
       this.skip();
     }
-    const config = configWith({
-      transport: { kind: 'dds', dds_domain_id: env.domainId },
-      ollama: { enabled: false },
-      cache: { enabled: false },
-      robot: { settle_ms: 0, sequence_pause_ms: 0, response_timeout_s: 2 },
-      metrics: { enabled: false },
-    });
-    app = await createApp(config, { clock: createSystemClock(), logger: createSilentLogger(), llm: null, cache: null });
-    await app.start();
-    transport = app.transport as DdsTransport;
+    ({ app, transport } = await startDdsNode(env));
     expect(transport.kind).to.equal('dds');
   });
   after(async () => {

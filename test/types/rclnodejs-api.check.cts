@@ -2,8 +2,8 @@
 // satisfy the structural API the rclnodejs transport is written against, so a rename or
 // signature change upstream fails CI instead of failing on the robot.
 import * as rclnodejs from 'rclnodejs';
-import type { RclLogging, RclNode, RclnodejsApi, RclParameter, RclPublisher, RclQoS } from '../../src/ros/rclnodejs-api';
-import { PARAM_TYPE, RCL_QOS } from '../../src/ros/rclnodejs-api';
+import type { RclLogging, RclNode, RclnodejsApi, RclParameter, RclPublisher, RclQoS, RclServerGoalHandle } from '../../src/ros/rclnodejs-api';
+import { PARAM_TYPE, RCL_ACTION, RCL_QOS } from '../../src/ros/rclnodejs-api';
 
 export const api: RclnodejsApi = rclnodejs;
 
@@ -24,3 +24,14 @@ export const consts: [number, number, number, number, number] = [
   RCL_QOS.RELIABLE === rclnodejs.QoS.ReliabilityPolicy.RMW_QOS_POLICY_RELIABILITY_RELIABLE ? 1 : 0,
   RCL_QOS.KEEP_LAST === rclnodejs.QoS.HistoryPolicy.RMW_QOS_POLICY_HISTORY_KEEP_LAST ? 1 : 0,
 ];
+
+// The action server's accept values are rclnodejs's enums.
+export const actionConsts: [number, number] = [
+  RCL_ACTION.GOAL_ACCEPT === rclnodejs.GoalResponse.ACCEPT ? 1 : 0,
+  RCL_ACTION.CANCEL_ACCEPT === rclnodejs.CancelResponse.ACCEPT ? 1 : 0,
+];
+
+// The goal handle rclnodejs hands the execute callback is what the transport reads.
+export function checkGoalHandle(h: rclnodejs.ServerGoalHandle<{ package: string; type: string; name: string }>): RclServerGoalHandle {
+  return h;
+}
