@@ -23,10 +23,10 @@ import { QUESTIONS, STOPS, TOPICS, type Lang } from './workload/vocabulary';
 
 /** Warm (no load time), otherwise the Jetson assumptions: each held request takes seconds. */
 const HOLDING_PROFILE: LatencyProfile = { ...JETSON_PROFILE, name: 'jetson-warm', loadMs: 0, note: `${JETSON_PROFILE.note}; model already loaded` };
-const LOAD = 200;
+export const LOAD = 200;
 const STOP_API_ID = 1003;
 
-interface Rig {
+export interface Rig {
   app: App;
   sim: OllamaSimulator;
   speak(text: string): void;
@@ -37,7 +37,8 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function startRig(): Promise<Rig> {
+/** The whole app on the memory transport behind a busy 1-slot simulated Jetson; `http` serves its HTTP server on a free port. */
+export async function startRig(opts: { http?: boolean } = {}): Promise<Rig> {
   const clock = createSystemClock();
   const logger = createSilentLogger();
   const sim = createOllamaSimulator({ clock, profile: HOLDING_PROFILE });
@@ -47,7 +48,7 @@ async function startRig(): Promise<Rig> {
     // Room for all 200 in the lanes (the default lanes would answer "busy" beyond 32/64), and no deadline inside the run.
     sched: { lane_max_high: 256, lane_max_medium: 256, lane_max_low: 256, deadline_high_s: 600, deadline_medium_s: 600, deadline_low_s: 600 },
     cache: { redis_enabled: false },
-    metrics: { enabled: false },
+    metrics: opts.http ? { enabled: true, port: 0 } : { enabled: false },
     robot: { response_timeout_s: 0.5 },
   });
   const graph = new MemoryGraph();
@@ -115,6 +116,23 @@ async function waitUntil(cond: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
+/**
+ * Queues LOAD distinct questions that no reflex or cache answers (no coalescing: each needs
+ * its own LLM call) behind the running one; returns how many wait in the scheduler.
+ */
+export async function queueLoad(rig: Rig, log: (l: string) => void): Promise<number> {
+  const rng = createRng(11);
+  const langs: Lang[] = ['ja', 'zh', 'en'];
+  for (let i = 0; i < LOAD; i++) {
+    const lang = rng.pick(langs);
+    rig.speak(`${rng.pick(QUESTIONS[lang])(rng.pick(TOPICS[lang]))} (${i})`);
+  }
+  const full = await waitUntil(() => rig.queued() >= LOAD - 1, 10_000);
+  const before = rig.queued();
+  log(`${before} LLM requests queued behind the running one${full ? '' : ' (fewer than intended)'}`);
+  return before;
+}
+
 export async function runEmergency(quick: boolean, log: (l: string) => void): Promise<BenchResult> {
   const n = quick ? 10 : 1000;
   const warmup = quick ? 3 : 100;
@@ -131,16 +149,7 @@ export async function runEmergency(quick: boolean, log: (l: string) => void): Pr
 
   const rig = await startRig();
   try {
-    // Questions that no reflex or cache answers, all different (no coalescing): each needs its own LLM call.
-    const rng = createRng(11);
-    const langs: Lang[] = ['ja', 'zh', 'en'];
-    for (let i = 0; i < LOAD; i++) {
-      const lang = rng.pick(langs);
-      rig.speak(`${rng.pick(QUESTIONS[lang])(rng.pick(TOPICS[lang]))} (${i})`);
-    }
-    const full = await waitUntil(() => rig.queued() >= LOAD - 1, 10_000);
-    const before = rig.queued();
-    log(`${before} LLM requests queued behind the running one${full ? '' : ' (fewer than intended)'}`);
+    const before = await queueLoad(rig, log);
     const samples = await measureStops(rig, n, warmup);
     const s = summarize(samples);
     rows.push({ what: `stop word -> StopMove, ${before} LLM requests queued`, n: s.n, p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, unit: 'ms' });

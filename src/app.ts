@@ -1,5 +1,6 @@
 import { createDecisionCache } from './cache';
 import type { Config } from './config/types';
+import { createHttpApi } from './http/api';
 import { createLlmDecider, llmModelName } from './llm';
 import { createMonitor, type Monitor } from './monitor';
 import { PROMPT_VERSION } from './prompt';
@@ -138,6 +139,8 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
       : []),
   ];
 
+  // The HTTP API shares the monitor's server (same host, port and token rules); /v1/status is the monitor's health in detail.
+  const httpApi = config.http.enabled ? createHttpApi({ config, pipeline, catalogue, logger, status: () => monitor.health(true).body }) : undefined;
   const monitor = createMonitor({
     config,
     telemetry,
@@ -145,6 +148,7 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
     clock,
     logger,
     publishDiagnostics: config.diagnostics.enabled ? (msg) => node.diagnostics.publish(msg) : undefined,
+    httpPlugins: httpApi ? [httpApi] : [],
   });
   let monitorUrl: string | undefined;
 

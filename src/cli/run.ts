@@ -1,5 +1,6 @@
 import { createApp, type App, type AppDeps } from '../app';
 import type { Config } from '../config/types';
+import { attachConsole, createLogSink } from '../console/attach';
 import { asClaudiaError } from '../util/errors';
 import { createConsoleLogger, createJsonLogger, type Logger } from '../util/logger';
 import { EXIT } from './exit-codes';
@@ -9,6 +10,8 @@ import type { CliCommandSpec } from './types';
 
 interface RunOpts extends NodeOpts {
   jsonLog?: boolean;
+  /** false with --no-console. */
+  console?: boolean;
 }
 
 /**
@@ -21,6 +24,7 @@ export const spec: CliCommandSpec<RunOpts> = {
   define(cmd) {
     cmd
       .option('--json-log', 'log one JSON object per line (for journald or a log shipper)')
+      .option('--no-console', 'no interactive console, even in the foreground of a terminal (stdin is never read)')
       .addHelpText('after', '\nROS arguments may follow: --ros-args -r __ns:=/dog1 -p ollama.model:=qwen2.5:7b --params-file FILE\n\nExamples:\n  npm start\n  npx claudia-llm run --transport dds --ollama-host http://127.0.0.1:11434');
     addNodeOptions(cmd);
   },
@@ -37,7 +41,9 @@ export const spec: CliCommandSpec<RunOpts> = {
       io.err(`claudia-llm run: ${asClaudiaError(err).toField()}`);
       return EXIT.USAGE;
     }
-    const logger: Logger = opts.jsonLog ? createJsonLogger({ level: config.log.level }) : createConsoleLogger({ level: config.log.level });
+    // Log lines go above the console's prompt while it is open, to stderr otherwise.
+    const sink = createLogSink();
+    const logger: Logger = opts.jsonLog ? createJsonLogger({ level: config.log.level, write: sink.write }) : createConsoleLogger({ level: config.log.level, write: sink.write });
 
     if (config.ollama.enabled) {
       const probe = await probeOllama(config.ollama.hosts, config.ollama.connect_timeout_s * 1000);
@@ -51,8 +57,11 @@ export const spec: CliCommandSpec<RunOpts> = {
     }
 
     try {
-      const { done } = await startNode(config, { logger, remap, rosArgs: rawRosArgs });
-      return await done;
+      const { app, done, shutdown } = await startNode(config, { logger, remap, rosArgs: rawRosArgs });
+      const con = attachConsole({ pipeline: app.pipeline, enabled: opts.console !== false, sink, shutdown, say: (line) => logger.info(line) });
+      const code = await done;
+      con?.close();
+      return code;
     } catch (err) {
       logger.error(`start-up failed: ${asClaudiaError(err).toField()}`);
       return EXIT.FAILED;
@@ -65,11 +74,12 @@ export const spec: CliCommandSpec<RunOpts> = {
  * SIGINT, SIGTERM or an uncaught error. Closing the app ends a running Move stream with
  * StopMove before the process goes.
  */
-export async function startNode(config: Readonly<Config>, deps: AppDeps & { logger: Logger }): Promise<{ app: App; done: Promise<number> }> {
+export async function startNode(config: Readonly<Config>, deps: AppDeps & { logger: Logger }): Promise<{ app: App; done: Promise<number>; shutdown: (why: string) => void }> {
   const { logger } = deps;
   const app = await createApp(config, deps);
   await app.start();
 
+  let shutdownNow: (why: string) => void = () => undefined;
   const done = new Promise<number>((resolve) => {
     let stopping = false;
     const onSigint = () => shutdown('SIGINT', 0);
@@ -98,10 +108,11 @@ export async function startNode(config: Readonly<Config>, deps: AppDeps & { logg
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
     process.on('uncaughtException', onUncaught);
+    shutdownNow = (why) => shutdown(why, 0);
   });
   // Announce only once the signal handlers are in place: a supervisor may signal right after.
   logger.info(`claudia_llm up: transport ${config.transport.kind}, node ${config.node.namespace}/${config.node.name}, ` +
     `speech on ${app.transport.resolveName(config.topics.speech_text)} and ${app.transport.resolveName(config.topics.speech)}, ` +
     `service ${app.transport.resolveName(config.topics.llm_query)}`);
-  return { app, done };
+  return { app, done, shutdown: (why) => shutdownNow(why) };
 }

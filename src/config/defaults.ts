@@ -91,4 +91,5 @@ export const DEFAULT_CONFIG: Config = {
   audit: { path: '', max_bytes: 10 * 1024 * 1024, max_files: 5 },
   log: { level: 'info' },
   service: { reply_at: 'decision' },
+  http: { enabled: true, max_body_bytes: 8 * 1024 * 1024, rate_limit_max: 60, rate_limit_window_s: 10, allowed_hosts: '' },
 };

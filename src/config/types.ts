@@ -100,4 +100,5 @@ export interface Config {
   audit: { path: string; max_bytes: number; max_files: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
   service: { reply_at: 'decision' | 'completion' };
+  http: { enabled: boolean; max_body_bytes: number; rate_limit_max: number; rate_limit_window_s: number; allowed_hosts: string };
 }

@@ -59,6 +59,10 @@ export function validateConfig(cfg: Config): void {
   atLeast('metrics.max_ws_clients', 1);
   atLeast('diagnostics.rate_hz', 0.1);
   atLeast('transport.dds_domain_id', 0);
+  // An 8 MB utterance (a pasted document) must reach the pipeline, so the limit never goes below it.
+  atLeast('http.max_body_bytes', 8 * 1024 * 1024);
+  atLeast('http.rate_limit_max', 1);
+  atLeast('http.rate_limit_window_s', 0.1);
   if (!cfg.node.namespace.startsWith('/')) throw new ConfigError(`node.namespace must start with '/'; got '${cfg.node.namespace}'`);
   try {
     keepAliveForOllama(cfg.ollama.keep_alive);

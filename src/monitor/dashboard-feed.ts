@@ -17,6 +17,10 @@ export interface UtteranceRow {
   source: string;
   actions: Array<{ name: string; verdict: string }>;
   latencyMs: number;
+  /** Arrival -> first command published (or the reply when nothing moved): the decision's speed, without the robot's acknowledgement. */
+  firstEffectMs: number;
+  /** Which way in: speech_text, speech, service, http, console, cli, replay. */
+  origin: string;
   verdict: 'ok' | 'blocked' | 'dropped' | 'none';
   error: string;
 }
@@ -39,6 +43,8 @@ export interface Tick {
   p99: number | null;
   /** Share of answers that needed the cache (all but reflex) that the cache served, over the window. */
   hitRate: number | null;
+  /** The key-figure cards: latency percentiles over every answer the charts still show (the last HISTORY ticks), so a card has a value whenever its chart has points. */
+  recent: { p50: number | null; p99: number | null; firstEffectP50: number | null; n: number };
   rps: number;
   queue: Record<string, number>;
   lagP99Ms: number;
@@ -69,6 +75,8 @@ const MAX_ERRORS = 20;
 const HISTORY = 180;
 const WINDOW_TICKS = 10;
 const MAX_WINDOW_SAMPLES = 5000;
+/** Answers the key-figure cards are computed over at most (the newest ones). */
+const MAX_RECENT = 2000;
 
 export function createDashboardFeed(deps: {
   config: Readonly<Config>;
@@ -88,6 +96,8 @@ export function createDashboardFeed(deps: {
   /** Answers by source since the monitor started. */
   const totals: Record<string, number> = {};
   const window: Array<{ latencies: number[]; served: number; needed: number }> = [];
+  const recent: Array<{ tick: number; ms: number; firstMs: number }> = [];
+  let tickNo = 0;
 
   const pushRing = <T>(ring: T[], item: T, max: number) => {
     ring.push(item);
@@ -102,6 +112,7 @@ export function createDashboardFeed(deps: {
     cur.bySource[src] = (cur.bySource[src] ?? 0) + 1;
     totals[src] = (totals[src] ?? 0) + 1;
     if (cur.latencies.length < MAX_WINDOW_SAMPLES) cur.latencies.push(Math.max(0, rec.latencyMs));
+    pushRing(recent, { tick: tickNo, ms: Math.max(0, rec.latencyMs), firstMs: Math.max(0, rec.firstEffectMs) }, MAX_RECENT);
     if (src !== 'reflex') cur.needed++;
     if (src === 'cache' || src === 'semantic_cache') cur.served++;
     deps.push({ type: 'answer', row });
@@ -143,6 +154,11 @@ export function createDashboardFeed(deps: {
       pushRing(window, { latencies: cur.latencies, served: cur.served, needed: cur.needed }, WINDOW_TICKS);
       const lat = window.flatMap((w) => w.latencies);
       const [p50, p95, p99] = percentiles(lat, [50, 95, 99]);
+      // The charts show HISTORY ticks, each point a WINDOW_TICKS window: the cards cover the same answers.
+      tickNo++;
+      while (recent.length > 0 && (recent[0]?.tick ?? 0) <= tickNo - HISTORY - WINDOW_TICKS) recent.shift();
+      const [r50, r99] = percentiles(recent.map((r) => r.ms), [50, 99]);
+      const [f50] = percentiles(recent.map((r) => r.firstMs), [50]);
       const needed = window.reduce((a, w) => a + w.needed, 0);
       const served = window.reduce((a, w) => a + w.served, 0);
       const tick: Tick = {
@@ -153,6 +169,7 @@ export function createDashboardFeed(deps: {
         p95: p95 ?? null,
         p99: p99 ?? null,
         hitRate: needed > 0 ? served / needed : null,
+        recent: { p50: r50 ?? null, p99: r99 ?? null, firstEffectP50: f50 ?? null, n: recent.length },
         rps: cur.answers / (deps.tickMs / 1000),
         queue: queueDepths(v.statuses),
         lagP99Ms: deps.lag.last().p99Ms,
@@ -199,6 +216,8 @@ export function toRow(rec: AnswerRecord): UtteranceRow {
     source: rec.source,
     actions,
     latencyMs: Math.round(rec.latencyMs * 100) / 100,
+    firstEffectMs: Math.round(rec.firstEffectMs * 100) / 100,
+    origin: rec.origin,
     verdict,
     error: excerpt(rec.error, 120),
   };

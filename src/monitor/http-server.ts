@@ -1,7 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../util/logger';
-import type { AccessVerdict } from './access';
+import type { AccessPolicy, AccessVerdict } from './access';
 import type { Asset } from './static-assets';
 import type { WsHub } from './ws-hub';
 
@@ -17,87 +18,141 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Who may call a route: `public` (static assets: code, no data), `read` (pages, metrics,
+ * health, read-only API) or `motion` (endpoints that move or stop the robot).
+ */
+export type AccessKind = 'public' | 'read' | 'motion';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: AccessKind;
+  }
+}
+
+/** Routes a way in adds to the node's server (the HTTP API); runs inside its own encapsulated scope. */
+export type HttpPlugin = (app: FastifyInstance) => Promise<void>;
+
 export interface HttpDeps {
   registry: Registry;
   assets: Map<string, Asset>;
   hub: WsHub;
-  access: (req: IncomingMessage, url: URL) => AccessVerdict;
+  access: AccessPolicy;
   health: () => { healthy: boolean; body: unknown };
   logger: Logger;
   /** Total TCP connections (scrapes, pages, sockets); more are refused by the kernel accept path. */
   maxConnections: number;
+  plugins?: HttpPlugin[];
 }
 
 /**
- * /metrics, /healthz, the dashboard page and its assets, and the /ws upgrade. Every request
- * is bounded: short header and request timeouts, GET/HEAD only, no body read, fixed routes.
+ * The node's one HTTP server, on fastify: /metrics, /healthz, the dashboard page and its
+ * assets, the /ws upgrade, and the routes of plugins (the HTTP API). Every request is
+ * bounded (short header and request timeouts, fixed routes); access is decided in one
+ * onRequest hook from each route's `access` kind, before any body is read.
  */
-export function createHttpServer(deps: HttpDeps): Server {
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192, connectionsCheckingInterval: 1_000 }, (req, res) => {
-    handle(deps, req, res).catch((err: unknown) => {
-      deps.logger.warn('monitor request failed', { error: err instanceof Error ? err.message : String(err) });
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
-      else res.destroy();
+export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    // Schemas say what a field must be; nothing is silently converted or dropped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+    serverFactory: (handler) => {
+      const srv = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192, connectionsCheckingInterval: 1_000 }, handler);
+      srv.maxConnections = deps.maxConnections;
+      return srv;
+    },
+  });
+
+  const methods = new Map<string, Set<string>>();
+  app.addHook('onRoute', (r) => {
+    const set = methods.get(r.url) ?? new Set<string>();
+    for (const m of [r.method].flat()) set.add(m);
+    methods.set(r.url, set);
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const kind: AccessKind = req.routeOptions.config?.access ?? 'read';
+    if (kind === 'public') return;
+    const v: AccessVerdict = kind === 'motion' ? deps.access.motion(req.raw) : deps.access.read(req.raw, parseUrl(req.raw));
+    if (v.ok) return;
+    if (v.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="claudia_llm"');
+    return sendError(req, reply, v.status, 'E_BAD_INPUT', v.message);
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Content-Security-Policy', CSP);
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) deps.logger.warn('http request failed', { error: err.message, url: req.url.slice(0, 200) });
+    const code = (err as { claudiaCode?: string }).claudiaCode ?? (status === 429 ? 'E_QUEUE_FULL' : status >= 500 ? 'E_INTERNAL' : 'E_BAD_INPUT');
+    return sendError(req, reply, status, code, status >= 500 ? 'internal error; see the node log' : err.message);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = parseUrl(req.raw).pathname;
+    const allowed = methods.get(path);
+    if (allowed && !allowed.has(req.method)) {
+      reply.header('Allow', [...allowed].join(', '));
+      return sendError(req, reply, 405, 'E_BAD_INPUT', `${req.method} is not allowed on ${path}; use ${[...allowed].join(' or ')}`);
+    }
+    return sendError(req, reply, 404, 'E_BAD_INPUT', `no such endpoint ${path.slice(0, 100)}; see /openapi.json`);
+  });
+
+  for (const [route, asset] of deps.assets) {
+    // Static assets are public code (no data); the page itself needs access.
+    const isStatic = route.startsWith('/static/');
+    app.get(route, { config: { access: isStatic ? 'public' : 'read' } }, async (_req, reply) => {
+      reply.type(asset.type);
+      if (isStatic) reply.header('Cache-Control', 'public, max-age=300');
+      return reply.send(asset.body);
     });
+  }
+  app.get('/metrics', async (_req, reply) => {
+    const body = await deps.registry.metrics();
+    return reply.type(deps.registry.contentType).send(body);
   });
-  server.maxConnections = deps.maxConnections;
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    socket.destroy();
+  app.get('/healthz', async (_req, reply) => {
+    const h = deps.health();
+    return reply.code(h.healthy ? 200 : 503).type('application/json; charset=utf-8').send(JSON.stringify(h.body));
   });
-  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+
+  app.server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     socket.on('error', () => undefined);
     const url = parseUrl(req);
-    if (!url || url.pathname !== '/ws') return deps.hub.refuse(socket, 404, 'path');
-    const v = deps.access(req, url);
+    if (url.pathname !== '/ws') return deps.hub.refuse(socket, 404, 'path');
+    const v = deps.access.read(req, url);
     if (!v.ok) return deps.hub.refuse(socket, v.status, v.reason);
     deps.hub.upgrade(req, socket, head);
   });
-  return server;
+  return app;
 }
 
-async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = parseUrl(req);
-  if (!url) return send(res, 400, 'text/plain; charset=utf-8', 'bad request\n');
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('Allow', 'GET, HEAD');
-    return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+/**
+ * Every refusal says what to change. The API's clients get JSON with a project error code;
+ * the monitor's own routes (browsers, scrapers) keep plain text.
+ */
+export function sendError(req: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  reply.code(status);
+  if (req.url.startsWith('/v1/') || req.url.startsWith('/openapi')) {
+    return reply.type('application/json; charset=utf-8').send({ error: `${code}: ${message}`, code, message });
   }
-  const asset = deps.assets.get(url.pathname);
-  // Static assets are public code (no data); the page, metrics, health and the socket need access.
-  if (asset && url.pathname.startsWith('/static/')) return send(res, 200, asset.type, asset.body, 'public, max-age=300');
-  const v = deps.access(req, url);
-  if (!v.ok) {
-    if (v.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="claudia_llm"');
-    return send(res, v.status, 'text/plain; charset=utf-8', v.status === 401 ? 'token required: Authorization: Bearer <metrics.token> or ?token=\n' : 'forbidden\n');
-  }
-  if (asset) return send(res, 200, asset.type, asset.body);
-  if (url.pathname === '/metrics') {
-    const body = await deps.registry.metrics();
-    return send(res, 200, deps.registry.contentType, body);
-  }
-  if (url.pathname === '/healthz') {
-    const h = deps.health();
-    return send(res, h.healthy ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify(h.body));
-  }
-  return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  return reply.type('text/plain; charset=utf-8').send(`${message}\n`);
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer, cache = 'no-store'): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', type);
-  res.setHeader('Cache-Control', cache);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Content-Security-Policy', CSP);
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(res.req.method === 'HEAD' ? undefined : body);
-}
-
-function parseUrl(req: IncomingMessage): URL | undefined {
+function parseUrl(req: IncomingMessage): URL {
   try {
     return new URL(req.url ?? '/', 'http://monitor.invalid');
   } catch {
-    return undefined;
+    return new URL('http://monitor.invalid/');
   }
 }

@@ -6,3 +6,4 @@ export { createAuditLog, type AuditLog, type AuditLogOptions } from './audit-log
 export { toAuditLine, AUDIT_VERSION, type AuditLine } from './audit-record';
 export { summariseAudit, formatAuditSummary, type AuditSummary } from './audit-summary';
 export { normaliseSafetyReason, SAFETY_REASONS } from './labels';
+export { sendError, type AccessKind, type HttpPlugin } from './http-server';

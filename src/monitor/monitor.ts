@@ -1,9 +1,9 @@
-import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { timeFromNs, type DiagnosticArrayMsg } from '../ros/messages';
 import type { TimerHandle } from '../util/clock';
 import { ClaudiaError, asClaudiaError } from '../util/errors';
-import { createAccessCheck } from './access';
+import { createAccessPolicy } from './access';
 import { createAuditLog, type AuditLog } from './audit-log';
 import { toAuditLine } from './audit-record';
 import { createDashboardFeed } from './dashboard-feed';
@@ -45,7 +45,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     });
   }
 
-  let server: Server | undefined;
+  let server: FastifyInstance | undefined;
   let diagTimer: TimerHandle | undefined;
   let tickTimer: TimerHandle | undefined;
   let started = false;
@@ -55,7 +55,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
   const diagnostics = (): DiagnosticArrayMsg =>
     buildDiagnosticArray({ statuses: readStatuses(deps.statusSources), lag: lag.last(), hardwareId: config.diagnostics.hardware_id, stamp: timeFromNs(clock.wallNs()) });
 
-  const health = (): { healthy: boolean; body: HealthReport } => {
+  const health = (detail = false): { healthy: boolean; body: HealthReport } => {
     const statuses = readStatuses(deps.statusSources);
     const worst = statuses.reduce((m, s) => Math.max(m, levelRank(s.level)), 0);
     // Unhealthy (503) only when what keeps the robot safe is broken: the node still stops
@@ -68,7 +68,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       healthy,
       body: {
         status: !healthy ? 'error' : worst >= 1 ? 'degraded' : 'ok',
-        components: statuses.map((s) => ({ component: s.component, level: s.level, message: s.message })),
+        components: statuses.map((s) => ({ component: s.component, level: s.level, message: s.message, ...(detail ? { values: s.values } : {}) })),
         event_loop_lag_p99_ms: Math.round(lagP99 * 100) / 100,
         ws_clients: hub?.clientCount() ?? 0,
       },
@@ -110,32 +110,27 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       onDrop: (r) => metrics.wsDropped(r),
       onCount: (n) => metrics.setWsClients(n),
     });
-    const srv = createHttpServer({
+    const srv = await createHttpServer({
       registry: metrics.registry,
       assets,
       hub,
-      access: createAccessCheck(config.metrics.token),
-      health,
+      access: createAccessPolicy({ token: config.metrics.token, bindHost: config.metrics.host, allowedHosts: config.http.allowed_hosts }),
+      health: () => health(),
       logger,
       maxConnections: deps.tuning?.maxConnections ?? Math.max(256, ws.maxClients * 4 + 64),
+      plugins: deps.httpPlugins,
     });
     server = srv;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        reject(
-          err.code === 'EADDRINUSE'
-            ? new ClaudiaError('E_CONFIG', `metrics.port ${config.metrics.port} on ${config.metrics.host} is in use; set metrics.port (or --metrics-port; 0 = any free port)`)
-            : new ClaudiaError('E_CONFIG', `cannot serve metrics on ${config.metrics.host}:${config.metrics.port}: ${err.message}; check metrics.host`),
-        );
-      };
-      srv.once('error', onError);
-      srv.listen(config.metrics.port, config.metrics.host, () => {
-        srv.off('error', onError);
-        srv.on('error', (e) => logger.error('monitor server error', { error: e.message }));
-        resolve();
-      });
-    });
-    const addr = srv.address() as AddressInfo;
+    try {
+      await srv.listen({ port: config.metrics.port, host: config.metrics.host });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw err.code === 'EADDRINUSE'
+        ? new ClaudiaError('E_CONFIG', `metrics.port ${config.metrics.port} on ${config.metrics.host} is in use; set metrics.port (or --metrics-port; 0 = any free port)`)
+        : new ClaudiaError('E_CONFIG', `cannot serve metrics on ${config.metrics.host}:${config.metrics.port}: ${err.message}; check metrics.host`);
+    }
+    srv.server.on('error', (e) => logger.error('monitor server error', { error: e.message }));
+    const addr = srv.server.address() as AddressInfo;
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     return { url: `http://${host}:${addr.port}`, port: addr.port };
   };
@@ -162,13 +157,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
       offAudit?.();
       feed.close();
       await hub?.close();
-      if (server) {
-        const srv = server;
-        await new Promise<void>((resolve) => {
-          srv.close(() => resolve());
-          srv.closeAllConnections();
-        });
-      }
+      await server?.close();
       await audit?.close();
       metrics.close();
       inFlight.close();

@@ -4,6 +4,7 @@ import type { DiagnosticArrayMsg } from '../ros/messages';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import type { StatusSource, Telemetry } from '../util/telemetry';
+import type { HttpPlugin } from './http-server';
 import type { ExtraGauge } from './metrics';
 import type { WsLimits } from './ws-hub';
 
@@ -17,13 +18,16 @@ export interface MonitorDeps {
   /** Where the DiagnosticArray goes (the node's /diagnostics publisher); absent = not published. */
   publishDiagnostics?: (msg: DiagnosticArrayMsg) => void;
   extraGauges?: ExtraGauge[];
+  /** Routes of the ways in that share this server (the HTTP API); the monitor knows only the plugin shape. */
+  httpPlugins?: HttpPlugin[];
   /** Tuning for tests: dashboard tick and WebSocket limits (max clients comes from config). */
   tuning?: { dashboardTickMs?: number; ws?: Partial<Omit<WsLimits, 'maxClients'>>; maxConnections?: number };
 }
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'error';
-  components: Array<{ component: string; level: string; message: string }>;
+  /** `values` (the component's own figures) only with detail (GET /v1/status). */
+  components: Array<{ component: string; level: string; message: string; values?: Record<string, string | number | boolean> }>;
   event_loop_lag_p99_ms: number;
   ws_clients: number;
 }
@@ -35,7 +39,8 @@ export interface Monitor {
   start(): Promise<{ url: string; port: number } | undefined>;
   /** The DiagnosticArray as it would be published now (also what the timer publishes). */
   diagnostics(): DiagnosticArrayMsg;
-  health(): { healthy: boolean; body: HealthReport };
+  /** What /healthz answers; `detail` adds each component's values (GET /v1/status). */
+  health(detail?: boolean): { healthy: boolean; body: HealthReport };
   /** Connected dashboard WebSocket clients. */
   wsClients(): number;
   close(): Promise<void>;

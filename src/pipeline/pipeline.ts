@@ -38,6 +38,11 @@ export interface Pipeline {
   handle(input: QueryInput, opts?: HandleOptions): Promise<AnswerRecord>;
   /** A partial ASR result: only the emergency reflex sees it. Returns the stop's record when it fired. */
   partial(input: QueryInput): AnswerRecord | undefined;
+  /**
+   * An explicit stop (HTTP `POST /v1/stop`, the console's `:stop` and Ctrl-C): StopMove now,
+   * exactly like a stop word, never queued, rate-limited or de-duplicated.
+   */
+  stop(input: { origin: Origin; text: string }): AnswerRecord;
   close(): Promise<void>;
 }
 
@@ -291,12 +296,29 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return record({ id, input, t0, language: lang, reply, actions: [stopAction()], source: 'reflex', detail, firstEffectAt: stopAt, promptType: hit.kind === 'danger' ? 'emergency' : '' });
   }
 
+  /** A partial ASR result (or a repeated utterance id): only the emergency reflex sees it. */
+  function partialStop(input: QueryInput): AnswerRecord | undefined {
+    const t0 = clock.now();
+    const hit = tryStop(input.text, t0);
+    if (!hit) return undefined;
+    const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars);
+    return record({ id: newRequestId(), input, t0, language: analysed.language, reply: deps.catalogue.byName('stop')?.replies[analysed.language || dflt] ?? '', actions: [stopAction()], source: 'reflex', firstEffectAt: clock.now() });
+  }
+
   return {
     async handle(input: QueryInput, opts: HandleOptions = {}): Promise<AnswerRecord> {
       if (closed) return closedRecord(input);
       const id = newRequestId();
       const progress = createProgress({ requestId: id, utteranceId: input.utteranceId ?? '' }, opts.onEvent, logger);
       let ran = false;
+      // De-duplication never keeps a stop word from stopping: a repeated id is shown to L0 first.
+      if (gate.has(input.utteranceId)) {
+        const stopped = partialStop(input);
+        if (stopped) {
+          progress.done(stopped);
+          return stopped;
+        }
+      }
       // The same utterance on both speech topics executes once: the second caller gets the first answer.
       const rec = await gate.once(input.utteranceId, () => {
         ran = true;
@@ -311,12 +333,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       (ran ? progress : createProgress({ requestId: rec.requestId, utteranceId: rec.utteranceId }, opts.onEvent, logger)).done(rec);
       return rec;
     },
-    partial(input: QueryInput): AnswerRecord | undefined {
+    partial: (input: QueryInput): AnswerRecord | undefined => partialStop(input),
+    stop(input: { origin: Origin; text: string }): AnswerRecord {
       const t0 = clock.now();
-      const hit = tryStop(input.text, t0);
-      if (!hit) return undefined;
-      const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars);
-      return record({ id: newRequestId(), input, t0, language: analysed.language, reply: deps.catalogue.byName('stop')?.replies[analysed.language || dflt] ?? '', actions: [stopAction()], source: 'reflex', firstEffectAt: clock.now() });
+      deps.epoch.bump();
+      deps.executor.emergencyStop(`${input.origin}:stop`);
+      const at = clock.now();
+      telemetry.emit({ type: 'stop', word: 'explicit', latencyMs: at - t0 });
+      return record({ id: newRequestId(), input, t0, language: '', reply: deps.catalogue.byName('stop')?.replies[dflt] ?? '', actions: [stopAction()], source: 'reflex', firstEffectAt: at });
     },
     async close() {
       closed = true;

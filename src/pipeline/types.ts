@@ -6,7 +6,7 @@ export type Source = 'reflex' | 'cache' | 'semantic_cache' | 'llm' | 'fallback';
 export type PromptType = 'dialog' | 'command' | 'technical' | 'emergency';
 /** 0 auto, 1 urgent, 2 high, 3 medium, 4 low (as in LlmQuery.srv). */
 export type Priority = 0 | 1 | 2 | 3 | 4;
-export type Origin = 'speech_text' | 'speech' | 'service' | 'action' | 'cli' | 'replay';
+export type Origin = 'speech_text' | 'speech' | 'service' | 'action' | 'cli' | 'replay' | 'http' | 'console';
 
 /** What a caller hands the pipeline: one utterance, from any entry point. */
 export interface QueryInput {

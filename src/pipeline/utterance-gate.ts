@@ -14,5 +14,7 @@ export function createUtteranceGate(maxIds: number) {
       if (seen.size > maxIds) seen.delete(seen.keys().next().value as string);
       return p;
     },
+    /** True when `utteranceId` ran (or runs) already: the next caller would get that answer. */
+    has: (utteranceId: string | undefined): boolean => !!utteranceId && seen.has(utteranceId),
   };
 }

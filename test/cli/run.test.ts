@@ -60,6 +60,32 @@ describe('claudia-llm run / query (processes)', function () {
     expect(res.source).to.equal('reflex');
   });
 
+  it('query opens no metrics port unless --metrics-port is given (a running node holds its port)', async () => {
+    // A port that is taken for the whole test, as a running node takes metrics.port.
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const run = async (args: string[]) => {
+        const child = cli(args);
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        const code = await new Promise<number | null>((r) => child.on('exit', r));
+        return { code, out, err };
+      };
+      const quiet = await run(['query', 'お手', '--json', '--no-llm', '--dry-run', '-p', `metrics.port=${port}`]);
+      expect(quiet.code, quiet.err).to.equal(0);
+      expect(JSON.parse(quiet.out.trim()).success).to.equal(true);
+      const asked = await run(['query', 'お手', '--json', '--no-llm', '--dry-run', '--metrics-port', String(port)]);
+      expect(asked.code).to.equal(1);
+      expect(JSON.parse(asked.out.trim()).error).to.match(new RegExp(`E_CONFIG: metrics.port ${port} .* is in use`));
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+  });
+
   it('query refuses a bad flag with usage and exit code 2', async () => {
     const child = cli(['query', '--bogus']);
     let err = '';

@@ -14,6 +14,8 @@ export interface AppRig {
   monitor: Monitor;
   sim?: OllamaSimulator;
   url: string;
+  /** Api ids of every Request the robot stand-in received, in order. */
+  robotApiIds(): number[];
   close(): Promise<void>;
 }
 
@@ -42,7 +44,9 @@ export async function startAppRig(opts: { llm: boolean; overrides?: DeepPartial<
   const graph = (app.transport as unknown as { graph: MemoryGraph }).graph;
   const robot = createMemoryTransport({ graph, namespace: '/', clock: app.clock, logger });
   const respond = robot.createPublisher<UnitreeResponseMsg>(MSG.Response, config.topics.sport_response);
+  const received: number[] = [];
   robot.createSubscription<UnitreeRequestMsg>(MSG.Request, config.topics.sport_request, (req) => {
+    received.push(Number(req.header.identity.api_id));
     if (req.header.policy.noreply) return;
     respond.publish({ header: { identity: { id: req.header.identity.id, api_id: req.header.identity.api_id }, status: { code: opts.robotCode ?? 0 } }, data: '', binary: [] });
   });
@@ -70,6 +74,7 @@ export async function startAppRig(opts: { llm: boolean; overrides?: DeepPartial<
     monitor,
     sim,
     url,
+    robotApiIds: () => [...received],
     async close() {
       await own?.close();
       await app.close();

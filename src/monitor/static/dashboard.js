@@ -15,6 +15,9 @@
   var token = new URLSearchParams(location.search).get('token') || '';
   var sessionBySource = {};
   var sessionTotal = 0;
+  // Request ids sent from this page: the answer may come at decision, before its row (which
+  // comes when the request is done), so rows are marked as they arrive too.
+  var mine = {};
 
   if (token) {
     var q = '?token=' + encodeURIComponent(token);
@@ -96,8 +99,12 @@
     pushPoint(charts.rps, label, [t.rps]);
     if (redraw) Object.keys(charts).forEach(function (k) { charts[k].update('none'); });
     setText('kpi-rps', fmt(t.rps, 1));
-    setText('kpi-p50', t.p50 === null ? '–' : ms(t.p50));
-    setText('kpi-p99', t.p99 === null ? '–' : ms(t.p99));
+    // The cards cover every answer the charts still show, not only the newest window, so
+    // they have a value whenever the latency chart has points.
+    var recent = t.recent || {};
+    setText('kpi-p50', recent.p50 === null || recent.p50 === undefined ? '–' : ms(recent.p50));
+    setText('kpi-p99', recent.p99 === null || recent.p99 === undefined ? '–' : ms(recent.p99));
+    setText('kpi-first', recent.firstEffectP50 === null || recent.firstEffectP50 === undefined ? '–' : ms(recent.firstEffectP50));
     setText('kpi-hit', t.hitRate === null ? '–' : Math.round(t.hitRate * 100) + ' %');
     var q = 0;
     LANES.forEach(function (l) { q += (t.queue && t.queue[l]) || 0; });
@@ -128,7 +135,10 @@
     var tr = el('tr');
     tr.dataset.requestId = String(r.id);
     tr.appendChild(el('td', 'time', clock(r.at)));
-    tr.appendChild(el('td', 'text', r.text));
+    var textCell = el('td', 'text', r.text);
+    if (r.language) textCell.lang = r.language;
+    if (r.origin) textCell.appendChild(el('span', 'via', 'via ' + r.origin));
+    tr.appendChild(textCell);
     tr.appendChild(el('td', null, r.language || '–'));
     var src = el('td');
     src.appendChild(el('span', 'src src-' + safeClass(r.source), r.source));
@@ -142,7 +152,8 @@
       acts.appendChild(span);
     });
     tr.appendChild(acts);
-    tr.appendChild(el('td', 'num', ms(r.latencyMs)));
+    tr.appendChild(el('td', 'num first-effect', ms(r.firstEffectMs)));
+    tr.appendChild(el('td', 'num latency', ms(r.latencyMs)));
     var verdictText = r.error ? r.error : r.verdict === 'none' ? '–' : r.verdict === 'ok' ? 'ok' : (r.actions.filter(function (a) { return a.verdict.indexOf(':') > 0; }).map(function (a) { return a.verdict; })[0] || r.verdict);
     var level = r.error ? 'error' : r.verdict === 'blocked' ? 'error' : r.verdict === 'dropped' ? 'warn' : 'ok';
     var v = el('td');
@@ -187,7 +198,9 @@
   }
 
   function addAnswer(r, live) {
-    prependRow('utterances', utteranceRow(r), MAX_ROWS);
+    var row = utteranceRow(r);
+    if (mine[r.id]) row.classList.add('mine');
+    prependRow('utterances', row, MAX_ROWS);
     if (!live) return;
     sessionTotal++;
     sessionBySource[r.source] = (sessionBySource[r.source] || 0) + 1;
@@ -244,6 +257,75 @@
     });
   }
 
+  // ---- talking to the robot -----------------------------------------------------------------
+  // Same-origin requests to the node's own API; the token (when the page got one) goes in the
+  // Authorization header, never in the URL, as the motion endpoints require.
+  var talkStatus = document.getElementById('talk-status');
+  var talkInput = document.getElementById('talk-text');
+  var sentHistory = [];
+  var historyAt = 0;
+
+  var stopStatus = document.getElementById('stop-status');
+  function say(text, isError) {
+    talkStatus.textContent = text;
+    talkStatus.className = 'talk-status' + (isError ? ' error' : '');
+  }
+  function sayStop(text, isError) {
+    stopStatus.textContent = text;
+    stopStatus.className = 'stop-status' + (isError ? ' error' : '');
+  }
+
+  function post(path, body) {
+    var headers = {};
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return fetch(path, { method: 'POST', headers: headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', credentials: 'omit' })
+      .then(function (res) {
+        return res.json().then(function (j) { return { status: res.status, body: j }; }, function () { return { status: res.status, body: {} }; });
+      });
+  }
+
+  function markMine(requestId) {
+    mine[requestId] = true;
+    var rows = document.querySelectorAll('#utterances tbody tr');
+    for (var i = 0; i < rows.length; i++) if (rows[i].dataset.requestId === requestId) rows[i].classList.add('mine');
+  }
+
+  document.getElementById('talk').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var text = talkInput.value;
+    if (!text.trim()) return;
+    sentHistory.push(text);
+    historyAt = sentHistory.length;
+    talkInput.value = '';
+    say('sending…', false);
+    post('/v1/query', { text: text }).then(function (res) {
+      var a = res.body || {};
+      if (res.status !== 200) return say(res.status + ' ' + (a.error || 'request failed'), true);
+      var acts = (a.actions || []).map(function (x) { return x.name + ' ' + x.verdict; }).join(', ') || 'no action';
+      // Answered at decision (service.reply_at): accepted, not yet executed; the row shows the outcome.
+      var timing = a.first_effect_ms === null ? 'decided in ' + ms(a.latency_ms) + ', executing (the row below shows the outcome)' : 'first effect ' + ms(a.first_effect_ms) + ' · total ' + ms(a.latency_ms);
+      say(a.source + ' · ' + acts + ' · “' + (a.reply || '') + '” · ' + timing + (a.error ? ' · ' + a.error : ''), !a.success);
+      markMine(a.request_id);
+    }, function (err) { say('could not reach the node: ' + err, true); });
+  });
+
+  talkInput.addEventListener('keydown', function (ev) {
+    if (ev.key === 'ArrowUp' && historyAt > 0) { historyAt--; talkInput.value = sentHistory[historyAt]; ev.preventDefault(); }
+    else if (ev.key === 'ArrowDown' && historyAt < sentHistory.length) { historyAt++; talkInput.value = sentHistory[historyAt] || ''; ev.preventDefault(); }
+  });
+
+  function stopNow() {
+    sayStop('STOP sent…', false);
+    post('/v1/stop').then(function (res) {
+      if (res.status !== 200) return sayStop(res.status + ' ' + ((res.body && res.body.error) || 'stop refused'), true);
+      sayStop('StopMove published ' + clock(Date.now()) + ' (' + ms(res.body.latency_ms) + ' after arrival)', false);
+    }, function (err) { sayStop('could not reach the node: ' + err, true); });
+  }
+  document.getElementById('stop').addEventListener('click', stopNow);
+  // Esc stops from anywhere on the page: a false stop is harmless, a slow one is not.
+  document.addEventListener('keydown', function (ev) { if (ev.key === 'Escape') stopNow(); });
+
   // ---- connection ---------------------------------------------------------------------------
   var conn = document.getElementById('conn');
   function setConn(level, text) {
@@ -268,7 +350,7 @@
         (m.utterances || []).forEach(function (r) { addAnswer(r, false); });
         setTotals(m.totals);
         (m.errors || []).forEach(addError);
-        emptyRow('utterances', 7, 'no utterance yet');
+        emptyRow('utterances', 8, 'no utterance yet');
         emptyRow('errors', 4, 'no errors');
         setHosts(m.hosts);
         setComponents(m.components);
