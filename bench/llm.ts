@@ -14,6 +14,7 @@ import { configWith, type DeepPartial } from '../src/config/load';
 import type { Config } from '../src/config/types';
 import { analyse } from '../src/lang';
 import { createLlmDecider, createOllamaClient, type FullLlmDecider } from '../src/llm';
+import { abortedStreamGrowthKb } from '../src/llm/aborted-stream-growth';
 import { createPromptBuilder } from '../src/prompt';
 import { createOllamaSimulator, FIXED_PROFILE, JETSON_PROFILE, splitTokens, type LatencyProfile, type OllamaSimulator, type SimScriptEntry } from '../src/llm/simulator';
 import type { PromptType, Priority, Request } from '../src/pipeline/types';
@@ -380,7 +381,33 @@ const prefix: Benchmark = {
   },
 };
 
-export const benchmarks: Benchmark[] = [overhead, throughput, priority, coalescing, ttfa, prefix];
+/**
+ * Issue 13 item 4: heap growth per aborted stream on one long-lived client, 2,000 aborted
+ * streams after 200 warm-up, two GCs before each reading (the bench child runs with
+ * --expose-gc; --in-process without it reports null).
+ */
+const abortedStreams: Benchmark = {
+  name: 'llm-aborted-stream-heap',
+  keys: ['heap_growth_kb_per_aborted_stream'],
+  async run(ctx) {
+    if (!(globalThis as { gc?: unknown }).gc) return { rows: [], keys: { heap_growth_kb_per_aborted_stream: null }, notes: ['needs node --expose-gc (the bench child has it; --in-process may not)'] };
+    const sim = createOllamaSimulator({ profile: 'fast', script: [{ regex: 'leak probe', content: 'word '.repeat(400) }] });
+    const url = await sim.listen();
+    try {
+      const n = ctx.quick ? 200 : 2000;
+      const r = await abortedStreamGrowthKb({ host: url, model: 'qwen2.5:7b', n, warmup: ctx.quick ? 20 : 200, kind: 'signal' });
+      return {
+        rows: [{ what: `heap growth per aborted stream (${n} streams aborted after the first chunk, one client)`, n, value: round(r.kbPerStream, 3), unit: 'KB', simulated: true }],
+        keys: { heap_growth_kb_per_aborted_stream: round(r.kbPerStream, 3) },
+        notes: [`streams the ollama package still tracks afterwards: ${r.tracked}; the simulator runs in the same process`],
+      };
+    } finally {
+      await sim.close();
+    }
+  },
+};
+
+export const benchmarks: Benchmark[] = [overhead, throughput, priority, coalescing, ttfa, prefix, abortedStreams];
 
 /** `npx tsx bench/llm.ts [--quick]` runs this file alone. */
 if (require.main === module) {
