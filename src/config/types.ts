@@ -42,6 +42,7 @@ export interface Config {
     backend: 'ollama' | 'openai' | 'embedded';
     api_key: string;
     openai_model: string;
+    openai_guided_json: boolean;
   };
   cache: {
     enabled: boolean;
