@@ -116,6 +116,8 @@ export function createOpenAiBackend(opts: { host: string; model: string; apiKey:
         } catch (err) {
           throw mapError(err, signal, req.model);
         }
+        // The package may still hand out chunks it had buffered, or end quietly, after an abort.
+        signal.throwIfAborted();
         if (r.done) break;
         const chunk = r.value as ChatCompletionChunk & { timings?: LlamaTimings; error?: { message?: string } };
         const choice = chunk.choices?.[0];
