@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createServer } from 'node:net';
+import { probeOllama } from '../../src/cli/probe-ollama';
 import { backendFactoryFor, createLlmDecider, isHostFailure, type LlmChunk } from '../../src/llm';
 import { createOpenAiBackend, openaiApiKey, openaiBaseUrl, PLACEHOLDER_API_KEY } from '../../src/llm/openai-backend';
 import { createOllamaSimulator, FAST_PROFILE, validatesAgainst, type OllamaSimulator } from '../../src/llm/simulator';
@@ -115,6 +116,10 @@ describe('llm/openai-backend: OpenAI-compatible servers (llama-server, vLLM) thr
     const bad = (await backend().chat(req, sig()).catch((e: unknown) => e)) as ClaudiaError;
     expect(bad.code).to.equal('E_LLM_BAD_OUTPUT');
     expect(isHostFailure(bad)).to.equal(false);
+  });
+
+  it('the start-up probe asks /v1/models for the openai backend (an OpenAI server has no /api/version)', async () => {
+    expect(await probeOllama([url], 1000, 'openai')).to.deep.equal({ reachable: true, host: url, version: 'OpenAI-compatible', simulator: true });
   });
 
   it('the decider, fleet and parser run unchanged over llm.backend: openai', async () => {
