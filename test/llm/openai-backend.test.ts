@@ -72,7 +72,8 @@ describe('llm/openai-backend: OpenAI-compatible servers (llama-server, vLLM) thr
 
   it('cancellation: aborting the signal ends the stream at once with its reason, and the server sees the client go', async () => {
     await sim.close();
-    sim = createOllamaSimulator({ profile: { ...FAST_PROFILE, decodeTokPerS: 200 }, script: [{ match: 'long', content: 'one two three four five six seven eight nine ten eleven twelve' }] });
+    // 400 tokens 5 ms apart: the server is still writing when the client goes, however loaded the machine.
+    sim = createOllamaSimulator({ profile: { ...FAST_PROFILE, decodeTokPerS: 200 }, script: [{ match: 'long', content: 'word '.repeat(400) }] });
     url = await sim.listen();
     const ctl = new AbortController();
     const reason = new Error('superseded');
@@ -85,7 +86,7 @@ describe('llm/openai-backend: OpenAI-compatible servers (llama-server, vLLM) thr
     })().catch((e: unknown) => e);
     expect(err).to.equal(reason);
     expect(got).to.have.length(1);
-    for (let i = 0; i < 50 && sim.stats().aborted === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 300 && sim.stats().aborted === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(sim.stats().aborted).to.equal(1);
   });
 
