@@ -67,11 +67,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let arrivals = 0;
   let closed = false;
 
-  /** L0 on raw text: bump the epoch, stop the body, all before anything else is looked at. */
+  /**
+   * L0 on the raw text, all of it however long (the reflex is linear): bump the epoch, stop the
+   * body, before the length guard or anything else may refuse the text.
+   */
   function tryStop(rawText: unknown, t0: number): StopHit | undefined {
     if (typeof rawText !== 'string' || rawText.length === 0) return undefined;
-    const head = rawText.length > maxChars ? rawText.slice(0, maxChars) : rawText;
-    const hit = deps.emergency.match(head);
+    const hit = deps.emergency.match(rawText);
     if (!hit) return undefined;
     deps.epoch.bump();
     deps.executor.emergencyStop(`reflex:${hit.word}`);
