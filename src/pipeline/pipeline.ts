@@ -6,7 +6,7 @@ import { anySignal } from '../util/any-signal';
 import type { Clock } from '../util/clock';
 import { ClaudiaError, asClaudiaError } from '../util/errors';
 import { newRequestId } from '../util/ids';
-import { excerpt, type Logger } from '../util/logger';
+import { excerpt, jsonReplacer, type Logger } from '../util/logger';
 import type { Telemetry } from '../util/telemetry';
 import { badInputReply, dangerReply, fallbackReply } from './fallback-replies';
 import { checkInput } from './input-guard';
@@ -14,6 +14,7 @@ import type { DecisionCache, EmergencyReflex, ExecReport, LlmDecider, MotionExec
 import { createProgress, type Progress } from './progress';
 import type { AnswerRecord, CompiledAction, Decision, HandleOptions, Origin, Plan, Proposal, QueryInput, Request } from './types';
 import { createUtteranceGate } from './utterance-gate';
+import { normaliseText } from '../lang/normalise';
 
 export interface PipelineDeps {
   config: Readonly<Config>;
@@ -62,7 +63,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, clock, telemetry, logger } = deps;
   const maxChars = config.language.max_input_chars;
   const dflt = config.language.default;
-  const gate = createUtteranceGate(1024);
+  const gate = createUtteranceGate<AnswerRecord>({
+    clock,
+    windowMs: config.node.utterance_window_s * 1000,
+    maxBytes: config.node.utterance_memory_bytes,
+    crossTopicWindowMs: config.node.cross_topic_window_ms,
+    normalise: normaliseText,
+    sizeOf: (rec) => JSON.stringify(rec, jsonReplacer).length * 2,
+  });
   const inflight = new Set<AbortController>();
   let arrivals = 0;
   let closed = false;
@@ -313,8 +321,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const id = newRequestId();
       const progress = createProgress({ requestId: id, utteranceId: input.utteranceId ?? '' }, opts.onEvent, logger);
       let ran = false;
-      // De-duplication never keeps a stop word from stopping: a repeated id is shown to L0 first.
-      if (gate.has(input.utteranceId)) {
+      // De-duplication never keeps a stop word from stopping: a repeat is shown to L0 first.
+      if (gate.has(input)) {
         const stopped = partialStop(input);
         if (stopped) {
           progress.done(stopped);
@@ -322,7 +330,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         }
       }
       // The same utterance on both speech topics executes once: the second caller gets the first answer.
-      const rec = await gate.once(input.utteranceId, () => {
+      const rec = await gate.once(input, () => {
         ran = true;
         return run(input, id, progress, opts.signal).catch((err) => {
           const e = asClaudiaError(err);
