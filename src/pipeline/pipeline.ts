@@ -8,6 +8,7 @@ import { ClaudiaError, asClaudiaError } from '../util/errors';
 import { newRequestId } from '../util/ids';
 import { excerpt, jsonReplacer, type Logger } from '../util/logger';
 import type { Telemetry } from '../util/telemetry';
+import { refusesAny, replyForPlan } from './blocked-reply';
 import { badInputReply, dangerReply, fallbackReply } from './fallback-replies';
 import { checkInput } from './input-guard';
 import type { DecisionCache, EmergencyReflex, ExecReport, LlmDecider, MotionExecutor, ReflexGrammar, SafetyCompiler, StopEpoch, StopHit } from './stages';
@@ -214,7 +215,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           earlyProposals = proposals;
           early = act(proposals);
         },
-        (soFar) => progress.reply(soFar),
+        // The LLM's words are not streamed for a plan that refuses an action: they would announce it.
+        (soFar) => {
+          if (!early || !refusesAny(early.plan.actions)) progress.reply(soFar);
+        },
         cancel,
       );
       if (outcome instanceof ClaudiaError) {
@@ -234,9 +238,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
     // Coalesced requests share one LLM call and one execution: the leader moves the robot.
     const exec = early ?? (decision.detail?.coalesced ? reportOnly(decision.actions, req, 'coalesced') : act(decision.actions));
-    progress.reply(decision.reply);
-    progress.executing(exec.plan.actions, { source: decision.source, language: decision.language || lang, error: '' });
     const plan = exec.plan;
+    const replyLang = decision.language || lang;
+    const reply = replyForPlan(decision.reply, plan.actions, deps.catalogue, replyLang || dflt);
+    progress.reply(reply);
+    progress.executing(plan.actions, { source: decision.source, language: replyLang, error: '' });
     const report = await exec.report;
     const cut = canceled();
     const blocked = plan.actions.some((a) => a.verdict.startsWith('blocked:'));
@@ -244,7 +250,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       deps.cache.store(req, decision).catch((err) => logger.warn('cache store failed', { request_id: id, error: asClaudiaError(err).toField() }));
     }
     return record({
-      id, input, t0, language: decision.language || lang, reply: decision.reply, actions: plan.actions, source: decision.source, error: cut,
+      id, input, t0, language: replyLang, reply, actions: plan.actions, source: decision.source, error: cut,
       promptType: decision.detail?.promptType ?? req.promptType, proposals: earlyProposals ?? decision.actions, report, detail: decision.detail,
       firstEffectAt: report.firstPublishAt,
     });
