@@ -12,14 +12,14 @@ const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Cc}\p{Co}\p{Cn}]+/gu;
  * Mongolian free variation selectors. Removed, not turned into spaces: "止\u200bまって" is
  * "止まって", and "st\u00adop" is "stop".
  */
+// The class lists joiners and variation selectors on purpose.
+// eslint-disable-next-line no-misleading-character-class
 export const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/gu;
 /**
  * Combining marks left after NFKC (marks stacked on a letter, "s\u0336top", "ストップ\u0301"):
  * removed. The kana voicing marks (U+3099, U+309A) are kept; NFKC has composed them where a
  * precomposed kana exists.
  */
-// The class lists marks on purpose.
-// eslint-disable-next-line no-misleading-character-class
 const COMBINING = /[\p{Mn}\p{Me}](?<![\u3099\u309a])/gu;
 
 /** Invisible characters out, NFKC, stray combining marks out: what every matcher sees first. */
