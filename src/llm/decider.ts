@@ -202,7 +202,8 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
         values[`host_${i}`] = `${h.url} ${h.health}${h.lastError ? ` (${h.lastError})` : ''}`;
       });
       if (closed) return { level: 'stale', message: 'shut down', values };
-      if (usable === 0) return { level: 'error', message: `no Ollama host reachable (${pool.hosts.map((h) => h.url).join(', ')})`, values };
+      // The reason of the first host says what to do (e.g. "run `ollama pull qwen2.5:7b` there").
+      if (usable === 0) return { level: 'error', message: `no LLM host can serve (${pool.hosts.map((h) => h.url).join(', ')}): ${pool.hosts[0]?.lastError || 'unreachable'}`, values };
       if (usable < pool.hosts.length) return { level: 'warn', message: `${pool.hosts.length - usable} of ${pool.hosts.length} Ollama hosts down`, values };
       if (modelState === 'cold' || modelState === 'evicted')
         return { level: 'warn', message: `model ${model} is ${modelState === 'cold' ? 'not loaded yet (cold)' : 'evicted'}: the next call pays the load time`, values };

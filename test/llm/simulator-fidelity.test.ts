@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { createOllamaBackend, isHostFailure, type LlmChunk } from '../../src/llm';
+import { createLlmDecider, createOllamaBackend, isHostFailure, type LlmChunk } from '../../src/llm';
 import { createOllamaSimulator, type OllamaSimulator } from '../../src/llm/simulator';
 import { buildOutputSchema } from '../../src/prompt/output-schema';
 import type { ClaudiaError } from '../../src/util/errors';
+import { createSystemClock } from '../../src/util/clock';
 import { createSilentLogger } from '../../src/util/logger';
-import { catalogue } from './llm-fixtures';
+import { catalogue, llmConfig, request } from './llm-fixtures';
 
 const sig = () => new AbortController().signal;
 const OPTIONS = { num_ctx: 4096, num_batch: 512, num_gpu: 999 };
@@ -83,6 +84,21 @@ describe('llm/simulator fidelity: real-Ollama behaviour and the client answer to
     const err = (await b.health(sig()).catch((e: unknown) => e)) as ClaudiaError;
     expect(err.message).to.include('`ollama pull mistral:7b`');
     expect(isHostFailure(err)).to.equal(false);
+  });
+
+  it('a model the server lacks: /diagnostics says `ollama pull <model>` and calls fail with E_LLM_UNAVAILABLE', async () => {
+    const llm = createLlmDecider({ config: llmConfig([url], { ollama: { model: 'mistral:7b' } }), catalogue: catalogue(), clock: createSystemClock(), logger: createSilentLogger() });
+    try {
+      const first = (await llm.decide(request('座って'), { signal: sig() }).catch((e: unknown) => e)) as ClaudiaError;
+      expect(first.code).to.equal('E_LLM_UNAVAILABLE');
+      expect(first.message).to.include('`ollama pull mistral:7b`');
+      for (let i = 0; i < 100 && llm.available(); i++) await new Promise((r) => setTimeout(r, 10));
+      const status = llm.statusSources().find((x) => x.component === 'ollama')?.status();
+      expect(status?.level).to.equal('error');
+      expect(status?.message).to.include('`ollama pull mistral:7b`');
+    } finally {
+      await llm.close();
+    }
   });
 
   it('/api/ps reports model:tag, so a tag-less configured model is found loaded', async () => {
