@@ -6,7 +6,7 @@ import { anySignal } from '../util/any-signal';
 import type { Clock } from '../util/clock';
 import { ClaudiaError, asClaudiaError } from '../util/errors';
 import { newRequestId } from '../util/ids';
-import { excerpt, type Logger } from '../util/logger';
+import { excerpt, jsonReplacer, type Logger } from '../util/logger';
 import type { Telemetry } from '../util/telemetry';
 import { refusesAny, replyForPlan } from './blocked-reply';
 import { badInputReply, dangerReply, fallbackReply } from './fallback-replies';
@@ -15,6 +15,7 @@ import type { DecisionCache, EmergencyReflex, ExecReport, LlmDecider, MotionExec
 import { createProgress, type Progress } from './progress';
 import type { AnswerRecord, CompiledAction, Decision, HandleOptions, Origin, Plan, Proposal, QueryInput, Request } from './types';
 import { createUtteranceGate } from './utterance-gate';
+import { normaliseText } from '../lang/normalise';
 
 export interface PipelineDeps {
   config: Readonly<Config>;
@@ -63,7 +64,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, clock, telemetry, logger } = deps;
   const maxChars = config.language.max_input_chars;
   const dflt = config.language.default;
-  const gate = createUtteranceGate(1024);
+  const gate = createUtteranceGate<AnswerRecord>({
+    clock,
+    windowMs: config.node.utterance_window_s * 1000,
+    maxBytes: config.node.utterance_memory_bytes,
+    crossTopicWindowMs: config.node.cross_topic_window_ms,
+    normalise: normaliseText,
+    sizeOf: (rec) => JSON.stringify(rec, jsonReplacer).length * 2,
+  });
   const inflight = new Set<AbortController>();
   let arrivals = 0;
   let closed = false;
@@ -73,11 +81,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return published ? { publishedApiIds: [stopAction().api_id], robotCodes: [], firstPublishAt: at } : EMPTY_REPORT;
   }
 
-  /** L0 on raw text: bump the epoch, stop the body, all before anything else is looked at. */
+  /**
+   * L0 on the raw text, all of it however long (the reflex is linear): bump the epoch, stop the
+   * body, before the length guard or anything else may refuse the text.
+   */
   function tryStop(rawText: unknown, t0: number): (StopHit & { report: ExecReport }) | undefined {
     if (typeof rawText !== 'string' || rawText.length === 0) return undefined;
-    const head = rawText.length > maxChars ? rawText.slice(0, maxChars) : rawText;
-    const hit = deps.emergency.match(head);
+    const hit = deps.emergency.match(rawText);
     if (!hit) return undefined;
     deps.epoch.bump();
     const published = deps.executor.emergencyStop(`reflex:${hit.word}`);
@@ -323,8 +333,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const id = newRequestId();
       const progress = createProgress({ requestId: id, utteranceId: input.utteranceId ?? '' }, opts.onEvent, logger);
       let ran = false;
-      // De-duplication never keeps a stop word from stopping: a repeated id is shown to L0 first.
-      if (gate.has(input.utteranceId)) {
+      // De-duplication never keeps a stop word from stopping: a repeat is shown to L0 first.
+      if (gate.has(input)) {
         const stopped = partialStop(input);
         if (stopped) {
           progress.done(stopped);
@@ -332,7 +342,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         }
       }
       // The same utterance on both speech topics executes once: the second caller gets the first answer.
-      const rec = await gate.once(input.utteranceId, () => {
+      const rec = await gate.once(input, () => {
         ran = true;
         return run(input, id, progress, opts.signal).catch((err) => {
           const e = asClaudiaError(err);
