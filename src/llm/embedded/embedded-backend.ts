@@ -75,7 +75,14 @@ function withDeadline<T>(p: Promise<T>, ms: number, err: () => Error): Promise<T
  * schema becomes a llama.cpp grammar (cached per schema). Every engine call has a
  * deadline; a sequence whose generation does not stop after an abort is replaced.
  */
-export function createEmbeddedBackend(opts: EmbeddedBackendOptions): LlmBackend & { inspect(): Array<{ id: number; busy: boolean; contextTokens: number }> } {
+export interface EmbeddedBackend extends LlmBackend {
+  /** The sequences (slots) as they stand: busy or not, tokens held in the KV cache. */
+  inspect(): Array<{ id: number; busy: boolean; contextTokens: number }>;
+  /** Turns an output schema into the engine's grammar (what every call with that `format` uses). */
+  compileGrammar(format: Record<string, unknown>, signal: AbortSignal): Promise<void>;
+}
+
+export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedBackend {
   const host = `embedded:${path.basename(opts.modelPath)}`;
   const loadTimeoutMs = opts.loadTimeoutMs ?? 120_000;
   const callTimeoutMs = opts.callTimeoutMs ?? 120_000;
@@ -283,6 +290,9 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): LlmBackend 
     },
     async warmup(_req, signal) {
       await ready(signal);
+    },
+    async compileGrammar(format, signal) {
+      await grammarFor(await ready(signal), format);
     },
     inspect: () => slots.map((s) => ({ id: s.id, busy: s.busy, contextTokens: s.seq.contextTokens.length })),
     async close() {
