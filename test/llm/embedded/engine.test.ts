@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { configWith } from '../../../src/config/load';
+import { validateConfig } from '../../../src/config/validate';
 import type { LlmChunk, LlmRequest, LlmUsage } from '../../../src/llm/backend';
 import { createEmbeddedBackend, embeddedBackendFactory, type EmbeddedBackend } from '../../../src/llm/embedded/embedded-backend';
 import { findEngineEntry, INSTALL_COMMAND } from '../../../src/llm/embedded/engine-loader';
@@ -171,6 +172,14 @@ describe('embedded backend: configuration and a missing engine', () => {
   it('refuses an empty or missing llm.model_path at start (E_CONFIG naming the fix)', () => {
     expect(() => embeddedBackendFactory.validate?.(configWith({ llm: { backend: 'embedded', model_path: '' } }))).to.throw(/llm\.model_path is empty.*tiny-model/);
     expect(() => embeddedBackendFactory.validate?.(configWith({ llm: { backend: 'embedded', model_path: '/no/such/model.gguf' } }))).to.throw(/'\/no\/such\/model\.gguf' does not exist/);
+  });
+
+  it('llm.threads: 0 (every core) to 1024 whole threads; -1, 1025 and 1.5 are refused', () => {
+    const withThreads = (threads: number) => () => validateConfig(configWith({ llm: { threads } }));
+    for (const ok of [0, 1, 1024]) expect(withThreads(ok), String(ok)).to.not.throw();
+    expect(withThreads(-1)).to.throw(/llm\.threads must be between 0 and 1024/);
+    expect(withThreads(1025)).to.throw(/llm\.threads must be between 0 and 1024/);
+    expect(withThreads(1.5)).to.throw(/llm\.threads must be a whole number/);
   });
 
   it('one engine per node, its sequences are the slots, and the model file names the cache model', () => {
