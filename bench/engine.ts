@@ -50,7 +50,7 @@ const ttft: Benchmark = {
     const builder = createPromptBuilder({ config, catalogue: CATALOGUE });
     const backend = createEmbeddedBackend({ modelPath: tinyModelFile(), contextSize: 4096, sequences: 1, threads: 1, gpuLayers: 0, batchSize: 512, logger: createSilentLogger() });
     try {
-      await backend.health(AbortSignal.timeout(60_000));
+      await backend.warmup({ model: 'tiny', options: { num_ctx: 4096, num_batch: 512, num_gpu: 0 } }, AbortSignal.timeout(60_000));
       const first = async (r: LlmRequest) => {
         const t0 = nowMs();
         let at = -1;
@@ -115,7 +115,7 @@ const overhead: Benchmark = {
     };
     const llm = createLlmDecider({ config, catalogue: CATALOGUE, clock: createSystemClock(), logger: createSilentLogger(), makeBackend: () => timed });
     try {
-      await inner.health(AbortSignal.timeout(60_000));
+      await inner.warmup({ model: 'tiny', options: { num_ctx: 4096, num_batch: 512, num_gpu: 0 } }, AbortSignal.timeout(60_000));
       const n = ctx.quick ? 3 : 60;
       const warmN = ctx.quick ? 1 : 5;
       const samples: number[] = [];

@@ -90,6 +90,8 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedBac
   const { logger } = opts;
   let engine: Promise<Engine> | undefined;
   let loaded: Engine | undefined;
+  /** Why the last load failed (the health probe reports it until a load succeeds). */
+  let loadError: unknown;
   let closed = false;
   const slots: Slot[] = [];
   const grammars = new Map<string, Promise<EngineGrammar>>();
@@ -117,8 +119,14 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedBac
     if (!engine) {
       engine = withDeadline(load(), loadTimeoutMs, () => new ClaudiaError('E_LLM_TIMEOUT', `loading ${opts.modelPath} took over ${loadTimeoutMs} ms`));
       engine.then(
-        (e) => (loaded = e),
-        () => (engine = undefined),
+        (e) => {
+          loaded = e;
+          loadError = undefined;
+        },
+        (err: unknown) => {
+          engine = undefined;
+          loadError = err;
+        },
       );
     }
     const e = engine;
@@ -285,8 +293,12 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedBac
       throw badOutputError(host, 'the generation ended without its final chunk');
     },
     async health(signal) {
-      const e = await ready(signal);
-      return { modelLoaded: true, version: `node-llama-cpp ${ENGINE_VERSION} (${e.llama.gpu || 'cpu'})` };
+      // Like a server whose model is still loading: up but cold. The probe must not wait for a
+      // load (seconds, longer than ollama.connect_timeout_s); calls and the warm-up do.
+      if (loaded) return { modelLoaded: true, version: `node-llama-cpp ${ENGINE_VERSION} (${loaded.llama.gpu || 'cpu'})` };
+      if (loadError !== undefined) throw loadError;
+      ready(signal).catch(() => undefined);
+      return { modelLoaded: false, version: `node-llama-cpp ${ENGINE_VERSION}` };
     },
     async warmup(_req, signal) {
       await ready(signal);

@@ -58,7 +58,12 @@ describe('embedded engine: real llama.cpp (node-llama-cpp 3.21.1) on the tiny ra
     modelPath = path.join(dir, 'tiny.gguf');
     writeFileSync(modelPath, tinyModelGguf());
     backend = createEmbeddedBackend({ modelPath, contextSize: 4096, sequences: 1, threads: 1, gpuLayers: 0, batchSize: 512, logger: createSilentLogger(), callTimeoutMs: 15_000 });
-    const h = await bounded(backend.health(AbortSignal.timeout(50_000)), 55_000, 'engine load');
+    // The health probe does not wait for the load (seconds): up but cold, as Ollama loading a model.
+    const t0 = Date.now();
+    expect((await backend.health(AbortSignal.timeout(2000))).modelLoaded).to.equal(false);
+    expect(Date.now() - t0).to.be.below(500);
+    await bounded(backend.warmup({ model: 'tiny', options: request('command', 'x').options }, AbortSignal.timeout(50_000)), 55_000, 'engine load');
+    const h = await backend.health(AbortSignal.timeout(2000));
     expect(h.modelLoaded).to.equal(true);
     expect(h.version).to.match(/^node-llama-cpp 3\.21\.1/);
   });
@@ -163,9 +168,12 @@ describe('embedded backend: configuration and a missing engine', () => {
   it('names the install command when node-llama-cpp is not installed (E_CONFIG), without loading anything', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'claudia-noengine-'));
     const b = createEmbeddedBackend({ modelPath: '/nonexistent.gguf', contextSize: 512, sequences: 1, threads: 1, gpuLayers: 0, batchSize: 512, logger: createSilentLogger(), engineDirs: [empty] });
-    const err = await b.health(AbortSignal.timeout(2000)).then(() => undefined, (e: unknown) => e as { code: string; message: string });
+    const err = await b.warmup({ model: 'x', options: { num_ctx: 512, num_batch: 512, num_gpu: 0 } }, AbortSignal.timeout(2000)).then(() => undefined, (e: unknown) => e as { code: string; message: string });
     expect(err?.code).to.equal('E_CONFIG');
     expect(err?.message).to.contain(`run \`${INSTALL_COMMAND}\``).and.contain('node-llama-cpp is not installed');
+    // The health probe reports the same reason (the host is out, /diagnostics says why).
+    const probe = await b.health(AbortSignal.timeout(2000)).then(() => undefined, (e: unknown) => e);
+    expect(probe).to.equal(err);
     await b.close();
   });
 
