@@ -35,25 +35,22 @@ class ByteSink {
     this.parts.push(b);
     this.length += b.length;
   }
-  u32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v);
+  private fixed(size: number, write: (b: Buffer) => void): void {
+    const b = Buffer.alloc(size);
+    write(b);
     this.push(b);
+  }
+  u32(v: number): void {
+    this.fixed(4, (b) => b.writeUInt32LE(v));
   }
   i32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeInt32LE(v);
-    this.push(b);
+    this.fixed(4, (b) => b.writeInt32LE(v));
   }
   u64(v: number): void {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(v));
-    this.push(b);
+    this.fixed(8, (b) => b.writeBigUInt64LE(BigInt(v)));
   }
   f32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeFloatLE(v);
-    this.push(b);
+    this.fixed(4, (b) => b.writeFloatLE(v));
   }
   str(s: string): void {
     const b = Buffer.from(s, 'utf8');
@@ -70,6 +67,13 @@ class ByteSink {
   join(): Buffer {
     return Buffer.concat(this.parts, this.length);
   }
+}
+
+function writeArray<X>(s: ByteSink, elemType: number, values: readonly X[], write: (x: X) => void): void {
+  s.u32(T.array);
+  s.u32(elemType);
+  s.u64(values.length);
+  for (const x of values) write(x);
 }
 
 function writeValue(s: ByteSink, v: GgufValue): void {
@@ -95,23 +99,11 @@ function writeValue(s: ByteSink, v: GgufValue): void {
       s.str(v.value);
       return;
     case 'string[]':
-      s.u32(T.array);
-      s.u32(T.string);
-      s.u64(v.value.length);
-      for (const x of v.value) s.str(x);
-      return;
+      return writeArray(s, T.string, v.value, (x) => s.str(x));
     case 'i32[]':
-      s.u32(T.array);
-      s.u32(T.i32);
-      s.u64(v.value.length);
-      for (const x of v.value) s.i32(x);
-      return;
+      return writeArray(s, T.i32, v.value, (x) => s.i32(x));
     case 'f32[]':
-      s.u32(T.array);
-      s.u32(T.f32);
-      s.u64(v.value.length);
-      for (const x of v.value) s.f32(x);
-      return;
+      return writeArray(s, T.f32, v.value, (x) => s.f32(x));
   }
 }
 
