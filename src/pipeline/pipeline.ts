@@ -209,6 +209,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const outcome = await askLlm(
         req,
         (proposals) => {
+          if (early) return; // one decision, one execution
           earlyProposals = proposals;
           early = act(proposals);
         },
