@@ -8,6 +8,7 @@ import { ClaudiaError, asClaudiaError } from '../util/errors';
 import { newRequestId } from '../util/ids';
 import { excerpt, jsonReplacer, type Logger } from '../util/logger';
 import type { Telemetry } from '../util/telemetry';
+import { refusesAny, replyForPlan } from './blocked-reply';
 import { badInputReply, dangerReply, fallbackReply } from './fallback-replies';
 import { checkInput } from './input-guard';
 import type { DecisionCache, EmergencyReflex, ExecReport, LlmDecider, MotionExecutor, ReflexGrammar, SafetyCompiler, StopEpoch, StopHit } from './stages';
@@ -76,11 +77,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let arrivals = 0;
   let closed = false;
 
-  /** L0 on raw text: bump the epoch, stop the body, all before anything else is looked at. */
+  /**
+   * L0 on the raw text, all of it however long (the reflex is linear): bump the epoch, stop the
+   * body, before the length guard or anything else may refuse the text.
+   */
   function tryStop(rawText: unknown, t0: number): StopHit | undefined {
     if (typeof rawText !== 'string' || rawText.length === 0) return undefined;
-    const head = rawText.length > maxChars ? rawText.slice(0, maxChars) : rawText;
-    const hit = deps.emergency.match(head);
+    const hit = deps.emergency.match(rawText);
     if (!hit) return undefined;
     deps.epoch.bump();
     deps.executor.emergencyStop(`reflex:${hit.word}`);
@@ -215,7 +218,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           earlyProposals = proposals;
           early = act(proposals);
         },
-        (soFar) => progress.reply(soFar),
+        // The LLM's words are not streamed for a plan that refuses an action: they would announce it.
+        (soFar) => {
+          if (!early || !refusesAny(early.plan.actions)) progress.reply(soFar);
+        },
         cancel,
       );
       if (outcome instanceof ClaudiaError) {
@@ -235,9 +241,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
     // Coalesced requests share one LLM call and one execution: the leader moves the robot.
     const exec = early ?? (decision.detail?.coalesced ? reportOnly(decision.actions, req, 'coalesced') : act(decision.actions));
-    progress.reply(decision.reply);
-    progress.executing(exec.plan.actions, { source: decision.source, language: decision.language || lang, error: '' });
     const plan = exec.plan;
+    const replyLang = decision.language || lang;
+    const reply = replyForPlan(decision.reply, plan.actions, deps.catalogue, replyLang || dflt);
+    progress.reply(reply);
+    progress.executing(plan.actions, { source: decision.source, language: replyLang, error: '' });
     const report = await exec.report;
     const cut = canceled();
     const blocked = plan.actions.some((a) => a.verdict.startsWith('blocked:'));
@@ -245,7 +253,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       deps.cache.store(req, decision).catch((err) => logger.warn('cache store failed', { request_id: id, error: asClaudiaError(err).toField() }));
     }
     return record({
-      id, input, t0, language: decision.language || lang, reply: decision.reply, actions: plan.actions, source: decision.source, error: cut,
+      id, input, t0, language: replyLang, reply, actions: plan.actions, source: decision.source, error: cut,
       promptType: decision.detail?.promptType ?? req.promptType, proposals: earlyProposals ?? decision.actions, report, detail: decision.detail,
       firstEffectAt: report.firstPublishAt,
     });
