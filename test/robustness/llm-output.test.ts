@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { createOutputParser } from '../../src/llm/output-parser';
 import { FAST_PROFILE } from '../../src/llm/simulator';
-import { DEFAULT_EMERGENCY_WORDS } from '../../src/reflex/emergency-reflex';
+import { PHRASE_LANGUAGES, shippedPhrasebook } from '../../src/lang/phrasebook';
 import { ClaudiaError } from '../../src/util/errors';
 import { startHarness, type Harness } from '../helpers/app-harness';
 import { expectOnlyValidated, hostileText, runs } from './helpers';
@@ -78,7 +78,7 @@ describe('robustness: LLM output, stop words, one decision once (fast-check, fix
       await fc.assert(
         fc.asyncProperty(
           hostileText(200),
-          fc.constantFrom(...DEFAULT_EMERGENCY_WORDS.stop),
+          fc.constantFrom(...PHRASE_LANGUAGES.flatMap((l) => shippedPhrasebook()[l].stop)),
           hostileText(200),
           fc.constantFrom('speech' as const, 'speech_text' as const, 'service' as const, 'action' as const, 'http' as const, 'cli' as const, 'console' as const),
           fc.boolean(),
