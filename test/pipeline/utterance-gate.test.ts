@@ -73,6 +73,20 @@ describe('utterance gate (node on the memory transport)', function () {
     expect(h.go2.apiIds().length - before, 'nothing published for the replay').to.equal(0);
   });
 
+  it('an old utterance_id replayed on the speech topic after 1,100 others gets no second response', async () => {
+    h = await startHarness({ withLlm: false, config: { robot: { initial_posture: 'standing' } } });
+    const pub = speech();
+    pub.publish(msg('old', '座って'));
+    await waitFor(() => h.responses.length === 1, 'the first response');
+    for (let i = 0; i < 1100; i++) pub.publish(msg(`other-${i}`, 'こんにちは'));
+    await waitFor(() => h.responses.length === 1101, 'the other responses', 10000);
+    const sent = h.go2.apiIds().length;
+    pub.publish(msg('old', '座って'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.responses.length).to.equal(1101);
+    expect(h.go2.apiIds().length).to.equal(sent);
+  });
+
   it('the same utterance on speech (SpeechText) and speech_text (String) executes once and answers once', async () => {
     h = await startHarness({ withLlm: false });
     speech().publish(msg('u-both', '座って'));
