@@ -53,6 +53,19 @@ describe('utterance gate (unit, virtual time)', () => {
     expect(await gate.once({ text: 'お座り', origin: 'speech_text' }, async () => 'second'), 'the user said it again').to.equal('second');
     expect(await gate.once({ text: 'お座り', origin: 'service' }, async () => 'service'), 'other entry points are never matched by text').to.equal('service');
   });
+
+  it('a cross-topic match pairs one message of each topic: the user saying it twice within the window runs twice', async () => {
+    const clock = new VirtualClock();
+    const gate = gateOn(clock);
+    let runs = 0;
+    const order = [{ origin: 'speech_text' as const }, { origin: 'speech' as const, utteranceId: 'u1' }, { origin: 'speech_text' as const }, { origin: 'speech' as const, utteranceId: 'u2' }];
+    const got: string[] = [];
+    for (const o of order) {
+      got.push(await gate.once({ text: '座って', ...o }, async () => `run${++runs}`));
+      await clock.advance(100);
+    }
+    expect(got).to.deep.equal(['run1', 'run1', 'run2', 'run2']);
+  });
 });
 
 describe('utterance gate (node on the memory transport)', function () {
