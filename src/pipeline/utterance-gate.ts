@@ -107,23 +107,27 @@ export function createUtteranceGate<T>(opts: UtteranceGateOptions) {
     return e.result;
   }
 
+  function track(win: ReturnType<typeof createWindow<T>>, key: string, input: GateInput, result: Promise<T>): void {
+    const e: Entry<T> = { at: opts.clock.now(), bytes: ENTRY_OVERHEAD_BYTES + key.length * 2, result, origin: input.origin };
+    win.set(key, e);
+    if (opts.sizeOf) result.then((r) => win.grow(key, e, opts.sizeOf!(r)), () => undefined);
+  }
+
   function remember(input: GateInput, result: Promise<T>): void {
-    const at = opts.clock.now();
-    const track = (win: ReturnType<typeof createWindow<T>>, key: string) => {
-      const e: Entry<T> = { at, bytes: ENTRY_OVERHEAD_BYTES + key.length * 2, result, origin: input.origin };
-      win.set(key, e);
-      if (opts.sizeOf) result.then((r) => win.grow(key, e, opts.sizeOf!(r)), () => undefined);
-    };
-    if (input.utteranceId) track(ids, input.utteranceId);
+    if (input.utteranceId) track(ids, input.utteranceId, input, result);
     const key = textKey(input);
-    if (key !== undefined) track(texts, key);
+    if (key !== undefined) track(texts, key, input, result);
   }
 
   return {
     /** Runs `run` unless `input` repeats an earlier utterance; then returns that run's result. */
     once(input: GateInput, run: () => Promise<T>): Promise<T> {
       const p = prior(input, true);
-      if (p) return p;
+      if (p) {
+        // Matched by text on the other topic: its id is that utterance too (a later replay of it is a repeat).
+        if (input.utteranceId && !ids.get(input.utteranceId)) track(ids, input.utteranceId, input, p);
+        return p;
+      }
       const result = run();
       remember(input, result);
       return result;

@@ -65,6 +65,9 @@ describe('utterance gate (unit, virtual time)', () => {
       await clock.advance(100);
     }
     expect(got).to.deep.equal(['run1', 'run1', 'run2', 'run2']);
+    // u1 was matched by its text: replayed later (past the cross-topic window) it is still the first utterance.
+    await clock.advance(60_000);
+    expect(await gate.once({ text: '座って', origin: 'speech', utteranceId: 'u1' }, async () => `run${++runs}`)).to.equal('run1');
   });
 });
 
