@@ -21,6 +21,13 @@ describe('contract edges: NaN confidence, dry_run with a stop word', function ()
     await waitFor(() => h.responses.length === 1, 'the response');
     expect(h.responses[0]!.error).to.equal('');
     expect(h.go2.apiIds()).to.deep.equal([1009]);
+    const client = createActionClient(h.peer, MSG.Command, '/claudia/command');
+    try {
+      const { result } = await (await client.sendGoal(goal('お座り', { confidence: NaN }))).result;
+      expect(result.error, 'a Command goal with NaN confidence').to.equal('');
+    } finally {
+      client.close();
+    }
     for (const confidence of [NaN, -1, Number.NEGATIVE_INFINITY]) {
       const rec = await h.app.pipeline.handle({ text: 'お座り', origin: 'service', confidence });
       expect({ confidence, error: rec.error }).to.deep.equal({ confidence, error: '' });
