@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { main } from '../../src/cli/main';
 import { createActionClient } from '../../src/ros/action-client';
-import { MSG, type CommandGoalMsg, type LlmQueryRequestMsg, type LlmQueryResponseMsg, type SpeechTextMsg } from '../../src/ros/messages';
+import { MSG, type CommandFeedbackMsg, type CommandGoalMsg, type CommandResultMsg, type LlmQueryRequestMsg, type LlmQueryResponseMsg, type SpeechTextMsg } from '../../src/ros/messages';
 import { one } from '../http/client';
 import { startHarness, waitFor, type Harness } from '../helpers/app-harness';
 
@@ -21,7 +21,7 @@ describe('contract edges: NaN confidence, dry_run with a stop word', function ()
     await waitFor(() => h.responses.length === 1, 'the response');
     expect(h.responses[0]!.error).to.equal('');
     expect(h.go2.apiIds()).to.deep.equal([1009]);
-    const client = createActionClient(h.peer, MSG.Command, '/claudia/command');
+    const client = createActionClient<CommandGoalMsg, CommandResultMsg, CommandFeedbackMsg>(h.peer, MSG.Command, '/claudia/command');
     try {
       const { result } = await (await client.sendGoal(goal('お座り', { confidence: NaN }))).result;
       expect(result.error, 'a Command goal with NaN confidence').to.equal('');
@@ -46,7 +46,7 @@ describe('contract edges: NaN confidence, dry_run with a stop word', function ()
     const svc = h.peer.createClient<Partial<LlmQueryRequestMsg>, LlmQueryResponseMsg>(MSG.LlmQuery, '/claudia/llm_query');
     const res = (await expectOneMore('the LlmQuery service', stops(), () => svc.call({ text: '止まって', dry_run: true }, { timeoutMs: 5000 }))) as LlmQueryResponseMsg;
     expect(res.actions.map((a) => a.name)).to.deep.equal(['stop']);
-    const client = createActionClient(h.peer, MSG.Command, '/claudia/command');
+    const client = createActionClient<CommandGoalMsg, CommandResultMsg, CommandFeedbackMsg>(h.peer, MSG.Command, '/claudia/command');
     try {
       await expectOneMore('the Command action', stops(), async () => (await client.sendGoal(goal('stop', { dry_run: true }))).result);
     } finally {

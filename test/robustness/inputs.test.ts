@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { main } from '../../src/cli/main';
 import { configFromOptions } from '../../src/cli/node-options';
-import { MSG, type LlmQueryResponseMsg, type LlmResponseMsg } from '../../src/ros/messages';
+import { createActionClient } from '../../src/ros/action-client';
+import { MSG, type CommandFeedbackMsg, type CommandGoalMsg, type CommandResultMsg, type LlmQueryResponseMsg, type LlmResponseMsg } from '../../src/ros/messages';
 import { startHarness, type Harness } from '../helpers/app-harness';
 import { anyField, commandish, expectOnlyValidated, hostileText, runs } from './helpers';
 
@@ -60,6 +61,26 @@ describe('robustness: hostile input on every entry point (fast-check, fixed seed
       ),
       runs(120),
     );
+    await alive();
+  });
+
+  it('the Command action ends every goal with a result, whatever its fields hold', async () => {
+    const client = createActionClient<CommandGoalMsg, CommandResultMsg, CommandFeedbackMsg>(h.peer, MSG.Command, '/claudia/command');
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({ text: fc.oneof(hostileText(), commandish, anyField), language: anyField, prompt_type: anyField, session_id: anyField, utterance_id: anyField, confidence: fc.oneof(fc.double(), anyField), priority: fc.oneof(fc.integer({ min: -2, max: 9 }), anyField), dry_run: fc.oneof(fc.constant(true), anyField), timeout_s: fc.oneof(fc.double(), anyField) }, { requiredKeys: [] }),
+          async (g) => {
+            const { result } = await (await client.sendGoal(g as unknown as CommandGoalMsg)).result;
+            expect(typeof result.success).to.equal('boolean');
+            if (!result.success) expect(result.error, JSON.stringify(result)).to.match(/^E_[A-Z_]+: /);
+          },
+        ),
+        runs(60),
+      );
+    } finally {
+      client.close();
+    }
     await alive();
   });
 
