@@ -43,6 +43,10 @@ export interface Config {
     api_key: string;
     openai_model: string;
     openai_guided_json: boolean;
+    /** embedded backend: the GGUF model file. */
+    model_path: string;
+    /** embedded backend: CPU threads (0 = every core). */
+    threads: number;
   };
   cache: {
     enabled: boolean;
