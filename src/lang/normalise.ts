@@ -12,14 +12,14 @@ const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Cc}\p{Co}\p{Cn}]+/gu;
  * Mongolian free variation selectors. Removed, not turned into spaces: "止\u200bまって" is
  * "止まって", and "st\u00adop" is "stop".
  */
+// The class lists joiners and variation selectors on purpose.
+// eslint-disable-next-line no-misleading-character-class
 export const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/gu;
 /**
  * Combining marks left after NFKC (marks stacked on a letter, "s\u0336top", "ストップ\u0301"):
  * removed. The kana voicing marks (U+3099, U+309A) are kept; NFKC has composed them where a
  * precomposed kana exists.
  */
-// The class lists marks on purpose.
-// eslint-disable-next-line no-misleading-character-class
 const COMBINING = /[\p{Mn}\p{Me}](?<![\u3099\u309a])/gu;
 
 /** Invisible characters out, NFKC, stray combining marks out: what every matcher sees first. */
@@ -66,35 +66,6 @@ export function foldKana(text: string): string {
     out += c >= 0x30a1 && c <= 0x30f6 ? String.fromCodePoint(c - 0x60) : ch;
   }
   return out;
-}
-
-/**
- * Wake words a speaker puts in front of a command ("クラウディア、座って", "hey claudia sit").
- * Matched on normalised text; the longest first so "hey claudia" beats "hey".
- */
-const WAKE_WORDS = [
-  'hey claudia', 'hi claudia', 'ok claudia', 'okay claudia', 'claudia', 'hey robot', 'hey dog', 'hey',
-  'ねえくらうでぃあ', 'ねぇくらうでぃあ', 'くらうでぃあちゃん', 'くらうでぃあ', 'ねえねえ', 'ねえ', 'ねぇ', 'ねー', 'おい',
-  '克劳迪娅', '克劳蒂亚', '嘿',
-].sort((a, b) => b.length - a.length);
-
-/**
- * Splits a leading wake word off normalised text. The rest must not be empty: "claudia"
- * alone is a call, not a command, and stays as it is.
- */
-export function stripWakeWord(normalised: string): { wake: string; rest: string } {
-  // Wake words are short: fold only the head, so a long utterance costs nothing here.
-  const folded = foldKana(normalised.slice(0, 24));
-  for (const w of WAKE_WORDS) {
-    if (!folded.startsWith(w)) continue;
-    const rest = normalised.slice(w.length);
-    // A Latin wake word must end at a word boundary ("heyday" is not "hey").
-    if (/^[a-z]/.test(w) && rest.length > 0 && !rest.startsWith(' ')) continue;
-    const trimmed = rest.trim();
-    if (trimmed.length === 0) return { wake: '', rest: normalised };
-    return { wake: normalised.slice(0, w.length), rest: trimmed };
-  }
-  return { wake: '', rest: normalised };
 }
 
 /** Bounds input before any heavier processing, so nothing blocks the loop in front of a stop. */

@@ -16,4 +16,6 @@ export interface Analysed {
   languageCertain: boolean;
   /** The wake word removed from the front of `normalised` ('' or absent when none). */
   wake?: string;
+  /** 'traditional' when the user wrote traditional Chinese (`normalised` is simplified; the reply goes back in traditional). */
+  script?: 'traditional';
 }

@@ -43,6 +43,8 @@ const SUFFIXES = [
   'for us', 'for everyone', 'for everybody', 'to everyone', 'to everybody', 'to us', 'a bit', 'a little', 'a little bit', 'slightly',
 ].sort((a, b) => b.length - a.length);
 
+const ABILITY = /^(?:(?:hey |so |ok |okay )?(?:can|could) (?:you|u) (?:do|even|really|actually|still)\b|(?:do|did) (?:you|u) know how\b|(?:are|were) (?:you|u) (?:able|capable)\b|is it possible for you\b|how (?:do|would|can) you\b|do you (?:know|like|want|enjoy)\b)/;
+
 /** Movement: verb + direction, with distance / angle / speed / duration around it. */
 const MOVE_RE = new RegExp(
   '^(?:go|move|walk|step|head|run|scoot|drive|trot|strafe|slide|shift|take)\\s+' +
@@ -73,6 +75,9 @@ export function createEnGrammar(): LanguageGrammar {
 
   return {
     parse(text) {
+      // An ability or knowledge question is a question, never the action (data/README.md):
+      // "can you do a backflip", "do you know how to sit", "are you able to jump".
+      if (ABILITY.test(text)) return undefined;
       let s = ` ${text.replace(/\s+/g, ' ').trim()} `;
       s = strip(s, PREFIXES, SUFFIXES);
       const t = s.trim();
