@@ -1,4 +1,5 @@
 import type { Config } from '../config/types';
+import { toTraditional } from '../lang/chinese-script';
 import { analyse } from '../lang/detect-language';
 import type { Analysed, Language } from '../lang/types';
 import type { ActionCatalogue } from '../robot/catalogue';
@@ -235,8 +236,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (!cut && decision.source === 'llm' && decision.cacheable && !blocked && deps.cache && config.cache.enabled) {
       deps.cache.store(req, decision).catch((err) => logger.warn('cache store failed', { request_id: id, error: asClaudiaError(err).toField() }));
     }
+    // The reply in the script the user wrote: traditional Chinese in, traditional out.
+    const reply = analysed.script === 'traditional' && (decision.language || lang) === 'zh' ? toTraditional(decision.reply) : decision.reply;
     return record({
-      id, input, t0, language: decision.language || lang, reply: decision.reply, actions: plan.actions, source: decision.source, error: cut,
+      id, input, t0, language: decision.language || lang, reply, actions: plan.actions, source: decision.source, error: cut,
       promptType: decision.detail?.promptType ?? req.promptType, proposals: earlyProposals ?? decision.actions, report, detail: decision.detail,
       firstEffectAt: report.firstPublishAt,
     });
