@@ -135,6 +135,7 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
   if (!path.isAbsolute(cfg.robot.actions_file)) {
     cfg.robot.actions_file = path.resolve(path.dirname(file), cfg.robot.actions_file);
   }
+  if (!path.isAbsolute(cfg.language.phrases_dir)) cfg.language.phrases_dir = path.resolve(path.dirname(file), cfg.language.phrases_dir);
   validateConfig(cfg);
   return deepFreeze(cfg);
 }
@@ -151,6 +152,7 @@ export function configWith(overrides: DeepPartial<Config> = {}): Readonly<Config
     }
   }
   if (!path.isAbsolute(cfg.robot.actions_file)) cfg.robot.actions_file = path.join(packageConfigDir(), cfg.robot.actions_file);
+  if (!path.isAbsolute(cfg.language.phrases_dir)) cfg.language.phrases_dir = path.join(packageConfigDir(), cfg.language.phrases_dir);
   validateConfig(cfg);
   return deepFreeze(cfg);
 }

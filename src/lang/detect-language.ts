@@ -1,5 +1,5 @@
 import type { Analysed, Language } from './types';
-import { toSimplified } from './chinese-script';
+import { isAlsoJapanese, toSimplified } from './chinese-script';
 import { leadWords, stripDisfluency, stripWakeWord } from './disfluency';
 import { boundText, normaliseText } from './normalise';
 import type { Phrasebook } from './phrasebook';
@@ -59,10 +59,15 @@ export function analyse(text: string, hint = '', maxChars = 2000, phrases?: Phra
   const raw = boundText(text, maxChars).text;
   let full = normaliseText(raw);
   let traditional = false;
+  let simplifiedReading: string | undefined;
   if (isChineseText(full, hint)) {
     const simplified = toSimplified(full);
-    traditional = simplified !== full;
-    full = simplified;
+    if (simplified !== full) {
+      traditional = true;
+      // Said to be Chinese, or holding a form Japanese does not write (來, 轉): one script. Else keep both readings.
+      if (hint === 'zh' || !isAlsoJapanese(full)) full = simplified;
+      else simplifiedReading = simplified;
+    }
   }
   const lead = leadWords(phrases);
   const { wake, rest } = stripWakeWord(stripDisfluency(full, lead.filler), lead.wake);
@@ -72,5 +77,6 @@ export function analyse(text: string, hint = '', maxChars = 2000, phrases?: Phra
   const out: Analysed = { raw, normalised: cleaned, language, languageCertain: certain };
   if (wake) out.wake = wake;
   if (traditional) out.script = 'traditional';
+  if (simplifiedReading) out.simplified = stripDisfluency(stripWakeWord(stripDisfluency(simplifiedReading, lead.filler), lead.wake).rest, lead.filler);
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/types';
 import { toTraditional } from '../lang/chinese-script';
+import type { Phrasebook } from '../lang/phrasebook';
 import { analyse } from '../lang/detect-language';
 import type { Analysed, Language } from '../lang/types';
 import type { ActionCatalogue } from '../robot/catalogue';
@@ -31,6 +32,8 @@ export interface PipelineDeps {
   llm?: LlmDecider;
   safety: SafetyCompiler;
   executor: MotionExecutor;
+  /** The phrasebook (wake words, fillers) the front end uses; the shipped one when absent. */
+  phrases?: Phrasebook;
 }
 
 export interface Pipeline {
@@ -164,9 +167,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       });
     }
 
-    const analysed = analyse(checked.text, checked.language, maxChars);
+    const analysed = analyse(checked.text, checked.language, maxChars, deps.phrases);
     const lang = analysed.language;
     if (hit) return answerStop(id, input, t0, hit, analysed);
+    // Showrooms (language.require_wake_word): speech not addressed to the robot moves nothing and is
+    // not answered. Stops never need the wake word: L0 has already run.
+    if (config.language.require_wake_word && !analysed.wake) {
+      return record({ id, input, t0, language: lang, reply: '', actions: [], source: 'fallback', detail: { ignored: 'no_wake_word' } });
+    }
 
     const req: Request = {
       id,
@@ -320,7 +328,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const t0 = clock.now();
     const hit = tryStop(input.text, t0);
     if (!hit) return undefined;
-    const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars);
+    const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars, deps.phrases);
     return record({ id: newRequestId(), input, t0, language: analysed.language, reply: deps.catalogue.byName('stop')?.replies[analysed.language || dflt] ?? '', actions: [stopAction()], source: 'reflex', firstEffectAt: clock.now() });
   }
 

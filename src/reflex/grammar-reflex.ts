@@ -1,4 +1,6 @@
 import type { Config } from '../config/types';
+import { shippedPhrasebook, type Phrasebook } from '../lang/phrasebook';
+import { isAbilityQuestion } from '../lang/question';
 import type { Analysed, Language } from '../lang/types';
 import type { ReflexGrammar } from '../pipeline/stages';
 import type { Decision, Proposal } from '../pipeline/types';
@@ -17,6 +19,8 @@ const HAS_LATIN = /[a-z]/;
 export interface GrammarReflexDeps {
   catalogue: ActionCatalogue;
   config: Config;
+  /** Action phrases per language (config/phrases); the shipped phrasebook when absent. */
+  phrases?: Phrasebook;
 }
 
 /**
@@ -27,10 +31,11 @@ export interface GrammarReflexDeps {
  */
 export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
   const { catalogue, config } = deps;
+  const book = deps.phrases ?? shippedPhrasebook();
   const grammars: Record<Exclude<Language, ''>, LanguageGrammar> = {
-    ja: createJaGrammar(),
-    zh: createZhGrammar(),
-    en: createEnGrammar(),
+    ja: createJaGrammar(book.ja.actions),
+    zh: createZhGrammar(book.zh.actions),
+    en: createEnGrammar(book.en.actions),
   };
 
   function candidates(a: Analysed): Array<Exclude<Language, ''>> {
@@ -48,10 +53,13 @@ export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
     match(analysed) {
       const text = analysed.normalised;
       if (!text || text.length > MAX_CHARS) return undefined;
+      // An ability or knowledge question is a question, never the action (data/README.md).
+      if (isAbilityQuestion(text)) return undefined;
       let found: { intent: ParsedIntent; lang: Exclude<Language, ''> } | undefined;
       const readings: Array<Exclude<Language, ''>> = [];
       for (const lang of candidates(analysed)) {
-        const intent = grammars[lang].parse(text);
+        // Kanji-only text that is also Japanese keeps its simplified form for the Chinese reading (請坐下).
+        const intent = grammars[lang].parse(lang === 'zh' && analysed.simplified ? analysed.simplified : text);
         if (!intent) continue;
         if (found && !sameIntent(found.intent, intent)) return undefined;
         found ??= { intent, lang };
