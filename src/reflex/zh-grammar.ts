@@ -13,7 +13,7 @@ const PREFIXES = [
 ].sort((a, b) => b.length - a.length);
 const SUFFIXES = [
   '吧', '一下', '一下吧', '一下下', '下吧', '好吗', '好不好', '行吗', '行不行', '可以吗', '啊', '呀', '哦', '嘛', '喔', '哟', '谢谢', '谢谢你', '吧谢谢',
-  '给我看看', '给我看', '一次',
+  '给我看看', '给我看', '一次', '啦', '咯', '呗', '一点', '一点儿', '一些',
 ].sort((a, b) => b.length - a.length);
 const SPEED: Array<[string, SpeedWord]> = [['慢慢地', 'slow'], ['慢慢', 'slow'], ['慢点', 'slow'], ['缓缓', 'slow'], ['快速', 'fast'], ['快快', 'fast']];
 
