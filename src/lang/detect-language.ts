@@ -1,6 +1,6 @@
 import type { Analysed, Language } from './types';
 import { isAlsoJapanese, toSimplified } from './chinese-script';
-import { leadWords, stripDisfluency, stripWakeWord } from './disfluency';
+import { expandContractions, leadWords, stripDisfluency, stripTrailingWakeWord, stripWakeWord } from './disfluency';
 import { boundText, normaliseText } from './normalise';
 import type { Phrasebook } from './phrasebook';
 
@@ -70,8 +70,10 @@ export function analyse(text: string, hint = '', maxChars = 2000, phrases?: Phra
     }
   }
   const lead = leadWords(phrases);
-  const { wake, rest } = stripWakeWord(stripDisfluency(full, lead.filler), lead.wake);
-  const cleaned = stripDisfluency(rest, lead.filler);
+  const front = stripWakeWord(stripDisfluency(expandContractions(full, lead.rewrite), lead.filler), lead.wake);
+  const back = stripTrailingWakeWord(stripDisfluency(front.rest, lead.filler), lead.wake);
+  const wake = front.wake || back.wake;
+  const cleaned = stripDisfluency(back.rest, lead.filler);
   // Detect on the text without the wake word: "hey claudia 坐下" is Chinese.
   const { language, certain } = detectLanguage(cleaned || raw, hint);
   const out: Analysed = { raw, normalised: cleaned, language, languageCertain: certain };

@@ -25,6 +25,8 @@ export function stripWakeWord(normalised: string, wakeWords: readonly string[] =
 export interface LeadWords {
   wake: string[];
   filler: string[];
+  /** Contractions of every language: Latin ones as whole words, CJK ones inside text. */
+  rewrite: Array<[RegExp, string]>;
 }
 
 const cache = new WeakMap<Phrasebook, LeadWords>();
@@ -34,7 +36,12 @@ export function leadWords(book: Phrasebook = shippedPhrasebook()): LeadWords {
   if (!out) {
     const fold = (section: 'wake' | 'filler') =>
       [...new Set(PHRASE_LANGUAGES.flatMap((l) => book[l][section]).map((w) => foldKana(normaliseText(w))).filter(Boolean))].sort((a, b) => b.length - a.length);
-    out = { wake: fold('wake'), filler: fold('filler') };
+    const pairs = PHRASE_LANGUAGES.flatMap((l) => Object.entries(book[l].rewrite));
+    const rewrite = pairs.map(([from, to]): [RegExp, string] => {
+      const esc = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return [new RegExp(/^[a-z]/.test(from) ? `(?<![\\p{L}\\p{N}'])${esc}(?![\\p{L}\\p{N}'])` : esc, 'gu'), to];
+    });
+    out = { wake: fold('wake'), filler: fold('filler'), rewrite };
     cache.set(book, out);
   }
   return out;
@@ -66,6 +73,28 @@ export function stripDisfluency(normalised: string, fillers: readonly string[] =
     }
   }
   return collapseRepeat(s);
+}
+
+/** Contractions said in full: "gimme a paw" -> "give me a paw", "座っといて" -> "座っておいて". */
+export function expandContractions(normalised: string, rewrite: LeadWords['rewrite'] = shippedLead().rewrite): string {
+  let s = normalised;
+  for (const [re, to] of rewrite) s = s.replace(re, to);
+  return s;
+}
+
+/**
+ * A wake word after the command ("sit, claudia", "お座り クラウディア"): split off like a leading one.
+ * Only the robot's name and its mishearings count here, not a bare "hey".
+ */
+export function stripTrailingWakeWord(normalised: string, wakeWords: readonly string[] = shippedLead().wake): { wake: string; rest: string } {
+  const folded = foldKana(normalised);
+  for (const w of wakeWords) {
+    if (w.length < 4 || !folded.endsWith(w) || folded.length === w.length) continue;
+    const before = normalised.slice(0, normalised.length - w.length);
+    if (/^[a-z]/.test(w) && !before.endsWith(' ')) continue;
+    return { wake: normalised.slice(before.length), rest: before.trim() };
+  }
+  return { wake: '', rest: normalised };
 }
 
 /** "sit sit" -> "sit", "坐下坐下" -> "坐下", "sit down sit down sit down" -> "sit down". */

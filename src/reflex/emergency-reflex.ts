@@ -35,7 +35,7 @@ const CLAUSE_BREAK = /[!！?？,，、。.;；:：…\n]|\s[-–—]\s|(?<=[\u30
 
 export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): EmergencyReflex {
   const book = deps.phrases ?? shippedPhrasebook();
-  const all = (section: Exclude<keyof LanguagePhrases, 'actions'>) =>
+  const all = (section: Exclude<keyof LanguagePhrases, 'actions' | 'rewrite'>) =>
     PHRASE_LANGUAGES.flatMap((l) => (l === 'zh' ? withTraditional(book.zh[section]) : book[l][section]));
   const stop = compile(all('stop'));
   const shortStop = compile(all('stop_short'));
