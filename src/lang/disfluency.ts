@@ -104,7 +104,9 @@ function collapseRepeat(s: string): string {
   for (let n = 3; n >= 2; n--) {
     if (unit.length % n !== 0) continue;
     const part = unit.slice(0, unit.length / n);
-    if (part.length >= 2 && part.repeat(n) === unit) return part.trim();
+    // A two-kana word said twice is one word (ごろごろ, ふりふり), not a repeat.
+    const mimetic = compact && part.length <= 2 && !/\p{Script=Han}/u.test(part);
+    if (part.length >= 2 && !mimetic && part.repeat(n) === unit) return part.trim();
   }
   return s;
 }

@@ -59,7 +59,9 @@ describe('prompt/output-schema: one branch per action, only grammar keywords', (
   });
 
   it('integer bounds only where the bounds are integers', () => {
-    const text = `actions:
+    const text = `blocked_replies:
+  default: { ja: a, zh: b, en: c }
+actions:
   - { name: stop, api_id: 1003, kind: stop, replies: { ja: a, zh: b, en: c } }
   - { name: level, api_id: 1015, params: { data: { type: integer, min: -1, max: 1 } }, replies: { ja: a, zh: b, en: c } }
   - { name: odd, api_id: 1016, params: { data: { type: integer, min: 0.5, max: 2 } }, replies: { ja: a, zh: b, en: c } }
