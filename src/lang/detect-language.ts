@@ -70,15 +70,15 @@ export function analyse(text: string, hint = '', maxChars = 2000, phrases?: Phra
     }
   }
   const lead = leadWords(phrases);
-  const front = stripWakeWord(stripDisfluency(expandContractions(full, lead.rewrite), lead.filler), lead.wake);
-  const back = stripTrailingWakeWord(stripDisfluency(front.rest, lead.filler), lead.wake);
+  const front = stripWakeWord(stripDisfluency(expandContractions(full, lead.rewrite), lead), lead.wake);
+  const back = stripTrailingWakeWord(stripDisfluency(front.rest, lead), lead.wake);
   const wake = front.wake || back.wake;
-  const cleaned = stripDisfluency(back.rest, lead.filler);
+  const cleaned = stripDisfluency(back.rest, lead);
   // Detect on the text without the wake word: "hey claudia 坐下" is Chinese.
   const { language, certain } = detectLanguage(cleaned || raw, hint);
   const out: Analysed = { raw, normalised: cleaned, language, languageCertain: certain };
   if (wake) out.wake = wake;
   if (traditional) out.script = 'traditional';
-  if (simplifiedReading) out.simplified = stripDisfluency(stripWakeWord(stripDisfluency(simplifiedReading, lead.filler), lead.wake).rest, lead.filler);
+  if (simplifiedReading) out.simplified = stripDisfluency(stripWakeWord(stripDisfluency(simplifiedReading, lead), lead.wake).rest, lead);
   return out;
 }

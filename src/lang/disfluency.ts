@@ -25,23 +25,34 @@ export function stripWakeWord(normalised: string, wakeWords: readonly string[] =
 export interface LeadWords {
   wake: string[];
   filler: string[];
-  /** Contractions of every language: Latin ones as whole words, CJK ones inside text. */
-  rewrite: Array<[RegExp, string]>;
+  /** Fillers at the start / at the end of kana-folded text (one regex each: this runs on every utterance). */
+  fillerHead: RegExp;
+  fillerTail: RegExp;
+  /** Contractions of every language, one alternation: Latin ones as whole words, CJK ones inside text. */
+  rewrite: { re: RegExp; to: Map<string, string> };
 }
 
 const cache = new WeakMap<Phrasebook, LeadWords>();
+
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function leadWords(book: Phrasebook = shippedPhrasebook()): LeadWords {
   let out = cache.get(book);
   if (!out) {
     const fold = (section: 'wake' | 'filler') =>
       [...new Set(PHRASE_LANGUAGES.flatMap((l) => book[l][section]).map((w) => foldKana(normaliseText(w))).filter(Boolean))].sort((a, b) => b.length - a.length);
-    const pairs = PHRASE_LANGUAGES.flatMap((l) => Object.entries(book[l].rewrite));
-    const rewrite = pairs.map(([from, to]): [RegExp, string] => {
-      const esc = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      return [new RegExp(/^[a-z]/.test(from) ? `(?<![\\p{L}\\p{N}'])${esc}(?![\\p{L}\\p{N}'])` : esc, 'gu'), to];
-    });
-    out = { wake: fold('wake'), filler: fold('filler'), rewrite };
+    const filler = fold('filler');
+    const latin = filler.filter((f) => /^[a-z]/.test(f)).map(escape);
+    const cjk = filler.filter((f) => !/^[a-z]/.test(f)).map(escape);
+    const alt = (xs: string[]) => (xs.length ? xs.join('|') : '(?!)');
+    // A Latin filler is a whole word ("um", not "umbrella"); a CJK one any prefix or suffix.
+    const fillerHead = new RegExp(`^(?:(?:${alt(latin)})(?= )|(?:${alt(cjk)}))`, 'u');
+    const fillerTail = new RegExp(`(?:(?<= )(?:${alt(latin)})|(?:${alt(cjk)}))$`, 'u');
+    const to = new Map<string, string>();
+    for (const l of PHRASE_LANGUAGES) for (const [from, full] of Object.entries(book[l].rewrite)) to.set(from, full);
+    const forms = [...to.keys()].sort((a, b) => b.length - a.length);
+    const rw = forms.map((f) => (/^[a-z]/.test(f) ? `(?<![\\p{L}\\p{N}'])${escape(f)}(?![\\p{L}\\p{N}'])` : escape(f)));
+    out = { wake: fold('wake'), filler, fillerHead, fillerTail, rewrite: { re: new RegExp(alt(rw), 'gu'), to } };
     cache.set(book, out);
   }
   return out;
@@ -56,30 +67,29 @@ function shippedLead(): LeadWords {
  * ("um, sit down uh", "えーと、あの、お座り", "那个嗯坐下吧") and a command said twice or three
  * times ("sit sit", "お座りお座り", "坐下坐下"). What is left must not be empty.
  */
-export function stripDisfluency(normalised: string, fillers: readonly string[] = shippedLead().filler): string {
+export function stripDisfluency(normalised: string, lead: LeadWords = shippedLead()): string {
   let s = normalised.trim();
-  for (let changed = true, guard = 0; changed && guard < 8; guard++) {
-    changed = false;
-    for (const f of fillers) {
-      const latin = /^[a-z]/.test(f);
-      const folded = foldKana(s);
-      if (folded.startsWith(f) && s.length > f.length && (!latin || s.charAt(f.length) === ' ')) {
-        s = s.slice(f.length).trim();
-        changed = true;
-      } else if (folded.endsWith(f) && s.length > f.length && (!latin || s.charAt(s.length - f.length - 1) === ' ')) {
-        s = s.slice(0, s.length - f.length).trim();
-        changed = true;
-      }
+  for (let guard = 0; guard < 8; guard++) {
+    // Kana folding keeps the length, so positions in the folded text are positions in `s`.
+    const folded = foldKana(s);
+    const head = lead.fillerHead.exec(folded)?.[0];
+    if (head && head.length < s.length) {
+      s = s.slice(head.length).trim();
+      continue;
     }
+    const tail = lead.fillerTail.exec(folded)?.[0];
+    if (tail && tail.length < s.length) {
+      s = s.slice(0, s.length - tail.length).trim();
+      continue;
+    }
+    break;
   }
   return collapseRepeat(s);
 }
 
 /** Contractions said in full: "gimme a paw" -> "give me a paw", "座っといて" -> "座っておいて". */
 export function expandContractions(normalised: string, rewrite: LeadWords['rewrite'] = shippedLead().rewrite): string {
-  let s = normalised;
-  for (const [re, to] of rewrite) s = s.replace(re, to);
-  return s;
+  return normalised.replace(rewrite.re, (m) => rewrite.to.get(m) ?? m);
 }
 
 /**
