@@ -42,7 +42,36 @@ export interface RedisTierOptions {
   clock: Clock;
   logger: Logger;
   onState?: (state: RedisState) => void;
+  /**
+   * Bound on the entries this writer keeps (cache.redis_max_entries): every write also adds
+   * its key to a sorted-set index (score = write time) and deletes the oldest keys beyond
+   * the bound, in the same round trip (one Lua script, atomic on one server).
+   */
+  maxEntries?: number;
+  /** The index key (unprefixed); one per node, so the bound is what one node writes. */
+  indexKey?: string;
 }
+
+/**
+ * KEYS[1] entry, KEYS[2] index; ARGV value, ttl ms, now ms, max entries. Index members whose
+ * TTL has passed are dropped first, then the oldest beyond the bound are deleted with their
+ * entries. The index lives as long as the newest entry.
+ */
+const BOUNDED_SET_LUA = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if over > 0 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
+  for _, k in ipairs(old) do redis.call('DEL', k) end
+end
+return over
+`;
+
+type BoundedClient = Redis & { claudiaBoundedSet(key: string, index: string, value: string, ttlMs: number, nowMs: number, max: number): Promise<number> };
 
 /** Reconnect delay: 50 ms doubling to 2 s, plus up to 20 % jitter so a fleet does not reconnect in step. */
 export function reconnectDelay(times: number, random: () => number = Math.random): number {
@@ -63,6 +92,9 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
     lazyConnect: true,
     retryStrategy: (times) => reconnectDelay(times),
   });
+
+  const bounded = opts.maxEntries !== undefined && opts.indexKey !== undefined;
+  if (bounded) client.defineCommand('claudiaBoundedSet', { numberOfKeys: 2, lua: BOUNDED_SET_LUA });
 
   function setState(next: RedisState): void {
     if (stats.state === next || stats.state === 'closed') return;
@@ -112,7 +144,13 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
         return false;
       }
       try {
-        await client.set(key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+        const px = Math.max(1, Math.round(ttlMs));
+        if (bounded) {
+          const nowMs = Number(opts.clock.wallNs() / 1_000_000n);
+          await (client as BoundedClient).claudiaBoundedSet(key, opts.indexKey as string, value, px, nowMs, opts.maxEntries as number);
+        } else {
+          await client.set(key, value, 'PX', px);
+        }
         return true;
       } catch (err) {
         failed(err);

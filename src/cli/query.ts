@@ -10,6 +10,7 @@ import { addNodeOptions, configFromOptions, rosArgsOf, type NodeOpts } from './n
 import { numberIn, integerIn, positiveSeconds } from './option-parsers';
 import { readAll, readInputFile } from './read-input-file';
 import type { CliCommandSpec, CliIo } from './types';
+import { terminalSafe } from '../util/terminal-text';
 
 interface QueryOpts extends NodeOpts {
   json?: boolean;
@@ -56,7 +57,18 @@ export const spec: CliCommandSpec<QueryOpts> = {
       app.telemetry.on((e) => (stage = stageOf(e) ?? stage));
       await app.start();
       stage = 'deciding';
-      const rec = await app.pipeline.handle({
+      // Ctrl-C (SIGINT/SIGTERM) while deciding or while a Move runs: stop the robot first
+      // (StopMove on whatever transport this node publishes on), then end the request.
+      const started = app;
+      const cancel = new AbortController();
+      let interrupted = false;
+      void env.untilStopped(cancel.signal).then(() => {
+        if (cancel.signal.aborted) return;
+        interrupted = true;
+        started.pipeline.stop({ origin: 'cli', text: 'Ctrl-C' });
+        cancel.abort();
+      });
+      const handled = app.pipeline.handle({
         text,
         origin: 'cli',
         language: opts.language,
@@ -66,8 +78,14 @@ export const spec: CliCommandSpec<QueryOpts> = {
         dryRun: opts.dryRun === true,
         timeoutS: opts.timeout,
         confidence: opts.confidence,
-      });
+      }, { signal: cancel.signal });
+      const rec = await handled;
       heartbeat.stop();
+      if (interrupted) {
+        io.err('claudia-llm query: interrupted: StopMove published, the request was canceled');
+        return EXIT.FAILED;
+      }
+      cancel.abort(); // the request is over: a later signal is not for it
       const out = {
         success: rec.success,
         reply: rec.reply,
@@ -84,7 +102,7 @@ export const spec: CliCommandSpec<QueryOpts> = {
       heartbeat.stop();
       const e = asClaudiaError(err);
       if (opts.json) io.out(JSON.stringify({ success: false, reply: '', language: '', actions: [], source: 'fallback', latency_ms: 0, error: e.toField() }));
-      else io.err(`claudia-llm query: ${e.toField()}`);
+      else io.err(terminalSafe(`claudia-llm query: ${e.toField()}`));
       return EXIT.FAILED;
     } finally {
       heartbeat.stop();
@@ -109,9 +127,11 @@ function stageOf(e: TelemetryEvent): string | undefined {
   return undefined;
 }
 
+/** Human output: the reply and error come from the LLM or the user, so nothing in them may drive the terminal. */
 function printHuman(out: { reply: string; actions: Array<{ name: string; api_id: number | bigint; parameter: string; verdict: string }>; source: string; language: string; latency_ms: number; error: string }, io: CliIo): void {
-  io.out(`reply:   ${out.reply}`);
-  io.out(`actions: ${out.actions.length ? out.actions.map((a) => `${a.name}(${a.api_id} ${a.parameter}) ${a.verdict}`).join(', ') : '(none)'}`);
-  io.out(`source:  ${out.source}  language: ${out.language || '?'}  latency: ${out.latency_ms} ms`);
-  if (out.error) io.out(`error:   ${out.error}`);
+  const say = (line: string) => io.out(terminalSafe(line));
+  say(`reply:   ${out.reply}`);
+  say(`actions: ${out.actions.length ? out.actions.map((a) => `${a.name}(${a.api_id} ${a.parameter}) ${a.verdict}`).join(', ') : '(none)'}`);
+  say(`source:  ${out.source}  language: ${out.language || '?'}  latency: ${out.latency_ms} ms`);
+  if (out.error) say(`error:   ${out.error}`);
 }

@@ -1,13 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../util/errors';
 import { DEFAULT_CONFIG } from './defaults';
+import { parseOllamaHost } from './ollama-host';
 import type { Config } from './types';
 import { validateConfig } from './validate';
 
 /** Flat ROS parameter map: `ollama.model` -> value. */
 export type ParamMap = Map<string, unknown>;
+
+/** A params file is a few KB; this bound only stops a wrong file from being read without end. */
+export const MAX_PARAMS_FILE_BYTES = 1024 * 1024;
+
+/** Keys that would reach Object.prototype through a plain object: never a parameter name. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+function refuseForbidden(name: string, where: string): void {
+  const bad = name.split('.').find((part) => FORBIDDEN_KEYS.has(part));
+  if (bad !== undefined) throw new ConfigError(`${where} '${name}' is refused: '${bad}' is not a parameter name`);
+}
 
 /** Node-name keys accepted in a params file, as ROS 2 does (plus the wildcard). */
 const NODE_KEYS = ['/**', '**', 'claudia_llm', '/claudia_llm', '/claudia/claudia_llm', 'claudia/claudia_llm'];
@@ -16,8 +28,13 @@ const NODE_KEYS = ['/**', '**', 'claudia_llm', '/claudia_llm', '/claudia/claudia
 export function readParamsFile(file: string, nodeName = 'claudia_llm'): ParamMap {
   let text: string;
   try {
+    // Only a regular file of bounded size: /dev/zero or a FIFO would be read forever.
+    const st = statSync(file);
+    if (!st.isFile()) throw new ConfigError(`params file ${file} is not a regular file; pass a YAML file`);
+    if (st.size > MAX_PARAMS_FILE_BYTES) throw new ConfigError(`params file ${file} is ${st.size} bytes; the limit is ${MAX_PARAMS_FILE_BYTES}`);
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(`cannot read params file ${file}: ${(err as Error).message}`);
   }
   return parseParamsYaml(text, file, nodeName);
@@ -50,6 +67,7 @@ export function parseParamsYaml(text: string, where = 'params', nodeName = 'clau
 function flatten(obj: Record<string, unknown>, prefix: string, out: ParamMap): void {
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
+    refuseForbidden(key, 'parameter');
     if (isPlainObject(v)) flatten(v, key, out);
     else out.set(key, v);
   }
@@ -77,11 +95,13 @@ export function parseParamAssignment(arg: string): [string, unknown] {
 export function applyParams(base: Config, params: ParamMap, where = 'parameter'): Config {
   const cfg = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
   for (const [name, value] of params) {
+    refuseForbidden(name, where);
     const dot = name.indexOf('.');
     const section = dot > 0 ? name.slice(0, dot) : '';
     const key = dot > 0 ? name.slice(dot + 1) : name;
-    const sec = cfg[section];
-    if (!sec || !(key in sec)) throw new ConfigError(`${where} '${name}' is unknown; see config/params.yaml for the list`);
+    // Own properties only: an inherited name (toString, __proto__) is not a parameter.
+    const sec = Object.hasOwn(cfg, section) ? cfg[section] : undefined;
+    if (!sec || !Object.hasOwn(sec, key)) throw new ConfigError(`${where} '${name}' is unknown; see config/params.yaml for the list`);
     sec[key] = coerce(name, sec[key], value, where);
   }
   return cfg as unknown as Config;
@@ -115,10 +135,14 @@ function coerce(name: string, current: unknown, value: unknown, where: string): 
 }
 
 export interface LoadOptions {
-  /** params.yaml to read; default: the package's config/params.yaml. */
+  /** The user's params file (`--params`, `--ros-args --params-file`, `params_file:=`); default: only the package's own config/params.yaml. */
   paramsFile?: string;
-  /** `--ros-args -p` and CLI overrides, applied last. */
+  /** `--ros-args -p` and `-p name=value`, applied over the params file. */
   overrides?: Array<[string, unknown]>;
+  /** Named command-line flags (`--ollama-host` ...), applied last: [parameter, value, flag]. */
+  flags?: Array<[string, unknown, string]>;
+  /** Where OLLAMA_HOST is read (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
   nodeName?: string;
 }
 
@@ -127,27 +151,73 @@ export function packageConfigDir(): string {
   return path.resolve(__dirname, '..', '..', 'config');
 }
 
-/** DEFAULT_CONFIG, then the params file, then overrides; validated and frozen. */
-export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
-  const file = opts.paramsFile ?? path.join(packageConfigDir(), 'params.yaml');
-  let cfg = applyParams(DEFAULT_CONFIG, readParamsFile(file, opts.nodeName), `parameter in ${file}`);
-  if (opts.overrides?.length) cfg = applyParams(cfg, new Map(opts.overrides), 'override');
-  if (!path.isAbsolute(cfg.robot.actions_file)) {
-    cfg.robot.actions_file = path.resolve(path.dirname(file), cfg.robot.actions_file);
+/** Where a parameter's value came from, for the start-up log (`configSource`). */
+export type ConfigSource = 'default' | 'OLLAMA_HOST' | `params file ${string}` | '-p / --ros-args -p' | `--${string}`;
+
+const SOURCES = new WeakMap<object, ReadonlyMap<string, ConfigSource>>();
+
+/** Which layer set `name` in a config loadConfig made (undefined for configs built otherwise). */
+export function configSource(config: Readonly<Config>, name: string): ConfigSource | undefined {
+  return SOURCES.get(config)?.get(name) ?? (SOURCES.has(config) ? 'default' : undefined);
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
   }
-  if (!path.isAbsolute(cfg.language.phrases_dir)) cfg.language.phrases_dir = path.resolve(path.dirname(file), cfg.language.phrases_dir);
+}
+
+/**
+ * The config in layers, lowest first: the shipped defaults (DEFAULT_CONFIG and the package's
+ * config/params.yaml), then OLLAMA_HOST (Ollama backend only), then the user's params file,
+ * then `-p` / `--ros-args -p`, then the named flags (`--ollama-host` ...). Validated and
+ * frozen; `configSource()` tells which layer set each parameter. A relative
+ * `robot.actions_file` and `language.phrases_dir` are relative to the file that names them (the working directory for -p).
+ */
+export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
+  const shipped = path.join(packageConfigDir(), 'params.yaml');
+  // The package's own file given explicitly (the launch file's default) is still the defaults.
+  const user = opts.paramsFile !== undefined && !sameFile(opts.paramsFile, shipped) ? opts.paramsFile : undefined;
+  const sources = new Map<string, ConfigSource>();
+  const layer = (cfg: Config, params: ParamMap, where: string, source: ConfigSource, base: string): Config => {
+    const out = applyParams(cfg, params, where);
+    if (source !== 'default') for (const name of params.keys()) sources.set(name, source);
+    if (params.has('robot.actions_file') && !path.isAbsolute(out.robot.actions_file)) out.robot.actions_file = path.resolve(base, out.robot.actions_file);
+    if (params.has('language.phrases_dir') && !path.isAbsolute(out.language.phrases_dir)) out.language.phrases_dir = path.resolve(base, out.language.phrases_dir);
+    return out;
+  };
+  const shippedFile = opts.paramsFile !== undefined && user === undefined ? opts.paramsFile : shipped;
+  let cfg = layer(DEFAULT_CONFIG, readParamsFile(shippedFile, opts.nodeName), `parameter in ${shippedFile}`, 'default', path.dirname(shippedFile));
+  if (!path.isAbsolute(cfg.robot.actions_file)) cfg.robot.actions_file = path.join(packageConfigDir(), cfg.robot.actions_file);
+  if (!path.isAbsolute(cfg.language.phrases_dir)) cfg.language.phrases_dir = path.join(packageConfigDir(), cfg.language.phrases_dir);
+  const shippedHosts = cfg.ollama.hosts;
+  const hostFromEnv = parseOllamaHost((opts.env ?? process.env)['OLLAMA_HOST']);
+  if (hostFromEnv !== undefined) cfg = layer(cfg, new Map([['ollama.hosts', [hostFromEnv]]]), 'OLLAMA_HOST', 'OLLAMA_HOST', process.cwd());
+  if (user !== undefined) cfg = layer(cfg, readParamsFile(user, opts.nodeName), `parameter in ${user}`, `params file ${user}`, path.dirname(user));
+  if (opts.overrides?.length) cfg = layer(cfg, new Map(opts.overrides), 'override', '-p / --ros-args -p', process.cwd());
+  for (const [name, value, flag] of opts.flags ?? []) cfg = layer(cfg, new Map([[name, value]]), flag, flag as ConfigSource, process.cwd());
+  // OLLAMA_HOST is Ollama's variable: another backend (openai: llama-server, vLLM) keeps its hosts.
+  if (sources.get('ollama.hosts') === 'OLLAMA_HOST' && cfg.llm.backend !== 'ollama') {
+    cfg.ollama.hosts = shippedHosts;
+    sources.delete('ollama.hosts');
+  }
   validateConfig(cfg);
-  return deepFreeze(cfg);
+  const frozen = deepFreeze(cfg);
+  SOURCES.set(frozen, sources);
+  return frozen;
 }
 
 /** For tests: defaults plus a partial override object, validated (no file read). */
 export function configWith(overrides: DeepPartial<Config> = {}): Readonly<Config> {
   const cfg = structuredClone(DEFAULT_CONFIG) as Config;
   for (const [section, values] of Object.entries(overrides)) {
-    const sec = (cfg as unknown as Record<string, Record<string, unknown>>)[section];
+    const all = cfg as unknown as Record<string, Record<string, unknown>>;
+    const sec = Object.hasOwn(all, section) ? all[section] : undefined;
     if (!sec) throw new ConfigError(`unknown config section '${section}'`);
     for (const [k, v] of Object.entries(values as Record<string, unknown>)) {
-      if (!(k in sec)) throw new ConfigError(`unknown config key '${section}.${k}'`);
+      if (!Object.hasOwn(sec, k)) throw new ConfigError(`unknown config key '${section}.${k}'`);
       sec[k] = v;
     }
   }

@@ -78,21 +78,28 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     sizeOf: (rec) => JSON.stringify(rec, jsonReplacer).length * 2,
   });
   const inflight = new Set<AbortController>();
+  const longestDeadlineMs = Math.max(config.sched.deadline_urgent_s, config.sched.deadline_high_s, config.sched.deadline_medium_s, config.sched.deadline_low_s) * 1000;
   let arrivals = 0;
   let closed = false;
+
+  /** What a stop put on the wire: StopMove, unless the executor could not publish it. */
+  function stopReport(published: boolean, at: number): ExecReport {
+    return published ? { publishedApiIds: [stopAction().api_id], robotCodes: [], firstPublishAt: at } : EMPTY_REPORT;
+  }
 
   /**
    * L0 on the raw text, all of it however long (the reflex is linear): bump the epoch, stop the
    * body, before the length guard or anything else may refuse the text.
    */
-  function tryStop(rawText: unknown, t0: number): StopHit | undefined {
+  function tryStop(rawText: unknown, t0: number): (StopHit & { report: ExecReport }) | undefined {
     if (typeof rawText !== 'string' || rawText.length === 0) return undefined;
     const hit = deps.emergency.match(rawText);
     if (!hit) return undefined;
     deps.epoch.bump();
-    deps.executor.emergencyStop(`reflex:${hit.word}`);
-    telemetry.emit({ type: 'stop', word: hit.word, latencyMs: clock.now() - t0 });
-    return hit;
+    const published = deps.executor.emergencyStop(`reflex:${hit.word}`);
+    const at = clock.now();
+    telemetry.emit({ type: 'stop', word: hit.word, latencyMs: at - t0 });
+    return { ...hit, report: stopReport(published, at) };
   }
 
   function stopAction(): CompiledAction {
@@ -151,7 +158,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return rec;
   }
 
-  async function run(input: QueryInput, id: string, progress: Progress, cancel: AbortSignal | undefined, l0: { t0: number; hit: StopHit | undefined; epoch: number }): Promise<AnswerRecord> {
+  async function run(input: QueryInput, id: string, progress: Progress, cancel: AbortSignal | undefined, l0: { t0: number; hit: (StopHit & { report: ExecReport }) | undefined; epoch: number }): Promise<AnswerRecord> {
     const { t0, hit } = l0;
     const epochAtArrival = l0.epoch;
     // After a stop, let the transport deliver StopMove before the rest of the answer is built.
@@ -166,7 +173,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       logger.warn('refused input', { request_id: id, origin: input.origin, error: e.toField() });
       return record({
         id, input, t0, language: lang, reply: hit ? deps.catalogue.byName('stop')?.replies[lang || dflt] ?? '' : badInputReply(lang, dflt),
-        actions: hit ? [stopAction()] : [], source: hit ? 'reflex' : 'fallback', error: e,
+        actions: hit ? [stopAction()] : [], source: hit ? 'reflex' : 'fallback', error: e, report: hit?.report,
       });
     }
 
@@ -189,7 +196,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       sessionId: input.sessionId ?? '',
       priority: checked.priority,
       dryRun: input.dryRun === true,
-      timeoutMs: checked.timeoutMs ?? config.ollama.request_timeout_s * 1000,
+      // An operator's timeout_s never outlasts the longest lane deadline (and never overflows a timer).
+      timeoutMs: Math.min(checked.timeoutMs ?? config.ollama.request_timeout_s * 1000, longestDeadlineMs),
       receivedAt: t0,
       epoch: epochAtArrival,
       arrivalSeq: ++arrivals,
@@ -224,6 +232,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const outcome = await askLlm(
         req,
         (proposals) => {
+          if (early) return; // one decision, one execution
           earlyProposals = proposals;
           early = act(proposals);
         },
@@ -301,9 +310,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
-  async function answerStop(id: string, input: QueryInput, t0: number, hit: StopHit, analysed: Analysed): Promise<AnswerRecord> {
+  async function answerStop(id: string, input: QueryInput, t0: number, hit: StopHit & { report: ExecReport }, analysed: Analysed): Promise<AnswerRecord> {
     const lang = analysed.language;
-    const stopAt = clock.now();
+    const stopAt = hit.report.firstPublishAt ?? clock.now();
     let reply = deps.catalogue.byName('stop')?.replies[lang || dflt] ?? '';
     let detail: Decision['detail'] = {};
     if (hit.kind === 'danger') {
@@ -323,7 +332,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         }
       }
     }
-    return record({ id, input, t0, language: lang, reply, actions: [stopAction()], source: 'reflex', detail, firstEffectAt: stopAt, promptType: hit.kind === 'danger' ? 'emergency' : '' });
+    return record({ id, input, t0, language: lang, reply, actions: [stopAction()], source: 'reflex', detail, firstEffectAt: stopAt, promptType: hit.kind === 'danger' ? 'emergency' : '', report: hit.report });
   }
 
   /** A partial ASR result (or a repeated utterance id): only the emergency reflex sees it. */
@@ -333,10 +342,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   /** The record of a stop L0 fired on outside run() (a partial result, a repeated utterance). */
-  function stopRecord(input: QueryInput, t0: number, hit: StopHit | undefined): AnswerRecord | undefined {
+  function stopRecord(input: QueryInput, t0: number, hit: (StopHit & { report: ExecReport }) | undefined): AnswerRecord | undefined {
     if (!hit) return undefined;
     const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars, deps.phrases);
-    return record({ id: newRequestId(), input, t0, language: analysed.language, reply: deps.catalogue.byName('stop')?.replies[analysed.language || dflt] ?? '', actions: [stopAction()], source: 'reflex', firstEffectAt: clock.now() });
+    return record({ id: newRequestId(), input, t0, language: analysed.language, reply: deps.catalogue.byName('stop')?.replies[analysed.language || dflt] ?? '', actions: [stopAction()], source: 'reflex', report: hit.report });
   }
 
   return {
@@ -372,10 +381,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     stop(input: { origin: Origin; text: string }): AnswerRecord {
       const t0 = clock.now();
       deps.epoch.bump();
-      deps.executor.emergencyStop(`${input.origin}:stop`);
+      const published = deps.executor.emergencyStop(`${input.origin}:stop`);
       const at = clock.now();
       telemetry.emit({ type: 'stop', word: 'explicit', latencyMs: at - t0 });
-      return record({ id: newRequestId(), input, t0, language: '', reply: deps.catalogue.byName('stop')?.replies[dflt] ?? '', actions: [stopAction()], source: 'reflex', firstEffectAt: at });
+      return record({ id: newRequestId(), input, t0, language: '', reply: deps.catalogue.byName('stop')?.replies[dflt] ?? '', actions: [stopAction()], source: 'reflex', report: stopReport(published, at) });
     },
     async close() {
       closed = true;
