@@ -59,7 +59,11 @@ function iterate(prev: string, mark: string): string {
 }
 
 /** Katakana to hiragana, so grammars and n-grams see one kana script (ダンス = だんす). */
+const HAS_KATAKANA = /[\u30a1-\u30f6]/;
+
 export function foldKana(text: string): string {
+  // Most text has no katakana: no new string (this runs several times per utterance).
+  if (!HAS_KATAKANA.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
