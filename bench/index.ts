@@ -22,7 +22,7 @@ import { nowMs } from './stats';
 import type { BenchContext, BenchResult, BenchRow, Benchmark } from './types';
 
 /** The benchmark files the harness looks for, in run order (bench/<name>.ts). */
-export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', 'mix', 'http'] as const;
+export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', 'mix', 'http', 'engine'] as const;
 
 /** Every key of the final JSON object (issue 9), in its order, with the file that fills it. */
 export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
@@ -56,6 +56,9 @@ export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['action_first_feedback_p99_ms', 'dds'],
   ['replay_msgs_per_s', 'replay'],
   ['http_stop_p99_ms', 'http'],
+  ['engine_ttft_ms_cold', 'engine'],
+  ['engine_ttft_ms_prefix', 'engine'],
+  ['engine_overhead_p99_ms', 'engine'],
 ];
 export const ALL_KEYS: readonly string[] = KEY_OWNERS.map(([k]) => k);
 
