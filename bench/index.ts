@@ -28,6 +28,8 @@ export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', '
 export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['reflex_p99_ms', 'robot'],
   ['emergency_p99_ms_loaded', 'emergency'],
+  ['stop_8mb_ms', 'emergency'],
+  ['answer_8mb_ms', 'emergency'],
   ['memory_hit_p99_ms', 'cache'],
   ['redis_hit_p99_ms', 'cache'],
   ['semantic_lookup_p99_ms_10k', 'cache'],

@@ -17,7 +17,7 @@ export const DEFAULT_CONFIG: Config = {
     diagnostics: '/diagnostics',
     command: 'command',
   },
-  language: { default: 'ja', max_input_chars: 2000, japanese_analyser: 'light' },
+  language: { default: 'ja', max_input_chars: 2000, japanese_analyser: 'light', phrases_dir: 'phrases', require_wake_word: false },
   ollama: {
     enabled: true,
     hosts: ['http://127.0.0.1:11434'],

@@ -22,7 +22,7 @@ export interface Config {
     diagnostics: string;
     command: string;
   };
-  language: { default: 'ja' | 'zh' | 'en'; max_input_chars: number; japanese_analyser: 'light' | 'kuromoji' };
+  language: { default: 'ja' | 'zh' | 'en'; max_input_chars: number; japanese_analyser: 'light' | 'kuromoji'; phrases_dir: string; require_wake_word: boolean };
   ollama: {
     enabled: boolean;
     hosts: string[];
