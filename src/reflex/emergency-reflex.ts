@@ -42,7 +42,9 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   const alarm = compile(all('alarm'));
   const danger = compile([...all('danger'), ...all('alarm')]);
   const exact = new Set(all('stop_exact').flatMap(forms));
-  const repeated = compileRepeated(all('stop_repeated'));
+  const particles = all('particles');
+  const repeated = compileRepeated(all('stop_repeated'), particles);
+  const squashed = compileSquashed([...all('danger'), ...all('alarm'), ...all('stop_exact'), ...all('stop_short')], particles);
   const lead = compileLead([...all('wake'), ...all('filler')]);
 
   /** Every rule, on text that was folded one way; `whole` when the text is the whole utterance. */
@@ -57,9 +59,10 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   function exclaimed(text: string): StopHit | undefined {
     if (!text) return undefined;
     const t = text.trim();
-    // Twice as the whole piece ("no no!", ダメダメ), three times in front of more ("不要不要不要过去").
+    // Any negation twice or more in a row, alone or in front of more ("no no!", ダメダメ, "あかんあかんそっちちゃう");
+    // an English one in front of more text three times ("no no nonsense" is an opener, "no no no, ..." an alarm).
     const rep = repeated.exec(t);
-    if (rep && rep.count >= (rep.whole ? 2 : 3)) return { word: rep.word, kind: 'stop' };
+    if (rep && rep.count >= 2 && (rep.whole || rep.count >= 3 || !/^[a-z]/.test(rep.word))) return { word: rep.word, kind: 'stop' };
     if (isShort(t, SHORT)) {
       const ss = firstMatch(shortStop, t);
       if (ss) return { word: ss, kind: 'stop' };
@@ -69,6 +72,9 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
       const d = firstMatch(danger, t);
       if (d) return { word: d, kind: 'danger' };
     }
+    // Elongated and colloquial exclamations: "いったーい", "あぶねぇ!", "いってぇよ".
+    const sq = squashed(t);
+    if (sq) return { word: sq, kind: 'danger' };
     // Alarms as the first words, unpunctuated: "watch out there's a step", "小心前面有台阶";
     // not when a hiragana ending carries the word on ("危ないことはしないで" is advice).
     if (isShort(t, SHORT)) {
@@ -237,10 +243,14 @@ function compileLead(list: string[]): { exec(t: string): string | undefined } {
  * ダメダメ, "ダメ no no no"): how many, and whether they are the whole piece. A Latin one must
  * end a word ("no nonsense" is one "no").
  */
-function compileRepeated(list: string[]): { exec(t: string): { word: string; count: number; whole: boolean } | undefined } {
-  const alts = [...new Set(list.flatMap(forms))].sort((a, b) => b.length - a.length).map((w) => (/^[a-z]/.test(w) ? `${escape(w)}(?![\\p{L}\\p{N}])` : escape(w)));
+function compileRepeated(list: string[], particles: string[]): { exec(t: string): { word: string; count: number; whole: boolean } | undefined } {
+  const alt = (xs: string[]) => [...new Set(xs.flatMap(forms))].sort((a, b) => b.length - a.length).map((w) => (/^[a-z]/.test(w) ? `${escape(w)}(?![\\p{L}\\p{N}])` : escape(w)));
+  const alts = alt(list);
   if (!alts.length) return { exec: () => undefined };
-  const unit = new RegExp(`\\s*(?:${alts.join('|')})`, 'iuy');
+  // A sentence-final particle or an elongation may follow each one ("不要啦不要啦", "あかんてあかん", "だめーだめー").
+  // Not when the "particle" starts the next negation (the や of "やだやだ").
+  const tail = `(?:\\s*(?!${alts.join('|')})(?:${[...alt(particles), 'ー+', '[っッ〜~ぁぃぅぇぉ]+'].join('|')}))*`;
+  const unit = new RegExp(`\\s*(?:${alts.join('|')})${tail}`, 'iuy');
   return {
     exec(t) {
       let at = 0;
@@ -256,6 +266,57 @@ function compileRepeated(list: string[]): { exec(t: string): { word: string; cou
       return { word: t.slice(0, at).trim().toLowerCase(), count, whole: t.slice(at).trim() === '' };
     },
   };
+}
+
+/**
+ * Elongation and colloquial sound changes folded away, on both sides: long marks, small
+ * vowels and small tsu out, a kana said again once ("いったーい" = いたい, "いててて" = いて),
+ * and an adjective's -ai said as -ee ("あぶない" -> "あぶねえ", "いたい" -> "いてえ").
+ * Matches only the whole piece, or its start with nothing but particles or non-kana after it,
+ * never inside a word (squashed "いて" must not fire in "ここにいて").
+ */
+function compileSquashed(list: string[], particles: string[]): (t: string) => string | undefined {
+  const words = new Set<string>();
+  for (const w of list.flatMap(forms)) {
+    if (!/[\u3040-\u309f\u30a0-\u30ff]/.test(w)) continue;
+    for (const v of [w, ...eEnding(foldKana(w))]) {
+      const s = squash(v);
+      if (s.length >= 2) words.add(s);
+    }
+  }
+  const sorted = [...words].sort((a, b) => b.length - a.length);
+  const tails = [...new Set(particles.flatMap(forms).map(squash))].filter(Boolean).sort((a, b) => b.length - a.length);
+  return (t) => {
+    if (!/[\u3040-\u30ff]/.test(t) || t.length > HEAD_MAX) return undefined;
+    const s = squash(t.replace(/\s+/g, ''));
+    for (const w of sorted) {
+      if (!s.startsWith(w)) continue;
+      let rest = s.slice(w.length);
+      // Particles after it ("あぶねえよ", "いてえってば").
+      for (let guard = 0; guard < 3 && rest; guard++) {
+        const p = tails.find((x) => rest.startsWith(x));
+        if (!p) break;
+        rest = rest.slice(p.length);
+      }
+      if (rest === '' || rest === w || !/^[\u3040-\u309f]/.test(rest)) return w;
+    }
+    return undefined;
+  };
+}
+
+/** Kana folded, elongations out, a kana repeated right after itself once. */
+function squash(t: string): string {
+  return foldKana(t)
+    .replace(/[ーぁぃぅぇぉっ〜~]/g, '')
+    .replace(/(\p{Script=Hiragana})\1+/gu, '$1');
+}
+
+/** The colloquial -ee of an adjective ending in a-row + い: あぶない -> あぶねえ, いたい -> いてえ. */
+const A_TO_E: Record<string, string> = { あ: 'え', か: 'け', が: 'げ', さ: 'せ', ざ: 'ぜ', た: 'て', だ: 'で', な: 'ね', ま: 'め', ら: 'れ', わ: 'え', ば: 'べ', ぱ: 'ぺ', は: 'へ' };
+function eEnding(w: string): string[] {
+  const m = /(.)い$/u.exec(w);
+  const e = m ? A_TO_E[m[1] as string] : undefined;
+  return e ? [w.slice(0, -2) + e + 'え'] : [];
 }
 
 function toKatakana(text: string): string {
