@@ -1,5 +1,13 @@
 import { foldKana, normaliseText } from './normalise';
+import { createNameMatcher, type NameMatcher } from './fuzzy-name';
 import { PHRASE_LANGUAGES, shippedPhrasebook, type Phrasebook } from './phrasebook';
+
+const matchers = new WeakMap<readonly string[], NameMatcher>();
+function names(wakeWords: readonly string[]): NameMatcher {
+  let m = matchers.get(wakeWords);
+  if (!m) matchers.set(wakeWords, (m = createNameMatcher(wakeWords)));
+  return m;
+}
 
 /**
  * Splits a leading wake word (config/phrases/*.yaml `wake`, the robot's name as recognisers
@@ -7,6 +15,15 @@ import { PHRASE_LANGUAGES, shippedPhrasebook, type Phrasebook } from './phrasebo
  * call, not a command, and stays as it is.
  */
 export function stripWakeWord(normalised: string, wakeWords: readonly string[] = shippedLead().wake): { wake: string; rest: string } {
+  const listed = stripListedWake(normalised, wakeWords);
+  // Then the name misheard beyond the listed spellings ("hey klowdya, sit", "クラウデイア お座り").
+  const n = names(wakeWords).head(listed.rest);
+  const rest = n ? listed.rest.slice(n).trim() : '';
+  if (!rest) return listed;
+  return { wake: normalised.slice(0, normalised.length - rest.length).trim(), rest };
+}
+
+function stripListedWake(normalised: string, wakeWords: readonly string[]): { wake: string; rest: string } {
   // Wake words are short: fold only the head, so a long utterance costs nothing here.
   const folded = foldKana(normalised.slice(0, 32));
   for (const w of wakeWords) {
@@ -104,6 +121,9 @@ export function stripTrailingWakeWord(normalised: string, wakeWords: readonly st
     if (/^[a-z]/.test(w) && !before.endsWith(' ')) continue;
     return { wake: normalised.slice(before.length), rest: before.trim() };
   }
+  const n = names(wakeWords).tail(normalised);
+  const rest = n ? normalised.slice(0, normalised.length - n).trim() : '';
+  if (rest && (!/[a-z]$/.test(normalised) || normalised[normalised.length - n - 1] === ' ')) return { wake: normalised.slice(normalised.length - n), rest };
   return { wake: '', rest: normalised };
 }
 
