@@ -10,18 +10,21 @@ import { finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, t
 const PREFIXES = [
   'please', 'now', 'ok', 'okay', 'alright', 'all right', 'come on', 'go on', 'go ahead and', 'can you', 'could you', 'would you', 'will you', 'can u', 'could u',
   'i want you to', "i'd like you to", 'i would like you to', 'try to', 'quickly', 'just', 'hey', 'yo', 'and now', 'then', 'buddy', 'doggy', 'good boy',
-  'good girl', 'robot', 'dog', 'claudia', 'kindly', 'once more', 'again', 'time to',
+  'good girl', 'robot', 'dog', 'claudia', 'kindly', 'once more', 'again', 'time to', 'let me see you', 'show me you can', 'give me a', 'gimme a',
 ].sort((a, b) => b.length - a.length);
 const SUFFIXES = [
   'please', 'now', 'right now', 'for me', 'again', 'ok', 'okay', 'thanks', 'thank you', 'buddy', 'claudia', 'boy', 'girl', 'doggy', 'robot', 'dog',
   'once more', 'one more time', 'quickly', 'immediately', 'real quick', 'if you can', 'will you', 'would you', 'could you', 'yeah', 'please and thank you',
   'for us', 'for everyone', 'for everybody', 'to everyone', 'to everybody', 'to us', 'a bit', 'a little', 'a little bit', 'slightly',
+  // Whom a greeting or a bow is for does not change it ("wave at him", "bow to our guests").
+  'to him', 'to her', 'to them', 'at him', 'at her', 'at them', 'at everyone', 'at everybody', 'at us', 'to the guests', 'to our guests', 'to the kids',
+  'for the camera', 'for a photo', 'for the photo', 'for a picture',
 ].sort((a, b) => b.length - a.length);
 
 
 /** Movement: verb + direction, with distance / angle / speed / duration around it. */
 const MOVE_RE = new RegExp(
-  '^(?:go|move|walk|step|head|run|scoot|drive|trot|strafe|slide|shift|take)\\s+' +
+  '^(?:go|move|walk|step|head|run|scoot|drive|trot|strafe|slide|shift|take|sidestep|side step|shuffle|scoot over|step over|move over)\\s+' +
     '(forward|forwards|ahead|straight|straight ahead|back|backward|backwards|in reverse|left|right|to the left|to the right|sideways left|sideways right|to your left|to your right)$',
 );
 /** Without a verb only unambiguous directions count: a bare "right" is usually agreement. */
@@ -58,9 +61,27 @@ export function createEnGrammar(actionPhrases: Record<string, string[]>): Langua
       // "show us a dance" = "show me a dance"; "go sit" = "sit" (not for moves: "go left" is parsed above).
       const core = t.replace(/^show us /, 'show me ');
       const action = phrases.get(core) ?? (core.startsWith('go ') ? phrases.get(core.slice(3)) : undefined);
-      return action ? { action } : undefined;
+      return action ? { action } : truncated(core);
     },
   };
+
+  /**
+   * What recognisers cut off: the last word truncated ("sit dow", "stand u"), or the command
+   * said again and cut short ("sit down sit d"). Only when every phrase it could be is one action.
+   */
+  function truncated(core: string): ParsedIntent | undefined {
+    const words = core.split(' ');
+    // "X X-cut": the second saying is a prefix of the first.
+    for (let i = 1; i < words.length; i++) {
+      const first = words.slice(0, i).join(' ');
+      const again = words.slice(i).join(' ');
+      if (again.length < first.length && first.startsWith(again) && phrases.has(first)) return { action: phrases.get(first) as string };
+    }
+    if (words.length < 2 || (words[words.length - 1] as string).length < 1) return undefined;
+    const found = new Set<string>();
+    for (const [p, a] of phrases) if (p.startsWith(core) && p.split(' ').length === words.length) found.add(a);
+    return found.size === 1 ? { action: [...found][0] as string } : undefined;
+  }
 }
 
 /** Removes politeness words at either end, repeatedly; the core must stay non-empty. */

@@ -116,7 +116,7 @@ function replyLanguage(a: Analysed, readings: Array<Exclude<Language, ''>>, dflt
 /** CJK and Latin words together (a number's unit, "2m", does not count). */
 function isMixed(t: string): boolean {
   const cjk = HAS_KANA.test(t) || HAS_HAN.test(t);
-  return cjk && HAS_LATIN.test(t.replace(/\d+(\.\d+)?\s*(m|cm|s)\b/g, ''));
+  return cjk && HAS_LATIN.test(t.replace(/\d+(\.\d+)?\s*(m|cm|s|met(?:er|re)s?|centimet(?:er|re)s?|steps?|degrees?|seconds?)\b/g, ''));
 }
 
 function sameIntent(a: ParsedIntent, b: ParsedIntent): boolean {

@@ -159,10 +159,10 @@ function moveAction(cls: MoveVerb, dir: 'front' | 'back' | 'left' | 'right' | un
 function addParam(p: MoveParams, num: string, unit: string): boolean {
   const n = parseNumber(num);
   if (n === undefined) return false;
-  if (unit === 'めーとる' || unit === 'm') return set(p, 'distance_m', n);
-  if (unit === 'せんち' || unit === 'せんちめーとる' || unit === 'cm') return set(p, 'distance_m', n / 100);
-  if (unit === '歩') return set(p, 'distance_m', n * STEP_M);
-  if (unit === '度' || unit === '°') return set(p, 'angle_deg', n);
+  if (unit === 'めーとる' || unit === 'm' || /^met(er|re)s?$/.test(unit)) return set(p, 'distance_m', n);
+  if (unit === 'せんち' || unit === 'せんちめーとる' || unit === 'cm' || /^centimet/.test(unit)) return set(p, 'distance_m', n / 100);
+  if (unit === '歩' || /^steps?$/.test(unit)) return set(p, 'distance_m', n * STEP_M);
+  if (unit === '度' || unit === '°' || /^degrees?$/.test(unit)) return set(p, 'angle_deg', n);
   return set(p, 'duration_s', n);
 }
 

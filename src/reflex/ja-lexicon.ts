@@ -38,7 +38,7 @@ export const VERBS: VerbEntry[] = [
   { action: 'dance2', forms: ['だんす2', 'だんすに', '2番目のだんす', '二番目のだんす', 'もう一つのだんす', 'もうひとつのだんす', '別のだんす', '違うだんす', 'ちがうだんす'], cls: 'suru' },
   { action: 'heart', forms: ['はーと', 'はーとまーく'], cls: 'suru' },
   { action: 'heart', forms: ['はーとを作る', 'はーと作る', 'はーとをつくる', 'はーとつくる'], cls: 'godan' },
-  { action: 'scrape', forms: ['お辞儀', 'おじぎ', '礼'], cls: 'suru' },
+  { action: 'scrape', forms: ['お辞儀', 'おじぎ', '礼', 'ぺこり', 'ぺこっと'], cls: 'suru' },
   { action: 'scrape', forms: ['頭を下げる', 'あたまをさげる'], cls: 'ichidan' },
   { action: 'front_jump', forms: ['じゃんぷ', '前じゃんぷ', '前にじゃんぷ'], cls: 'suru' },
   { action: 'front_jump', forms: ['跳ぶ', '飛ぶ', 'とぶ', '跳ねる'], cls: 'godan' },
@@ -48,7 +48,7 @@ export const VERBS: VerbEntry[] = [
   { action: 'hand_stand', forms: ['逆立ち', 'さかだち', 'はんどすたんど'], cls: 'suru' },
   { action: 'front_pounce', forms: ['飛びかかる', 'とびかかる', '飛び掛かる'], cls: 'godan' },
   { action: 'front_pounce', forms: ['ぱうんす'], cls: 'suru' },
-  { action: 'pose', forms: ['ぽーず'], cls: 'suru' },
+  { action: 'pose', forms: ['ぽーず', '決めぽーず', 'きめぽーず'], cls: 'suru' },
   { action: 'pose', forms: ['ぽーずを取る', 'ぽーずをとる', 'ぽーず取る', 'ぽーずとる'], cls: 'godan' },
   { action: 'wiggle_hips', forms: ['お尻を振る', 'おしりをふる', 'お尻振る'], cls: 'godan' },
   { action: 'wiggle_hips', forms: ['おしりふりふり', 'ふりふり'], cls: 'suru' },
@@ -93,7 +93,8 @@ export const TE_TAILS = withKanji(TE_TAILS_KANA);
 export const TAILS: Record<FormKind, string[]> = {
   te: TE_TAILS,
   imp: withKanji(['', 'よ', 'ー', 'ください', 'くださいね']),
-  nasai: ['', 'ね', 'よ', 'い'],
+  // Also the Kansai/casual stem imperative (座りや, 立ち上がりや) and とき (座っとき = 座っておき).
+  nasai: ['', 'ね', 'よ', 'い', 'や', 'な'],
   vol: ['', 'か', 'よ', 'ね', 'ー'],
   // No だ/だよ/ね after a bare noun: "ジャンプだよ" describes, it does not ask.
   noun: ['', 'お願い', 'お願いします', 'をください', 'を下さい', 'おねがい', 'おねがいします', 'をお願い', 'をお願いします', 'をおねがい', 'をおねがいします', 'ー'],
@@ -107,7 +108,7 @@ export const FILLERS = [
 ].map(foldKana).sort((a, b) => b.length - a.length);
 export const SPEED_WORDS: Array<[string, SpeedWord]> = [
   ['ゆっくりと', 'slow'], ['ゆっくり', 'slow'], ['そっと', 'slow'], ['少しずつ', 'slow'],
-  ['速く', 'fast'], ['早く', 'fast'], ['はやく', 'fast'], ['急いで', 'fast'], ['いそいで', 'fast'], ['全速力で', 'fast'],
+  ['はよう', 'fast'], ['はよ', 'fast'], ['速く', 'fast'], ['早く', 'fast'], ['はやく', 'fast'], ['急いで', 'fast'], ['いそいで', 'fast'], ['全速力で', 'fast'],
 ];
 export const TRAILING_WAKE = ['くらうでぃあ', 'くらうでぃあちゃん'];
 
@@ -118,7 +119,8 @@ export const MOVE_VERBS: Array<{ cls: MoveVerb; forms: string[]; conj: VerbEntry
   { cls: 'go', forms: ['出る', 'でる'], conj: 'ichidan' },
   { cls: 'run', forms: ['走る', 'はしる', '駆ける', 'かける'], conj: 'godan' },
   { cls: 'shift', forms: ['移動', 'いどう'], conj: 'suru' },
-  { cls: 'shift', forms: ['寄る', 'よる', '動く', 'うごく'], conj: 'godan' },
+  { cls: 'shift', forms: ['寄る', 'よる', '動く', 'うごく', 'ずらす'], conj: 'godan' },
+  { cls: 'shift', forms: ['ずれる', 'よける', '避ける'], conj: 'ichidan' },
   { cls: 'back', forms: ['下がる', 'さがる'], conj: 'godan' },
   { cls: 'backward', forms: ['後退', 'こうたい', 'ばっく'], conj: 'suru' },
   { cls: 'forward', forms: ['前進', 'ぜんしん', '直進'], conj: 'suru' },
@@ -133,7 +135,8 @@ export const DIRS: Array<[string, 'front' | 'back' | 'left' | 'right']> = [
   ['左側に', 'left'], ['左に', 'left'], ['左へ', 'left'], ['左を', 'left'], ['ひだりに', 'left'], ['ひだりへ', 'left'], ['左', 'left'], ['ひだり', 'left'],
   ['右側に', 'right'], ['右に', 'right'], ['右へ', 'right'], ['右を', 'right'], ['みぎに', 'right'], ['みぎへ', 'right'], ['右', 'right'], ['みぎ', 'right'],
 ].map(([w, d]) => [foldKana(w as string), d] as [string, 'front' | 'back' | 'left' | 'right']).sort((a, b) => b[0].length - a[0].length);
-export const UNITS = '(めーとる|m|せんちめーとる|せんち|cm|歩|度|°|秒間|秒)';
+/** English units after a Japanese direction too ("右に1 meter"): spaces are gone by then. */
+export const UNITS = '(めーとる|meters?|metres?|centimet(?:er|re)s?|m|せんちめーとる|せんち|cm|歩|steps?|度|degrees?|°|秒間|秒|seconds?)';
 export const PARAM_RE = new RegExp(`^(${CJK_NUMBER})${UNITS}(?:だけ|くらい|ぐらい|ほど)?(?:で)?`, 'u');
 
 /** Fixed drill commands that carry their own parameters. */
@@ -160,6 +163,10 @@ export function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['c
       put(n + 'せよ', 'imp');
       put(n + 'しなさい', 'nasai');
       put(n + 'しよう', 'vol');
+      // Casual: "お手しよ" (an invitation), "ダンスしや", "伏せしとき".
+      put(n + 'しよ', 'vol');
+      put(n + 'しや', 'nasai');
+      put(n + 'しとき', 'nasai');
       put(n + 'しましょう', 'vol');
       if (cls !== 'suruOnly') put(n + 'お願い', 'noun');
       // "ダンスを見せて", "ハート見せて": show me = do it.
@@ -173,6 +180,8 @@ export function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['c
   if (cls === 'ichidan') {
     const base = dict.slice(0, -1);
     put(base + 'て', 'te');
+    put(base + 'とき', 'nasai');
+    put(base + 'や', 'nasai');
     put(base + 'ろ', 'imp');
     put(base + 'よ', 'imp');
     put(base + 'なさい', 'nasai');
@@ -187,10 +196,15 @@ export function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['c
   if (!endings) return;
   const [te, imp, stem, vol] = endings;
   // 行く is the one irregular te-form among the verbs used here.
-  put(base + (dict.endsWith('行く') || dict.endsWith('いく') ? 'って' : te), 'te');
+  const teForm = base + (dict.endsWith('行く') || dict.endsWith('いく') ? 'って' : te);
+  put(teForm, 'te');
+  // Casual and Kansai: 座っとき (ておき), 座りや, 座ろ (short volitional).
+  put(teForm.slice(0, -1) + (teForm.endsWith('で') ? 'どき' : 'とき'), 'nasai');
+  put(base + stem + 'や', 'nasai');
   put(base + imp, 'imp');
   put(base + stem + 'なさい', 'nasai');
   put(base + vol, 'vol');
+  if (vol.endsWith('う')) put(base + vol.slice(0, -1), 'vol');
   put(base + stem + 'ましょう', 'vol');
   if (/^\p{Script=Han}/u.test(base)) put('お' + base + stem + 'ください', 'imp');
 }

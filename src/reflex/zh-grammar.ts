@@ -25,6 +25,8 @@ const MOVES: Array<[string, string]> = ([
   ['向后移动', 'backward'], ['往后移动', 'backward'],
   ['向左走', 'left'], ['往左走', 'left'], ['向左移', 'left'], ['往左移', 'left'], ['向左移动', 'left'], ['往左移动', 'left'], ['左移', 'left'], ['向左平移', 'left'],
   ['向右走', 'right'], ['往右走', 'right'], ['向右移', 'right'], ['往右移', 'right'], ['向右移动', 'right'], ['往右移动', 'right'], ['右移', 'right'], ['向右平移', 'right'],
+  ['向左挪', 'left'], ['往左挪', 'left'], ['左挪', 'left'], ['向左边挪', 'left'], ['往左边挪', 'left'], ['往左边走', 'left'], ['向左边走', 'left'], ['往左靠', 'left'], ['向左边移', 'left'], ['往左边移', 'left'], ['向左侧移', 'left'],
+  ['向右挪', 'right'], ['往右挪', 'right'], ['右挪', 'right'], ['向右边挪', 'right'], ['往右边挪', 'right'], ['往右边走', 'right'], ['向右边走', 'right'], ['往右靠', 'right'], ['向右边移', 'right'], ['往右边移', 'right'], ['向右侧移', 'right'],
   ['左转', 'turn_left'], ['向左转', 'turn_left'], ['往左转', 'turn_left'], ['左拐', 'turn_left'], ['向左拐', 'turn_left'], ['往左拐', 'turn_left'], ['转向左边', 'turn_left'],
   ['右转', 'turn_right'], ['向右转', 'turn_right'], ['往右转', 'turn_right'], ['右拐', 'turn_right'], ['向右拐', 'turn_right'], ['往右拐', 'turn_right'], ['转向右边', 'turn_right'],
   ['向后转', 'turn_around'], ['掉头', 'turn_around'], ['掉个头', 'turn_around'], ['转身', 'turn_around'], ['转过身', 'turn_around'], ['转个身', 'turn_around'],
