@@ -2,6 +2,7 @@ import { isAbilityQuestion } from '../../lang/question';
 import type { Analysed, Language } from '../../lang/types';
 import { ALL_LEXICONS, lexiconFor, type Lexicon } from './guard-lexicon';
 import { katakanaToHiragana } from './kana';
+import { foldIntent } from './intent-fold';
 import { extractQuantities } from './quantities';
 import type { LanguageAnalyser, MatchFeatures, SkeletonToken } from './types';
 
@@ -24,6 +25,16 @@ export function extractFeatures(analysed: Analysed, analysers: Analysers): Match
   // exclusions (名前, 坐下, sit down) only hide words that look like directions.
   const folded = katakanaToHiragana(stripped);
   const cleaned = lex.reduce((t, l) => t.replace(l.exclusions, ' '), folded);
+  const negation = lex.reduce((n, l) => n + count(folded, l.negation), 0);
+  const question = isAbilityQuestion(analysed.normalised);
+  // One known command, however it is said (synonyms, word order): a second key. Every guard
+  // but the skeleton's token-for-token topic still reads the text's own words.
+  const intent = negation === 0 && !question ? foldIntent(analysed.normalised, language, stripped.replace(/\s+/g, ' ').trim()) : undefined;
+  const directions = concepts(cleaned, lex, (l) => l.directions);
+  const quantities = [...extractQuantities(folded, language), ...concepts(cleaned, lex, (l) => l.amounts).split(',').filter(Boolean)].sort().join(',');
+  const speed = concepts(cleaned, lex, (l) => l.speed);
+  const actions = concepts(folded, lex, (l) => l.actions, true);
+  const entities = concepts(folded, lex, (l) => l.entities, true);
   return {
     language,
     languageCertain: analysed.languageCertain,
@@ -31,13 +42,14 @@ export function extractFeatures(analysed: Analysed, analysers: Analysers): Match
     skeleton,
     key,
     grams: bigrams(key),
-    negation: lex.reduce((n, l) => n + count(folded, l.negation), 0),
-    question: isAbilityQuestion(analysed.normalised),
-    directions: concepts(cleaned, lex, (l) => l.directions),
-    quantities: [...extractQuantities(folded, language), ...concepts(cleaned, lex, (l) => l.amounts).split(',').filter(Boolean)].sort().join(','),
-    speed: concepts(cleaned, lex, (l) => l.speed),
-    actions: concepts(folded, lex, (l) => l.actions, true),
-    entities: concepts(folded, lex, (l) => l.entities, true),
+    negation,
+    question,
+    directions,
+    quantities,
+    speed,
+    actions,
+    entities,
+    ...(intent ? { intent } : {}),
   };
 }
 

@@ -9,6 +9,11 @@ import type { GuardName, MatchFeatures, PairVerdict, SkeletonToken } from './typ
  * `topic` is the final word: the skeletons must be the same content, token for token.
  */
 export function judgePair(query: MatchFeatures, cached: MatchFeatures, threshold: number): PairVerdict {
+  // The same command said another way: every guard but the token-for-token topic.
+  if (query.intent !== undefined && query.intent === cached.intent) {
+    const guard = firstGuard(query, cached, true);
+    return guard ? { score: 1, guard, hit: false } : { score: 1, hit: true };
+  }
   const score = dice(query.grams, cached.grams);
   const guard = firstGuard(query, cached);
   if (guard) return { score, guard, hit: false };
@@ -16,7 +21,7 @@ export function judgePair(query: MatchFeatures, cached: MatchFeatures, threshold
   return { score, hit: true };
 }
 
-export function firstGuard(q: MatchFeatures, c: MatchFeatures): GuardName | undefined {
+export function firstGuard(q: MatchFeatures, c: MatchFeatures, sameIntent = false): GuardName | undefined {
   if (!q.languageCertain || !c.languageCertain) {
     // Kanji-only text cannot tell ja from zh: only the same normalised text may hit.
     if (q.normalised !== c.normalised) return 'language_uncertain';
@@ -29,6 +34,7 @@ export function firstGuard(q: MatchFeatures, c: MatchFeatures): GuardName | unde
   if (q.speed !== c.speed) return 'speed';
   if (q.actions !== c.actions) return 'action';
   if (q.entities !== c.entities) return 'entity';
+  if (sameIntent) return undefined;
   // Nothing left after stripping ("ね" alone): only the same text may hit.
   if (q.skeleton.length === 0 || c.skeleton.length === 0) return q.normalised === c.normalised ? undefined : 'topic';
   if (!sameSkeleton(q.skeleton, c.skeleton)) return 'topic';

@@ -43,6 +43,9 @@ interface Slot<V> {
   value: V;
 }
 
+/** Prefix of the second key: what the grammar reads the utterance as (never a skeleton key). */
+const INTENT = '\u0002';
+
 export function createSemanticIndex<V>(deps: {
   analysers: Analysers;
   threshold: number;
@@ -69,6 +72,7 @@ export function createSemanticIndex<V>(deps: {
     const slot = slots[n] as Slot<V>;
     byId.delete(id);
     unlink(byKey, slot.features.key, n);
+    if (slot.features.intent) unlink(byKey, INTENT + slot.features.intent, n);
     for (const g of slot.features.grams) unlink(postings, g, n);
     slots[n] = undefined;
     free.push(n);
@@ -81,6 +85,7 @@ export function createSemanticIndex<V>(deps: {
     slots[n] = { id, analysed, features: f, value };
     byId.set(id, n);
     link(byKey, f.key, n);
+    if (f.intent) link(byKey, INTENT + f.intent, n);
     for (const g of f.grams) link(postings, g, n);
   }
 
@@ -155,6 +160,8 @@ export function createSemanticIndex<V>(deps: {
     };
     const exact = byKey.get(f.key);
     if (exact) for (const n of exact) if (consider(n)) return best;
+    const sameIntent = f.intent ? byKey.get(INTENT + f.intent) : undefined;
+    if (sameIntent) for (const n of sameIntent) if (consider(n)) return best;
     // A small index (eval pairs holds one entry) is scored in full, so a score is always reported.
     const rest = byId.size <= near ? [...byId.values()].filter((n) => !exact?.has(n)) : nearest(f, exact);
     for (const n of rest) consider(n);

@@ -43,6 +43,8 @@ export interface MatchFeatures {
   speed: string;
   actions: string;
   entities: string;
+  /** What the language's grammar reads the whole utterance as (src/cache/semantic/intent-fold.ts), when it reads it. */
+  intent?: string;
 }
 
 /** Turns normalised text of one language into the skeleton plus guard features. */
