@@ -108,6 +108,8 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
     try {
       if (config.sched.streaming) {
         for await (const chunk of host.client.chatStream(req, signal)) {
+          // Aborted (a stop, supersede, deadline): what was still buffered is never acted on.
+          signal.throwIfAborted();
           if (ttftMs === undefined && chunk.content) ttftMs = clock.now() - t0;
           if (chunk.usage) usage = chunk.usage;
           const acts = parser.push(chunk.content);

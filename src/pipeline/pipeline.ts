@@ -248,9 +248,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         // Actions that streamed before the failure may already be moving the robot: the record says what ran.
         const ran = early ? { plan: early.plan, report: await early.report } : undefined;
         const stopped = outcome.code === 'E_ABORTED' && deps.epoch.current() > req.epoch;
+        // A dry run publishes nothing, so the executor marks nothing: what the stop cut off is said here.
+        if (stopped && ran && req.dryRun) for (const a of ran.plan.actions) if (a.verdict === 'ok' || a.verdict === 'inserted') a.verdict = 'dropped:superseded_by_stop';
         const reply =
           outcome.code === 'E_CANCELED' ? progress.replyText
-          : stopped ? (ran && refusesAny(ran.plan.actions) ? replyForPlan('', ran.plan.actions, deps.catalogue, lang || dflt) : deps.catalogue.blockedReply('superseded_by_stop', lang || dflt))
+          // The stop is the last word on this request, whatever else its plan refused.
+          : stopped ? deps.catalogue.blockedReply('superseded_by_stop', lang || dflt)
           : fallbackReply(lang, dflt);
         return record({
           id, input, t0, language: lang, reply, actions: ran?.plan.actions ?? [], source: ran ? 'llm' : 'fallback', error: outcome, promptType: req.promptType,
