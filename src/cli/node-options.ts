@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config/load';
-import { backendFactoryFor } from '../llm/backends';
+import { validateBackendSettings } from '../llm/backends';
 import type { Config } from '../config/types';
 import { parseRosArgs, type RosArgs } from '../ros/ros-args';
 import { BadInputError } from '../util/errors';
@@ -88,7 +88,7 @@ export function configFromOptions(opts: NodeOpts, ros: RosArgs | undefined, env:
   const config = loadConfig({ paramsFile, overrides, flags, env, nodeName: ros?.nodeName });
   // The backend's own settings (an embedded engine that is not installed, a missing
   // llm.model_path) are configuration too: refused here with the rest, before anything starts.
-  if (config.ollama.enabled) backendFactoryFor(config).validate?.(config);
+  if (config.ollama.enabled) validateBackendSettings(config);
   return config;
 }
 
