@@ -4,6 +4,10 @@
  * 1-slot simulated Jetson that is busy streaming. The whole real app (createApp) on the
  * memory transport, real time (this is the node's own reaction time, not a model's).
  * The same measurement without load is printed beside it.
+ *
+ * stop_8mb_ms / answer_8mb_ms: one 8 MB utterance (filler text in ja, zh or en) holding a stop
+ * word at its start, middle or end, handed to the pipeline: the slowest time to StopMove seen by
+ * the Go2 stand-in, and to the answer (the refusal of the over-long text, with the stop in it).
  */
 process.env.DOTENV_CONFIG_QUIET = 'true';
 import { createApp, type App } from '../src/app';
@@ -165,10 +169,74 @@ export async function runEmergency(quick: boolean, log: (l: string) => void): Pr
   }
 }
 
+const EIGHT_MB = 8 * 1024 * 1024;
+const FILLERS: Record<Lang, string> = { ja: 'これは関係のない長い話です。', zh: '这是一段没有关系的很长的话。', en: 'this is a long ramble about nothing. ' };
+const LONG_STOPS: Record<Lang, string> = { ja: '止まって', zh: '停下', en: 'stop' };
+
+/** 8 MB of filler (UTF-16 length: what the pipeline sees) with `word` at `where`. */
+function eightMegabytes(lang: Lang, word: string, where: 'start' | 'middle' | 'end'): string {
+  const filler = FILLERS[lang].repeat(Math.ceil(EIGHT_MB / FILLERS[lang].length)).slice(0, EIGHT_MB - word.length - 2);
+  if (where === 'start') return `${word} ${filler}`;
+  if (where === 'end') return `${filler} ${word}`;
+  const half = Math.floor(filler.length / 2);
+  return `${filler.slice(0, half)} ${word} ${filler.slice(half)}`;
+}
+
+export async function runLongInput(quick: boolean): Promise<BenchResult> {
+  const rig = await startRig();
+  const stopMs: number[] = [];
+  const answerMs: number[] = [];
+  const hidden: number[] = [];
+  try {
+    const langs: Lang[] = quick ? ['en'] : ['ja', 'zh', 'en'];
+    const wheres = quick ? (['end'] as const) : (['start', 'middle', 'end'] as const);
+    const rounds = quick ? 1 : 3;
+    for (let r = 0; r < rounds; r++) {
+      for (const lang of langs) {
+        for (const where of wheres) {
+          const text = eightMegabytes(lang, LONG_STOPS[lang], where);
+          const seen = rig.nextStop();
+          const t0 = nowMs();
+          const answered = rig.app.pipeline.handle({ text, origin: 'speech_text' });
+          const t1 = await seen;
+          await answered;
+          stopMs.push(t1 - t0);
+          answerMs.push(nowMs() - t0);
+        }
+        // The same stop word with a zero-width space inside: the skeleton pass finds it.
+        const obfuscated = eightMegabytes(lang, [...LONG_STOPS[lang]].join('\u200b'), 'end');
+        const seen = rig.nextStop();
+        const t0 = nowMs();
+        await rig.app.pipeline.handle({ text: obfuscated, origin: 'speech_text' });
+        hidden.push((await seen) - t0);
+      }
+    }
+  } finally {
+    await rig.close();
+  }
+  const s = summarize(stopMs);
+  const a = summarize(answerMs);
+  const h = summarize(hidden);
+  return {
+    rows: [
+      { what: '8 MB utterance, stop word at start/middle/end -> StopMove', n: s.n, p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, unit: 'ms' },
+      { what: '8 MB utterance with a stop word -> answer (refused as too long, stop in the record)', n: a.n, p50: a.p50, p95: a.p95, p99: a.p99, mean: a.mean, unit: 'ms' },
+      { what: '8 MB utterance, stop word with a zero-width space inside, at the end -> StopMove', n: h.n, p50: h.p50, p95: h.p95, p99: h.p99, mean: h.mean, unit: 'ms' },
+    ],
+    keys: { stop_8mb_ms: Math.max(...stopMs), answer_8mb_ms: Math.max(...answerMs) },
+    notes: ['keys are the slowest sample (worst position and language), not a percentile; filler text in ja, zh and en, the whole app on the memory transport'],
+  };
+}
+
 export const benchmarks: Benchmark[] = [
   {
     name: 'emergency',
     keys: ['emergency_p99_ms_loaded'],
     run: (ctx) => runEmergency(ctx.quick, ctx.log),
+  },
+  {
+    name: 'long-input',
+    keys: ['stop_8mb_ms', 'answer_8mb_ms'],
+    run: (ctx) => runLongInput(ctx.quick),
   },
 ];

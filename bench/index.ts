@@ -28,6 +28,8 @@ export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', '
 export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['reflex_p99_ms', 'robot'],
   ['emergency_p99_ms_loaded', 'emergency'],
+  ['stop_8mb_ms', 'emergency'],
+  ['answer_8mb_ms', 'emergency'],
   ['memory_hit_p99_ms', 'cache'],
   ['redis_hit_p99_ms', 'cache'],
   ['semantic_lookup_p99_ms_10k', 'cache'],
@@ -40,6 +42,8 @@ export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['ttfa_stream_ms', 'llm'],
   ['ttfa_nostream_ms', 'llm'],
   ['prefix_reuse', 'llm'],
+  ['heap_growth_kb_per_aborted_stream', 'llm'],
+  ['llm_overhead_p99_ms_openai', 'llm'],
   ['mix_mean_ms_ours', 'mix'],
   ['mix_mean_ms_seed', 'mix'],
   ['mix_p95_ms_ours', 'mix'],
@@ -201,7 +205,8 @@ export function foldKeys(outcomes: BenchOutcome[], missing: Map<string, string>,
 const RESULT_MARK = '@@claudia-bench-result@@ ';
 
 async function runChild(module: string, opts: RunOptions & { timeoutMs?: number }): Promise<{ outcomes: BenchOutcome[]; missing?: string }> {
-  const args = [...process.execArgv, __filename, '--child', module, ...(opts.quick ? ['--quick'] : []), ...(opts.only.length ? ['--only', opts.only.join(',')] : [])];
+  // --expose-gc: heap readings (heap_growth_kb_per_aborted_stream) GC twice first.
+  const args = [...process.execArgv, '--expose-gc', __filename, '--child', module, ...(opts.quick ? ['--quick'] : []), ...(opts.only.length ? ['--only', opts.only.join(',')] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   let result: { outcomes: BenchOutcome[]; missing?: string } | undefined;
   let buf = '';

@@ -14,6 +14,9 @@ import { configWith, type DeepPartial } from '../src/config/load';
 import type { Config } from '../src/config/types';
 import { analyse } from '../src/lang';
 import { createLlmDecider, createOllamaClient, type FullLlmDecider } from '../src/llm';
+import OpenAI from 'openai';
+import { abortedStreamGrowthKb } from '../src/llm/aborted-stream-growth';
+import { openaiBaseUrl, PLACEHOLDER_API_KEY } from '../src/llm/openai-backend';
 import { createPromptBuilder } from '../src/prompt';
 import { createOllamaSimulator, FIXED_PROFILE, JETSON_PROFILE, splitTokens, type LatencyProfile, type OllamaSimulator, type SimScriptEntry } from '../src/llm/simulator';
 import type { PromptType, Priority, Request } from '../src/pipeline/types';
@@ -83,54 +86,75 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
  * Pipeline overhead on the LLM path: wall time of decide() minus the simulator's own
- * service time. Beside it, the same for a bare ollama-js streaming call of the same prompt
- * (no scheduler, no parser), alternating in the same run: the part of the overhead that is
- * loopback HTTP + the ollama package + this machine's scheduling noise.
+ * service time. Beside it, the same for a bare client streaming the same prompt (ollama-js,
+ * or the openai package for llm.backend openai; no scheduler, no parser), alternating in the
+ * same run: the part of the overhead that is loopback HTTP + the package + this machine's
+ * scheduling noise.
  */
+async function overheadRun(backend: 'ollama' | 'openai', quick: boolean): Promise<{ ours: ReturnType<typeof summarize>; bare: ReturnType<typeof summarize> }> {
+  // Tokens 2 ms apart (Jetson: ~45 ms): per-chunk work overlaps generation, as it does on the robot.
+  const r = await rig({ profile: { ...JETSON_PROFILE, name: 'fast-2ms-per-token', loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 500 }, slots: 1, config: { llm: { backend } } });
+  try {
+    await r.llm.warmup();
+    const url = r.sim.url() as string;
+    const config = configWith({ ollama: { hosts: [url] } });
+    const builder = createPromptBuilder({ config, catalogue: CATALOGUE });
+    const ollama = createOllamaClient({ host: url });
+    const openai = new OpenAI({ baseURL: openaiBaseUrl(url), apiKey: PLACEHOLDER_API_KEY, maxRetries: 0 });
+    const n = quick ? 5 : 300;
+    const warm = quick ? 3 : 20;
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < n + warm; i++) {
+      const rq = req(`cmd ${i}`, { promptType: 'command' });
+      const p = builder.build(rq);
+      let before = r.sim.stats().serviceMs;
+      let t0 = nowMs();
+      if (backend === 'ollama') {
+        for await (const chunk of ollama.chatStream({ model: config.ollama.model, messages: p.messages, format: p.format, options: p.options, keep_alive: p.keepAlive }, signal())) void chunk;
+      } else {
+        const stream = await openai.chat.completions.create({
+          model: config.ollama.model,
+          messages: p.messages,
+          stream: true,
+          max_tokens: p.options.num_predict,
+          response_format: { type: 'json_schema', json_schema: { name: 'claudia_output', schema: p.format, strict: true } },
+        });
+        for await (const chunk of stream) void chunk;
+      }
+      const bareMs = nowMs() - t0 - (r.sim.stats().serviceMs - before);
+      before = r.sim.stats().serviceMs;
+      t0 = nowMs();
+      await r.llm.decide(rq, { signal: signal() });
+      const oursMs = nowMs() - t0 - (r.sim.stats().serviceMs - before);
+      if (i >= warm) {
+        ours.push(oursMs);
+        bare.push(bareMs);
+      }
+    }
+    return { ours: summarize(ours), bare: summarize(bare) };
+  } finally {
+    await r.close();
+  }
+}
+
 const overhead: Benchmark = {
   name: 'llm-overhead',
-  keys: ['llm_overhead_p99_ms'],
+  keys: ['llm_overhead_p99_ms', 'llm_overhead_p99_ms_openai'],
   async run(ctx) {
-    // Tokens 2 ms apart (Jetson: ~45 ms): per-chunk work overlaps generation, as it does on the robot.
-    const r = await rig({ profile: { ...JETSON_PROFILE, name: 'fast-2ms-per-token', loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 500 }, slots: 1 });
-    try {
-      await r.llm.warmup();
-      const config = configWith({ ollama: { hosts: [r.sim.url() as string] } });
-      const builder = createPromptBuilder({ config, catalogue: CATALOGUE });
-      const client = createOllamaClient({ host: r.sim.url() as string });
-      const n = ctx.quick ? 5 : 300;
-      const warm = ctx.quick ? 3 : 20;
-      const ours: number[] = [];
-      const bare: number[] = [];
-      for (let i = 0; i < n + warm; i++) {
-        const rq = req(`cmd ${i}`, { promptType: 'command' });
-        const p = builder.build(rq);
-        let before = r.sim.stats().serviceMs;
-        let t0 = nowMs();
-        for await (const chunk of client.chatStream({ model: config.ollama.model, messages: p.messages, format: p.format, options: p.options, keep_alive: p.keepAlive }, signal())) void chunk;
-        const bareMs = nowMs() - t0 - (r.sim.stats().serviceMs - before);
-        before = r.sim.stats().serviceMs;
-        t0 = nowMs();
-        await r.llm.decide(rq, { signal: signal() });
-        const oursMs = nowMs() - t0 - (r.sim.stats().serviceMs - before);
-        if (i >= warm) {
-          ours.push(oursMs);
-          bare.push(bareMs);
-        }
-      }
-      const s = summarize(ours);
-      const b = summarize(bare);
-      return {
-        rows: [
-          { what: 'LLM-path overhead: decide() wall - simulator service time, sequential', n: s.n, p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), unit: 'ms', simulated: true },
-          { what: 'baseline: bare ollama-js stream of the same prompt - service time (same run)', n: b.n, p50: round(b.p50), p95: round(b.p95), p99: round(b.p99), unit: 'ms', simulated: true },
-        ],
-        keys: { llm_overhead_p99_ms: round(s.p99) },
-        notes: [`overhead = prompt build + scheduler + ollama client + loopback HTTP both ways + NDJSON + incremental parser, real time; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores during the run`],
-      };
-    } finally {
-      await r.close();
-    }
+    const o = await overheadRun('ollama', ctx.quick);
+    const oa = await overheadRun('openai', ctx.quick);
+    const row = (what: string, x: ReturnType<typeof summarize>): BenchRow => ({ what, n: x.n, p50: round(x.p50), p95: round(x.p95), p99: round(x.p99), unit: 'ms', simulated: true });
+    return {
+      rows: [
+        row('LLM-path overhead: decide() wall - simulator service time, sequential', o.ours),
+        row('baseline: bare ollama-js stream of the same prompt - service time (same run)', o.bare),
+        row('LLM-path overhead, llm.backend openai (/v1/chat/completions SSE)', oa.ours),
+        row('baseline: bare openai@6 stream of the same prompt - service time (same run)', oa.bare),
+      ],
+      keys: { llm_overhead_p99_ms: round(o.ours.p99), llm_overhead_p99_ms_openai: round(oa.ours.p99) },
+      notes: [`overhead = prompt build + scheduler + client package + loopback HTTP both ways + NDJSON/SSE + incremental parser, real time; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores during the run`],
+    };
   },
 };
 
@@ -380,7 +404,33 @@ const prefix: Benchmark = {
   },
 };
 
-export const benchmarks: Benchmark[] = [overhead, throughput, priority, coalescing, ttfa, prefix];
+/**
+ * Issue 13 item 4: heap growth per aborted stream on one long-lived client, 2,000 aborted
+ * streams after 200 warm-up, two GCs before each reading (the bench child runs with
+ * --expose-gc; --in-process without it reports null).
+ */
+const abortedStreams: Benchmark = {
+  name: 'llm-aborted-stream-heap',
+  keys: ['heap_growth_kb_per_aborted_stream'],
+  async run(ctx) {
+    if (!(globalThis as { gc?: unknown }).gc) return { rows: [], keys: { heap_growth_kb_per_aborted_stream: null }, notes: ['needs node --expose-gc (the bench child has it; --in-process may not)'] };
+    const sim = createOllamaSimulator({ profile: 'fast', script: [{ regex: 'leak probe', content: 'word '.repeat(400) }] });
+    const url = await sim.listen();
+    try {
+      const n = ctx.quick ? 200 : 2000;
+      const r = await abortedStreamGrowthKb({ host: url, model: 'qwen2.5:7b', n, warmup: ctx.quick ? 20 : 200, kind: 'signal' });
+      return {
+        rows: [{ what: `heap growth per aborted stream (${n} streams aborted after the first chunk, one client)`, n, value: round(r.kbPerStream, 3), unit: 'KB', simulated: true }],
+        keys: { heap_growth_kb_per_aborted_stream: round(r.kbPerStream, 3) },
+        notes: [`streams the ollama package still tracks afterwards: ${r.tracked}; the simulator runs in the same process`],
+      };
+    } finally {
+      await sim.close();
+    }
+  },
+};
+
+export const benchmarks: Benchmark[] = [overhead, throughput, priority, coalescing, ttfa, prefix, abortedStreams];
 
 /** `npx tsx bench/llm.ts [--quick]` runs this file alone. */
 if (require.main === module) {

@@ -8,6 +8,7 @@ import { createPipeline, type Pipeline } from './pipeline/pipeline';
 import { createStopEpoch, type DecisionCache, type LlmDecider, type MotionExecutor, type StopEpoch } from './pipeline/stages';
 import { createEmergencyReflex } from './reflex/emergency-reflex';
 import { createGrammarReflex } from './reflex/grammar-reflex';
+import { loadPhrasebook } from './lang/phrasebook';
 import { loadCatalogue, type ActionCatalogue } from './robot/catalogue';
 import { createMotionExecutor } from './robot/motion-executor';
 import { createRobotState, type RobotState, type SportModeStateLike } from './robot/robot-state';
@@ -113,6 +114,8 @@ async function wireApp(
 ): Promise<App> {
   const { clock, logger, telemetry, catalogue, transport, started } = base;
   const epoch = createStopEpoch();
+  // The phrasebook is checked at start against the catalogue and the shipped stop words (E_CONFIG, file and line).
+  const phrases = loadPhrasebook(config.language.phrases_dir, catalogue.actions.keys());
   const state = createRobotState({ config, clock, telemetry });
 
   // The executor publishes through the node's publisher, which exists only after the node; a late-bound sink breaks the cycle.
@@ -139,8 +142,9 @@ async function wireApp(
     logger,
     telemetry,
     epoch,
-    emergency: createEmergencyReflex(),
-    grammar: createGrammarReflex({ catalogue, config }),
+    emergency: createEmergencyReflex({ phrases }),
+    grammar: createGrammarReflex({ catalogue, config, phrases }),
+    phrases,
     cache,
     llm,
     safety,

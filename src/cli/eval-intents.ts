@@ -16,6 +16,8 @@ export interface IntentLine {
   tier?: string;
   accept?: Array<string | string[]>;
   reject?: string[];
+  /** What the line tests (optional; scored per kind in `by_kind`). Other unknown fields are ignored. */
+  kind?: string;
 }
 
 /** null = deferred (the reflex layers made no decision). */
@@ -88,7 +90,12 @@ function evalIntents(file: string, json: boolean, hint: boolean, actionsFile: st
     const catalogue = loadCatalogue(actionsFile ?? config.robot.actions_file);
     const emergency = createEmergencyReflex();
     const grammar = createGrammarReflex({ catalogue, config });
-    const sum = { total: 0, reflex_tier: 0, reflex_correct: 0, reflex_recall: 0, deferred: 0, wrong_actions: 0, correct: 0, l0_stops: 0 };
+    const sum = {
+      total: 0, reflex_tier: 0, reflex_correct: 0, reflex_recall: 0, deferred: 0, wrong_actions: 0, correct: 0, l0_stops: 0,
+      stop_lines: 0, stop_recall: 0,
+      by_kind: {} as Record<string, { total: number; correct: number; wrong_actions: number; deferred: number }>,
+    };
+    let stopped = 0;
     for (const line of lines) {
       const lang = hint && ['ja', 'zh', 'en'].includes(line.lang ?? '') ? (line.lang as string) : '';
       // Only the reflex layers: L0 on the raw text, then L1 on the analysed text.
@@ -110,6 +117,18 @@ function evalIntents(file: string, json: boolean, hint: boolean, actionsFile: st
       }
       const score = scoreOutcome(line, outcome);
       sum.total++;
+      // A stop line: one whose expected outcome is the stop. stop_recall counts those L0 stopped.
+      if (line.expect === 'stop' || (Array.isArray(line.expect) && line.expect.length === 1 && line.expect[0] === 'stop')) {
+        sum.stop_lines++;
+        if (via === 'L0') stopped++;
+      }
+      if (typeof line.kind === 'string' && line.kind) {
+        const k = (sum.by_kind[line.kind] ??= { total: 0, correct: 0, wrong_actions: 0, deferred: 0 });
+        k.total++;
+        if (score.correct) k.correct++;
+        if (score.wrong) k.wrong_actions++;
+        if (outcome === null) k.deferred++;
+      }
       if (outcome === null) sum.deferred++;
       if (score.correct) sum.correct++;
       if (score.wrong) sum.wrong_actions++;
@@ -122,9 +141,11 @@ function evalIntents(file: string, json: boolean, hint: boolean, actionsFile: st
       io.out(`${mark.padEnd(5)} ${(line.tier ?? '-').padEnd(6)} ${via.padEnd(2)} ${JSON.stringify(line.text)} -> ${shown} (expect ${JSON.stringify(line.expect)})`);
     }
     sum.reflex_recall = sum.reflex_tier ? Math.round((sum.reflex_correct / sum.reflex_tier) * 10000) / 10000 : 0;
+    // No stop lines: nothing was missed.
+    sum.stop_recall = sum.stop_lines ? Math.round((stopped / sum.stop_lines) * 10000) / 10000 : 1;
     io.out(
       `total ${sum.total}, reflex tier ${sum.reflex_tier}, reflex correct ${sum.reflex_correct}, recall ${(sum.reflex_recall * 100).toFixed(1)}%, ` +
-        `deferred ${sum.deferred}, wrong actions ${sum.wrong_actions}`,
+        `deferred ${sum.deferred}, wrong actions ${sum.wrong_actions}, stop recall ${(sum.stop_recall * 100).toFixed(1)}% of ${sum.stop_lines}`,
     );
     if (json) io.out(JSON.stringify(sum));
     return 0;

@@ -7,6 +7,7 @@ import { asClaudiaError } from '../util/errors';
 import { createConsoleLogger, createJsonLogger, type Logger } from '../util/logger';
 import { EXIT } from './exit-codes';
 import { addNodeOptions, configFromOptions, rosArgsOf, type NodeOpts } from './node-options';
+import { llmModelName } from '../llm/backends';
 import { probeOllama } from './probe-ollama';
 import type { CliCommandSpec } from './types';
 
@@ -52,11 +53,11 @@ export const spec: CliCommandSpec<RunOpts> = {
       logger.info(`LLM: embedded engine (node-llama-cpp), model ${config.llm.model_path}, ${config.ollama.num_parallel} sequence(s) of ${config.ollama.num_ctx} tokens`);
     } else if (config.ollama.enabled) {
       logger.info(`LLM hosts ${config.ollama.hosts.join(', ')} (set by ${configSource(config, 'ollama.hosts') ?? 'default'}; lowest first: default < OLLAMA_HOST < params file < -p / --ros-args -p < --ollama-host)`);
-      const probe = await probeOllama(config.ollama.hosts, config.ollama.connect_timeout_s * 1000);
+      const probe = await probeOllama(config.ollama.hosts, config.ollama.connect_timeout_s * 1000, config.llm.backend === 'openai' ? 'openai' : 'ollama');
       if (!probe.reachable) {
         logger.warn(`LLM unreachable at ${config.ollama.hosts.join(', ')} (${probe.error}): reflex-only mode until it answers (reflexes and cache still work)`);
       } else {
-        logger.info(`Ollama at ${probe.host}${probe.simulator ? ' (SIMULATOR)' : ''}, version ${probe.version}; model ${config.ollama.model}`);
+        logger.info(`${config.llm.backend === 'openai' ? 'OpenAI-compatible server' : 'Ollama'} at ${probe.host}${probe.simulator ? ' (SIMULATOR)' : ''}, version ${probe.version}; model ${llmModelName(config)}`);
       }
     } else {
       logger.warn('ollama.enabled is false: reflex-only mode');

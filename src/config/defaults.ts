@@ -17,7 +17,7 @@ export const DEFAULT_CONFIG: Config = {
     diagnostics: '/diagnostics',
     command: 'command',
   },
-  language: { default: 'ja', max_input_chars: 2000, japanese_analyser: 'light' },
+  language: { default: 'ja', max_input_chars: 2000, japanese_analyser: 'light', phrases_dir: 'phrases', require_wake_word: false },
   ollama: {
     enabled: true,
     hosts: ['http://127.0.0.1:11434'],
@@ -33,7 +33,7 @@ export const DEFAULT_CONFIG: Config = {
     embed_model: '',
     health_interval_s: 5,
   },
-  llm: { backend: 'ollama', api_key: '', openai_model: '', model_path: '', threads: 0 },
+  llm: { backend: 'ollama', api_key: '', openai_model: '', openai_guided_json: false, model_path: '', threads: 0 },
   cache: {
     enabled: true,
     memory_max_entries: 10000,

@@ -174,7 +174,7 @@ function sameFile(a: string, b: string): boolean {
  * config/params.yaml), then OLLAMA_HOST (Ollama backend only), then the user's params file,
  * then `-p` / `--ros-args -p`, then the named flags (`--ollama-host` ...). Validated and
  * frozen; `configSource()` tells which layer set each parameter. A relative
- * `robot.actions_file` is relative to the file that names it (the working directory for -p).
+ * `robot.actions_file` and `language.phrases_dir` are relative to the file that names them (the working directory for -p).
  */
 export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
   const shipped = path.join(packageConfigDir(), 'params.yaml');
@@ -185,11 +185,13 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
     const out = applyParams(cfg, params, where);
     if (source !== 'default') for (const name of params.keys()) sources.set(name, source);
     if (params.has('robot.actions_file') && !path.isAbsolute(out.robot.actions_file)) out.robot.actions_file = path.resolve(base, out.robot.actions_file);
+    if (params.has('language.phrases_dir') && !path.isAbsolute(out.language.phrases_dir)) out.language.phrases_dir = path.resolve(base, out.language.phrases_dir);
     return out;
   };
   const shippedFile = opts.paramsFile !== undefined && user === undefined ? opts.paramsFile : shipped;
   let cfg = layer(DEFAULT_CONFIG, readParamsFile(shippedFile, opts.nodeName), `parameter in ${shippedFile}`, 'default', path.dirname(shippedFile));
   if (!path.isAbsolute(cfg.robot.actions_file)) cfg.robot.actions_file = path.join(packageConfigDir(), cfg.robot.actions_file);
+  if (!path.isAbsolute(cfg.language.phrases_dir)) cfg.language.phrases_dir = path.join(packageConfigDir(), cfg.language.phrases_dir);
   const shippedHosts = cfg.ollama.hosts;
   const hostFromEnv = parseOllamaHost((opts.env ?? process.env)['OLLAMA_HOST']);
   if (hostFromEnv !== undefined) cfg = layer(cfg, new Map([['ollama.hosts', [hostFromEnv]]]), 'OLLAMA_HOST', 'OLLAMA_HOST', process.cwd());
@@ -220,6 +222,7 @@ export function configWith(overrides: DeepPartial<Config> = {}): Readonly<Config
     }
   }
   if (!path.isAbsolute(cfg.robot.actions_file)) cfg.robot.actions_file = path.join(packageConfigDir(), cfg.robot.actions_file);
+  if (!path.isAbsolute(cfg.language.phrases_dir)) cfg.language.phrases_dir = path.join(packageConfigDir(), cfg.language.phrases_dir);
   validateConfig(cfg);
   return deepFreeze(cfg);
 }

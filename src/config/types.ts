@@ -22,7 +22,7 @@ export interface Config {
     diagnostics: string;
     command: string;
   };
-  language: { default: 'ja' | 'zh' | 'en'; max_input_chars: number; japanese_analyser: 'light' | 'kuromoji' };
+  language: { default: 'ja' | 'zh' | 'en'; max_input_chars: number; japanese_analyser: 'light' | 'kuromoji'; phrases_dir: string; require_wake_word: boolean };
   ollama: {
     enabled: boolean;
     hosts: string[];
@@ -42,6 +42,7 @@ export interface Config {
     backend: 'ollama' | 'openai' | 'embedded';
     api_key: string;
     openai_model: string;
+    openai_guided_json: boolean;
     /** embedded backend: the GGUF model file. */
     model_path: string;
     /** embedded backend: CPU threads (0 = every core). */

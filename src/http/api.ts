@@ -77,7 +77,8 @@ export function createHttpApi(deps: HttpApiDeps): HttpPlugin {
     const st = req.claudiaBody;
     if (!st || st.scanned) return st?.stop;
     st.scanned = true;
-    const texts = req.body && typeof req.body === 'object' ? stringLeaves(req.body) : [st.raw];
+    // The parsed strings (unescaped), then the raw body too: the leaves are bounded in number and depth.
+    const texts = req.body && typeof req.body === 'object' ? [...stringLeaves(req.body), st.raw] : [st.raw];
     for (const t of texts) {
       st.stop = scanText(t, check, windowChars);
       if (st.stop) break;

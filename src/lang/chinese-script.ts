@@ -26,6 +26,19 @@ export function toTraditional(text: string): string {
   return toT(text);
 }
 
+let toJp: ((s: string) => string) | undefined;
+
+/**
+ * True when every character of the text is also written so in Japanese (請坐下, 今何時, 前進):
+ * such kanji-only text may be Japanese, so it is not simply converted. 來, 轉, 險, 會 are not
+ * Japanese forms (来, 転, 険, 会), so text holding one is Chinese.
+ */
+export function isAlsoJapanese(text: string): boolean {
+  if (!HAS_HAN.test(text)) return true;
+  toJp ??= cn2t.Converter({ from: 't', to: 'jp' });
+  return toJp(text) === text;
+}
+
 /** The traditional spellings of a simplified phrase (none when it is spelled the same). */
 export function toTraditionalForms(phrase: string): string[] {
   const t = toTraditional(phrase);

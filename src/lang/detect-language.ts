@@ -1,5 +1,8 @@
 import type { Analysed, Language } from './types';
-import { boundText, normaliseText, stripWakeWord } from './normalise';
+import { isAlsoJapanese, toSimplified } from './chinese-script';
+import { expandContractions, leadWords, stripDisfluency, stripTrailingWakeWord, stripWakeWord } from './disfluency';
+import { boundText, normaliseText } from './normalise';
+import type { Phrasebook } from './phrasebook';
 
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const HAN = /\p{Script=Han}/u;
@@ -40,14 +43,42 @@ export function detectLanguage(text: string, hint: string = ''): { language: Lan
   return { language: '', certain: false };
 }
 
-/** The front end every stage uses: bound, normalise, strip a wake word, detect. */
-export function analyse(text: string, hint = '', maxChars = 2000): Analysed {
+/**
+ * Chinese text, for the script converter: Han characters, no kana, no Japanese-only kanji, and
+ * not said to be Japanese. Japanese shares kanji and must never be converted (動かないで).
+ */
+export function isChineseText(text: string, hint: string): boolean {
+  return hint !== 'ja' && hint !== 'en' && HAN.test(text) && !KANA.test(text) && !JA_ONLY.test(text);
+}
+
+/**
+ * The front end every stage uses: bound, normalise, one script for Chinese (traditional ->
+ * simplified), strip a wake word, fillers and a repeated command, detect.
+ */
+export function analyse(text: string, hint = '', maxChars = 2000, phrases?: Phrasebook): Analysed {
   const raw = boundText(text, maxChars).text;
-  const full = normaliseText(raw);
-  const { wake, rest } = stripWakeWord(full);
+  let full = normaliseText(raw);
+  let traditional = false;
+  let simplifiedReading: string | undefined;
+  if (isChineseText(full, hint)) {
+    const simplified = toSimplified(full);
+    if (simplified !== full) {
+      traditional = true;
+      // Said to be Chinese, or holding a form Japanese does not write (來, 轉): one script. Else keep both readings.
+      if (hint === 'zh' || !isAlsoJapanese(full)) full = simplified;
+      else simplifiedReading = simplified;
+    }
+  }
+  const lead = leadWords(phrases);
+  const front = stripWakeWord(stripDisfluency(expandContractions(full, lead.rewrite), lead), lead.wake);
+  const back = stripTrailingWakeWord(stripDisfluency(front.rest, lead), lead.wake);
+  const wake = front.wake || back.wake;
+  const cleaned = stripDisfluency(back.rest, lead);
   // Detect on the text without the wake word: "hey claudia 坐下" is Chinese.
-  const { language, certain } = detectLanguage(rest || raw, hint);
-  const out: Analysed = { raw, normalised: rest, language, languageCertain: certain };
+  const { language, certain } = detectLanguage(cleaned || raw, hint);
+  const out: Analysed = { raw, normalised: cleaned, language, languageCertain: certain };
   if (wake) out.wake = wake;
+  if (traditional) out.script = 'traditional';
+  if (simplifiedReading) out.simplified = stripDisfluency(stripWakeWord(stripDisfluency(simplifiedReading, lead), lead.wake).rest, lead);
   return out;
 }

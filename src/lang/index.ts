@@ -1,3 +1,4 @@
 export * from './types';
-export { normaliseText, boundText, foldKana, stripWakeWord } from './normalise';
+export { normaliseText, boundText, foldKana } from './normalise';
+export { stripWakeWord, stripDisfluency } from './disfluency';
 export { detectLanguage, analyse } from './detect-language';

@@ -59,42 +59,17 @@ function iterate(prev: string, mark: string): string {
 }
 
 /** Katakana to hiragana, so grammars and n-grams see one kana script (ダンス = だんす). */
+const HAS_KATAKANA = /[\u30a1-\u30f6]/;
+
 export function foldKana(text: string): string {
+  // Most text has no katakana: no new string (this runs several times per utterance).
+  if (!HAS_KATAKANA.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
     out += c >= 0x30a1 && c <= 0x30f6 ? String.fromCodePoint(c - 0x60) : ch;
   }
   return out;
-}
-
-/**
- * Wake words a speaker puts in front of a command ("クラウディア、座って", "hey claudia sit").
- * Matched on normalised text; the longest first so "hey claudia" beats "hey".
- */
-const WAKE_WORDS = [
-  'hey claudia', 'hi claudia', 'ok claudia', 'okay claudia', 'claudia', 'hey robot', 'hey dog', 'hey',
-  'ねえくらうでぃあ', 'ねぇくらうでぃあ', 'くらうでぃあちゃん', 'くらうでぃあ', 'ねえねえ', 'ねえ', 'ねぇ', 'ねー', 'おい',
-  '克劳迪娅', '克劳蒂亚', '嘿',
-].sort((a, b) => b.length - a.length);
-
-/**
- * Splits a leading wake word off normalised text. The rest must not be empty: "claudia"
- * alone is a call, not a command, and stays as it is.
- */
-export function stripWakeWord(normalised: string): { wake: string; rest: string } {
-  // Wake words are short: fold only the head, so a long utterance costs nothing here.
-  const folded = foldKana(normalised.slice(0, 24));
-  for (const w of WAKE_WORDS) {
-    if (!folded.startsWith(w)) continue;
-    const rest = normalised.slice(w.length);
-    // A Latin wake word must end at a word boundary ("heyday" is not "hey").
-    if (/^[a-z]/.test(w) && rest.length > 0 && !rest.startsWith(' ')) continue;
-    const trimmed = rest.trim();
-    if (trimmed.length === 0) return { wake: '', rest: normalised };
-    return { wake: normalised.slice(0, w.length), rest: trimmed };
-  }
-  return { wake: '', rest: normalised };
 }
 
 /** Bounds input before any heavier processing, so nothing blocks the loop in front of a stop. */

@@ -16,12 +16,14 @@ export const PHRASE_LANGUAGES: readonly PhraseLanguage[] = ['ja', 'zh', 'en'];
 /** The sections of one language's file, in file order (docs/robot.md describes each). */
 export const STOP_SECTIONS = ['stop', 'stop_short', 'stop_exact', 'stop_repeated', 'danger', 'alarm'] as const;
 export type StopSection = (typeof STOP_SECTIONS)[number];
-const LIST_SECTIONS = [...STOP_SECTIONS, 'wake', 'filler'] as const;
+const LIST_SECTIONS = [...STOP_SECTIONS, 'wake', 'filler', 'politeness'] as const;
 type ListSection = (typeof LIST_SECTIONS)[number];
 
 export interface LanguagePhrases extends Record<ListSection, string[]> {
   /** Extra whole-utterance phrases per action name. */
   actions: Record<string, string[]>;
+  /** Spoken contractions said in full before matching ("gimme" -> "give me", "っといて" -> "っておいて"). */
+  rewrite: Record<string, string>;
 }
 
 export type Phrasebook = Record<PhraseLanguage, LanguagePhrases>;
@@ -91,8 +93,8 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
     throw new ConfigError(`${where}:${e?.linePos?.[0]?.line ?? '?'}: ${e?.message.split('\n')[0] ?? 'not valid YAML'}`);
   }
   const root = doc.contents;
-  if (!isMap(root)) throw new ConfigError(`${where}: expected a mapping with language, ${LIST_SECTIONS.join(', ')}, actions`);
-  const out: LanguagePhrases = { stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], wake: [], filler: [], actions: {} };
+  if (!isMap(root)) throw new ConfigError(`${where}: expected a mapping with language, ${LIST_SECTIONS.join(', ')}, rewrite, actions`);
+  const out: LanguagePhrases = { stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], wake: [], filler: [], politeness: [], actions: {}, rewrite: {} };
   /** Every phrase's key -> where it was given and for what (a stop section, or an action). */
   const seen = new Map<string, { line: string; what: string }>();
   const stopForms: Array<{ k: string; line: string; phrase: string }> = [];
@@ -125,6 +127,19 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
       }
       continue;
     }
+    if (name === 'rewrite') {
+      if (value === null || value === undefined) continue;
+      if (!isMap(value)) throw new ConfigError(`${at(value)}: rewrite must map a spoken form to its full form`);
+      for (const rp of value.items) {
+        const from = isScalar(rp.key) ? rp.key.value : undefined;
+        const to = isScalar(rp.value) ? rp.value.value : undefined;
+        if (typeof from !== 'string' || typeof to !== 'string' || !normaliseText(from) || !normaliseText(to)) {
+          throw new ConfigError(`${at(rp.key as Node)}: rewrite: both the spoken form and the full form must be non-empty text`);
+        }
+        out.rewrite[normaliseText(from)] = normaliseText(to);
+      }
+      continue;
+    }
     if (name === 'actions') {
       if (value === null || value === undefined) continue;
       if (!isMap(value)) throw new ConfigError(`${at(value)}: actions must map action names to lists of phrases`);
@@ -147,7 +162,7 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
       }
       continue;
     }
-    throw new ConfigError(`${at(pair.key as Node)}: unknown section '${name}' (expected language, ${LIST_SECTIONS.join(', ')}, actions)`);
+    throw new ConfigError(`${at(pair.key as Node)}: unknown section '${name}' (expected language, ${LIST_SECTIONS.join(', ')}, rewrite, actions)`);
   }
 
   // A stop word inside an action phrase: L0 would stop the robot every time the phrase is said,

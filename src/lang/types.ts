@@ -16,4 +16,11 @@ export interface Analysed {
   languageCertain: boolean;
   /** The wake word removed from the front of `normalised` ('' or absent when none). */
   wake?: string;
+  /** 'traditional' when the user wrote traditional Chinese (`normalised` is simplified; the reply goes back in traditional). */
+  script?: 'traditional';
+  /**
+   * Kanji-only text that reads as Japanese as well as traditional Chinese (請坐下, 今何時):
+   * `normalised` keeps it as written, this is its simplified form for the Chinese reading.
+   */
+  simplified?: string;
 }

@@ -3,8 +3,10 @@ import { ConfigError } from '../util/errors';
 import { registerBackend, registeredBackend, type BackendFactory } from './backend';
 import { embeddedBackendFactory } from './embedded/embedded-backend';
 import { ollamaBackendFactory } from './ollama-backend';
+import { openaiBackendFactory } from './openai-backend';
 
 registerBackend(ollamaBackendFactory);
+registerBackend(openaiBackendFactory);
 registerBackend(embeddedBackendFactory);
 
 /** The factory of the backend `llm.backend` names; E_CONFIG when that backend is not built in. */

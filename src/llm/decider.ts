@@ -194,7 +194,8 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
     );
   }
 
-  const noneReachable = () => `no ${hostNoun} reachable (${pool.hosts.map((h) => h.url).join(', ')})`;
+  /** No host can serve: named as the backend names its hosts, with the first host's reason (what to do). */
+  const noneReachable = () => `no ${hostNoun} can serve (${pool.hosts.map((h) => h.url).join(', ')}): ${pool.hosts[0]?.lastError || 'unreachable'}`;
 
   const ollamaStatus: StatusSource = {
     component: 'ollama',
@@ -210,6 +211,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
         values[`host_${i}`] = `${h.url} ${h.health}${h.lastError ? ` (${h.lastError})` : ''}`;
       });
       if (closed) return { level: 'stale', message: 'shut down', values };
+      // The reason of the first host says what to do (e.g. "run `ollama pull qwen2.5:7b` there").
       if (usable === 0) return { level: 'error', message: noneReachable(), values };
       if (usable < pool.hosts.length) return { level: 'warn', message: `${pool.hosts.length - usable} of ${pool.hosts.length} ${hostNoun}s down`, values };
       if (modelState === 'cold' || modelState === 'evicted')

@@ -127,6 +127,8 @@ export function createOllamaClient(opts: { host: string }): OllamaClient {
           } catch (err) {
             throw mapError(host, err, signal);
           }
+          // Chunks the package had buffered before the abort are not handed out.
+          if (signal.aborted) throw mapError(host, undefined, signal);
           if (r.done) return;
           const p = r.value;
           yield {

@@ -1,4 +1,6 @@
 import type { Config } from '../config/types';
+import { toTraditional } from '../lang/chinese-script';
+import type { Phrasebook } from '../lang/phrasebook';
 import { analyse } from '../lang/detect-language';
 import type { Analysed, Language } from '../lang/types';
 import type { ActionCatalogue } from '../robot/catalogue';
@@ -30,6 +32,8 @@ export interface PipelineDeps {
   llm?: LlmDecider;
   safety: SafetyCompiler;
   executor: MotionExecutor;
+  /** The phrasebook (wake words, fillers) the front end uses; the shipped one when absent. */
+  phrases?: Phrasebook;
 }
 
 export interface Pipeline {
@@ -73,7 +77,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     windowMs: config.node.utterance_window_s * 1000,
     maxBytes: config.node.utterance_memory_bytes,
     crossTopicWindowMs: config.node.cross_topic_window_ms,
-    normalise: normaliseText,
+    // Text over the length limit is refused anyway: it gets no cross-topic key (normalising megabytes would delay everything behind it).
+    normalise: (text) => (text.length > maxChars ? '' : normaliseText(text)),
     sizeOf: (rec) => JSON.stringify(rec, jsonReplacer).length * 2,
   });
   /** Every LLM call in flight, with the stop epoch its request arrived in (a stop aborts the older ones). */
@@ -140,7 +145,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const rec: AnswerRecord = {
       requestId: base.id,
       utteranceId: base.input.utteranceId ?? '',
-      text: typeof base.input.text === 'string' ? base.input.text : '',
+      // Over-long text was refused: the record keeps what the limit allows, not megabytes.
+      text: typeof base.input.text === 'string' ? base.input.text.slice(0, maxChars) : '',
       success: !error,
       reply: base.reply,
       language: base.language,
@@ -166,10 +172,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return rec;
   }
 
-  async function run(input: QueryInput, id: string, progress: Progress, cancel: AbortSignal | undefined): Promise<AnswerRecord> {
-    const t0 = clock.now();
-    const epochAtArrival = deps.epoch.current();
-    const hit = tryStop(input.text, t0);
+  async function run(input: QueryInput, id: string, progress: Progress, cancel: AbortSignal | undefined, l0: { t0: number; hit: (StopHit & { report: ExecReport }) | undefined; epoch: number }): Promise<AnswerRecord> {
+    const { t0, hit } = l0;
+    const epochAtArrival = l0.epoch;
+    // After a stop, let the transport deliver StopMove before the rest of the answer is built.
+    if (hit) await Promise.resolve();
 
     let checked;
     try {
@@ -184,9 +191,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       });
     }
 
-    const analysed = analyse(checked.text, checked.language, maxChars);
+    const analysed = analyse(checked.text, checked.language, maxChars, deps.phrases);
     const lang = analysed.language;
     if (hit) return answerStop(id, input, t0, hit, analysed);
+    // Showrooms (language.require_wake_word): speech not addressed to the robot moves nothing and is
+    // not answered. Stops never need the wake word: L0 has already run.
+    if (config.language.require_wake_word && !analysed.wake) {
+      return record({ id, input, t0, language: lang, reply: '', actions: [], source: 'fallback', detail: { ignored: 'no_wake_word' } });
+    }
 
     const req: Request = {
       id,
@@ -270,7 +282,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const exec = early ?? (decision.detail?.coalesced ? reportOnly(decision.actions, req, 'coalesced') : act(decision.actions));
     const plan = exec.plan;
     const replyLang = decision.language || lang;
-    const reply = replyForPlan(decision.reply, plan.actions, deps.catalogue, replyLang || dflt);
+    const planned = replyForPlan(decision.reply, plan.actions, deps.catalogue, replyLang || dflt);
+    // The reply in the script the user wrote: traditional Chinese in, traditional out.
+    const reply = analysed.script === 'traditional' && replyLang === 'zh' ? toTraditional(planned) : planned;
     progress.reply(reply);
     progress.executing(plan.actions, { source: decision.source, language: replyLang, error: '' });
     const report = await exec.report;
@@ -351,9 +365,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   /** A partial ASR result (or a repeated utterance id): only the emergency reflex sees it. */
   function partialStop(input: QueryInput): AnswerRecord | undefined {
     const t0 = clock.now();
-    const hit = tryStop(input.text, t0);
+    return stopRecord(input, t0, tryStop(input.text, t0));
+  }
+
+  /** The record of a stop L0 fired on outside run() (a partial result, a repeated utterance). */
+  function stopRecord(input: QueryInput, t0: number, hit: (StopHit & { report: ExecReport }) | undefined): AnswerRecord | undefined {
     if (!hit) return undefined;
-    const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars);
+    const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars, deps.phrases);
     return record({ id: newRequestId(), input, t0, language: analysed.language, reply: deps.catalogue.byName('stop')?.replies[analysed.language || dflt] ?? '', actions: [stopAction()], source: 'reflex', report: hit.report });
   }
 
@@ -363,18 +381,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const id = newRequestId();
       const progress = createProgress({ requestId: id, utteranceId: input.utteranceId ?? '' }, opts.onEvent, logger);
       let ran = false;
-      // De-duplication never keeps a stop word from stopping: a repeat is shown to L0 first.
-      if (gate.has(input)) {
-        const stopped = partialStop(input);
-        if (stopped) {
-          progress.done(stopped);
-          return stopped;
-        }
+      // L0 first, on the whole text, before de-duplication or any other refusal: a repeat still stops.
+      const t0 = clock.now();
+      const epoch = deps.epoch.current();
+      const hit = tryStop(input.text, t0);
+      if (hit && gate.has(input)) {
+        const stopped = stopRecord(input, t0, hit) as AnswerRecord;
+        progress.done(stopped);
+        return stopped;
       }
       // The same utterance on both speech topics executes once: the second caller gets the first answer.
       const rec = await gate.once(input, () => {
         ran = true;
-        return run(input, id, progress, opts.signal).catch((err) => {
+        return run(input, id, progress, opts.signal, { t0, hit, epoch }).catch((err) => {
           const e = asClaudiaError(err);
           logger.error('pipeline failed unexpectedly', { error: e.toField(), stack: err instanceof Error ? err.stack : undefined });
           telemetry.emit({ type: 'error', component: 'pipeline', code: e.code, message: e.message });

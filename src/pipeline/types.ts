@@ -75,6 +75,8 @@ export interface DecisionDetail {
   llmMs?: number;
   coalesced?: boolean;
   usedSession?: boolean;
+  /** Why the utterance was not acted on without a decision ('no_wake_word': language.require_wake_word). */
+  ignored?: 'no_wake_word';
 }
 
 /** An action after the safety compiler, as it goes out in RobotAction messages. */

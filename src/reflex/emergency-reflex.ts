@@ -31,11 +31,11 @@ const FULL_NORMALISE_MAX = 4096;
 /** The head of an utterance (its first clause) is looked for in this many characters. */
 const HEAD_MAX = 200;
 /** Clause breaks: the head of "痛い！何するの" is "痛い", of "wait, where are you going" "wait". */
-const CLAUSE_BREAK = /[!！?？,，、。.;；:：…\n]|\s[-–—]\s/;
+const CLAUSE_BREAK = /[!！?？,，、。.;；:：…\n]|\s[-–—]\s|(?<=[\u3040-\u30ff\u3400-\u9fff])\s/;
 
 export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): EmergencyReflex {
   const book = deps.phrases ?? shippedPhrasebook();
-  const all = (section: Exclude<keyof LanguagePhrases, 'actions'>) =>
+  const all = (section: Exclude<keyof LanguagePhrases, 'actions' | 'rewrite'>) =>
     PHRASE_LANGUAGES.flatMap((l) => (l === 'zh' ? withTraditional(book.zh[section]) : book[l][section]));
   const stop = compile(all('stop'));
   const shortStop = compile(all('stop_short'));
@@ -233,22 +233,27 @@ function compileLead(list: string[]): { exec(t: string): string | undefined } {
 }
 
 /**
- * A negation said again and again at the start of a piece: the run, how many times, and
- * whether the run is the whole piece. A Latin run must end a word ("no nonsense" is not "no no").
+ * Negations said again and again at the start of a piece, in any mix of languages ("no no",
+ * ダメダメ, "ダメ no no no"): how many, and whether they are the whole piece. A Latin one must
+ * end a word ("no nonsense" is one "no").
  */
 function compileRepeated(list: string[]): { exec(t: string): { word: string; count: number; whole: boolean } | undefined } {
-  const alts = [...new Set(list.flatMap(forms))].sort((a, b) => b.length - a.length).map(escape);
+  const alts = [...new Set(list.flatMap(forms))].sort((a, b) => b.length - a.length).map((w) => (/^[a-z]/.test(w) ? `${escape(w)}(?![\\p{L}\\p{N}])` : escape(w)));
   if (!alts.length) return { exec: () => undefined };
-  const re = new RegExp(`^(${alts.join('|')})(?:\\s*\\1)+`, 'iu');
+  const unit = new RegExp(`\\s*(?:${alts.join('|')})`, 'iuy');
   return {
     exec(t) {
-      const m = re.exec(t);
-      if (!m) return undefined;
-      const unit = (m[1] as string).replace(/\s+/g, '');
-      const run = m[0];
-      const next = t.charAt(run.length);
-      if (/^[a-z]/i.test(unit) && next && /[\p{L}\p{N}]/u.test(next)) return undefined;
-      return { word: run.toLowerCase(), count: Math.round(run.replace(/\s+/g, '').length / unit.length), whole: run.length === t.length };
+      let at = 0;
+      let count = 0;
+      for (;;) {
+        unit.lastIndex = at;
+        const m = unit.exec(t);
+        if (!m) break;
+        at = unit.lastIndex;
+        count++;
+      }
+      if (count === 0) return undefined;
+      return { word: t.slice(0, at).trim().toLowerCase(), count, whole: t.slice(at).trim() === '' };
     },
   };
 }

@@ -1,36 +1,11 @@
+import { normaliseText } from '../lang/normalise';
 import { finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 
 /**
  * English whole-utterance grammar: [wake/politeness prefix] command [politeness suffix].
- * Commands are listed as whole phrases; "don't", "did you", "what does ... mean" and any
+ * Commands are whole phrases from the phrasebook (config/phrases/en.yaml `actions`); "don't", "did you", "what does ... mean" and any
  * word outside a listed phrase make the utterance fall through to the LLM.
  */
-const PHRASES: Record<string, string[]> = {
-  stop: ['stop', 'halt', 'freeze', 'stop moving', 'stay', 'stay still', 'hold still'],
-  sit: ['sit', 'sit down', 'take a seat', 'have a seat', 'sit up', 'sit still'],
-  stand_up: ['stand', 'stand up', 'get up', 'stand on your feet', 'get on your feet', 'rise', 'on your feet', 'stand tall'],
-  lie_down: ['lie down', 'lay down', 'get down', 'lie flat', 'lay flat', 'lie on the floor', 'lie on the ground', 'go down'],
-  hello: [
-    'wave', 'wave hello', 'wave hi', 'wave to me', 'wave at me', 'wave your paw', 'wave your hand', 'wave a paw', 'say hello', 'say hi', 'say hello to me',
-    'shake', 'shake hands', 'shake my hand', 'give me your paw', 'give me a paw', 'paw', 'high five', 'give me five', 'give me a high five', 'high five me', 'greet me', 'wave goodbye', 'say goodbye', 'greet everyone',
-  ],
-  stretch: ['stretch', 'stretch out', 'stretch your legs', 'stretch your body', 'do a stretch', 'have a stretch', 'take a stretch', 'stretch yourself', 'do some stretches', 'do some stretching', 'stretches'],
-  dance1: ['dance', "let's dance", 'lets dance', 'do a dance', 'dance for me', 'show me a dance', 'show me your dance', 'dance a little', 'do your dance', 'start dancing', 'dance one', 'dance 1', 'do dance one'],
-  dance2: ['dance two', 'dance 2', 'do the other dance', 'do another dance', 'the other dance', 'another dance', 'second dance', 'do the second dance', 'do dance two'],
-  heart: ['heart', 'show me a heart', 'make a heart', 'do a heart', 'make a heart shape', 'finger heart', 'show a heart', 'heart sign', 'show me your heart', 'draw a heart'],
-  scrape: ['bow', 'take a bow', 'bow down', 'do a bow', 'make a bow', 'bow to me'],
-  front_jump: ['jump', 'jump forward', 'do a jump', 'hop', 'jump up', 'leap', 'leap forward', 'front jump'],
-  front_flip: ['flip', 'front flip', 'frontflip', 'flip forward', 'do a flip', 'do a front flip', 'forward flip', 'somersault', 'do a somersault'],
-  back_flip: ['backflip', 'back flip', 'do a backflip', 'do a back flip', 'flip backwards', 'flip backward'],
-  left_flip: ['left flip', 'side flip', 'do a side flip', 'do a left flip', 'sideflip'],
-  hand_stand: ['handstand', 'hand stand', 'do a handstand', 'stand on your hands', 'stand on your front legs'],
-  front_pounce: ['pounce', 'pounce forward', 'do a pounce'],
-  pose: ['pose', 'strike a pose', 'do a pose', 'make a pose', 'vogue'],
-  wiggle_hips: ['wiggle', 'wiggle your hips', 'shake your hips', 'shake your butt', 'wiggle your butt', 'twerk'],
-  damp: ['go limp', 'damp', 'damp mode', 'relax your motors', 'motors off'],
-  recovery_stand: ['recover', 'recovery stand', 'recovery', 'get back up', 'get back on your feet'],
-  balance_stand: ['balance', 'balance stand', 'balance yourself'],
-};
 
 const PREFIXES = [
   'please', 'now', 'ok', 'okay', 'alright', 'all right', 'come on', 'go on', 'go ahead and', 'can you', 'could you', 'would you', 'will you', 'can u', 'could u',
@@ -42,6 +17,7 @@ const SUFFIXES = [
   'once more', 'one more time', 'quickly', 'immediately', 'real quick', 'if you can', 'will you', 'would you', 'could you', 'yeah', 'please and thank you',
   'for us', 'for everyone', 'for everybody', 'to everyone', 'to everybody', 'to us', 'a bit', 'a little', 'a little bit', 'slightly',
 ].sort((a, b) => b.length - a.length);
+
 
 /** Movement: verb + direction, with distance / angle / speed / duration around it. */
 const MOVE_RE = new RegExp(
@@ -67,9 +43,9 @@ const SPEED: Array<[RegExp, SpeedWord]> = [
   [/(?:^|\s)(quickly|fast|faster|quick|at full speed)(?=\s|$)/, 'fast'],
 ];
 
-export function createEnGrammar(): LanguageGrammar {
+export function createEnGrammar(actionPhrases: Record<string, string[]>): LanguageGrammar {
   const phrases = new Map<string, string>();
-  for (const [action, list] of Object.entries(PHRASES)) for (const p of list) phrases.set(p, action);
+  for (const [action, list] of Object.entries(actionPhrases)) for (const p of list) phrases.set(normaliseText(p), action);
 
   return {
     parse(text) {

@@ -1,4 +1,7 @@
 import type { Config } from '../config/types';
+import { shippedPhrasebook, type Phrasebook } from '../lang/phrasebook';
+import { isAbilityQuestion } from '../lang/question';
+import { createCodeSwitch, type Reading } from './code-switch';
 import type { Analysed, Language } from '../lang/types';
 import type { ReflexGrammar } from '../pipeline/stages';
 import type { Decision, Proposal } from '../pipeline/types';
@@ -17,6 +20,8 @@ const HAS_LATIN = /[a-z]/;
 export interface GrammarReflexDeps {
   catalogue: ActionCatalogue;
   config: Config;
+  /** Action phrases per language (config/phrases); the shipped phrasebook when absent. */
+  phrases?: Phrasebook;
 }
 
 /**
@@ -27,16 +32,23 @@ export interface GrammarReflexDeps {
  */
 export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
   const { catalogue, config } = deps;
+  const book = deps.phrases ?? shippedPhrasebook();
   const grammars: Record<Exclude<Language, ''>, LanguageGrammar> = {
-    ja: createJaGrammar(),
-    zh: createZhGrammar(),
-    en: createEnGrammar(),
+    ja: createJaGrammar(book.ja.actions),
+    zh: createZhGrammar(book.zh.actions),
+    en: createEnGrammar(book.en.actions),
+  };
+
+  const codeSwitch = createCodeSwitch(book);
+  const parseReading = (r: Reading) => {
+    const i = grammars[r.language].parse(r.text);
+    return i ? JSON.stringify([i.action, i.params ?? {}, i.speed ?? '']) : undefined;
   };
 
   function candidates(a: Analysed): Array<Exclude<Language, ''>> {
     const t = a.normalised;
     const cjk = HAS_KANA.test(t) || HAS_HAN.test(t);
-    if (cjk && HAS_LATIN.test(t.replace(/\d+(\.\d+)?\s*(m|cm|s)\b/g, ''))) return []; // mixed scripts: not a short command
+    if (isMixed(t)) return [];
     if (!cjk) return HAS_LATIN.test(t) ? ['en'] : [];
     if (HAS_KANA.test(t)) return ['ja'];
     // Kanji only: trust a certain detection, else read it both ways.
@@ -48,10 +60,22 @@ export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
     match(analysed) {
       const text = analysed.normalised;
       if (!text || text.length > MAX_CHARS) return undefined;
+      // An ability or knowledge question is a question, never the action (data/README.md).
+      if (isAbilityQuestion(text)) return undefined;
       let found: { intent: ParsedIntent; lang: Exclude<Language, ''> } | undefined;
       const readings: Array<Exclude<Language, ''>> = [];
-      for (const lang of candidates(analysed)) {
-        const intent = grammars[lang].parse(text);
+      let langs = candidates(analysed);
+      let source = analysed;
+      if (isMixed(text)) {
+        // Mixed languages: per segment; the command's own words decide the language.
+        const r = codeSwitch.read(text, parseReading);
+        if (!r) return undefined;
+        langs = [r.language];
+        source = { ...analysed, normalised: r.text, language: r.language, languageCertain: true, simplified: undefined };
+      }
+      for (const lang of langs) {
+        // Kanji-only text that is also Japanese keeps its simplified form for the Chinese reading (請坐下).
+        const intent = grammars[lang].parse(lang === 'zh' && source.simplified ? source.simplified : source.normalised);
         if (!intent) continue;
         if (found && !sameIntent(found.intent, intent)) return undefined;
         found ??= { intent, lang };
@@ -60,7 +84,7 @@ export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
       if (!found) return undefined;
       const spec = catalogue.byName(found.intent.action);
       if (!spec || !spec.enabled) return undefined;
-      const language = replyLanguage(analysed, readings, config.language.default);
+      const language = replyLanguage(source, readings, config.language.default);
       const proposal: Proposal = { name: spec.name };
       const params = toParams(found.intent, config);
       if (params) proposal.params = params;
@@ -87,6 +111,12 @@ function replyLanguage(a: Analysed, readings: Array<Exclude<Language, ''>>, dflt
   if (readings.includes(dflt)) return dflt;
   if (a.language && readings.includes(a.language)) return a.language;
   return readings[0] ?? dflt;
+}
+
+/** CJK and Latin words together (a number's unit, "2m", does not count). */
+function isMixed(t: string): boolean {
+  const cjk = HAS_KANA.test(t) || HAS_HAN.test(t);
+  return cjk && HAS_LATIN.test(t.replace(/\d+(\.\d+)?\s*(m|cm|s)\b/g, ''));
 }
 
 function sameIntent(a: ParsedIntent, b: ParsedIntent): boolean {

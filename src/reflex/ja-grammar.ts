@@ -1,4 +1,4 @@
-import { foldKana } from '../lang/normalise';
+import { foldKana, normaliseText } from '../lang/normalise';
 import { finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 import {
   DIRS, FILLERS, FIXED, MOVE_VERBS, PARAM_RE, SPEED_WORDS, TAILS, TE_TAILS, TRAILING_WAKE, VERBS, addForms, type FormKind, type MoveVerb,
@@ -11,10 +11,20 @@ import {
  * progressive てる, potential, question of fact) never matches, so the utterance is deferred.
  * Everything is matched kana-folded (katakana -> hiragana), so ダンス/だんす/ﾀﾞﾝｽ agree.
  */
-export function createJaGrammar(): LanguageGrammar {
+export function createJaGrammar(actionPhrases: Record<string, string[]> = {}): LanguageGrammar {
   const fixed = new Map<string, ParsedIntent>(FIXED.map(([w, i]) => [foldKana(w), i]));
   const forms = new Map<string, { action: string; kind: FormKind }>();
   for (const v of VERBS) for (const f of v.forms) addForms(forms, foldKana(f), v.cls, (kind) => ({ action: v.action, kind }));
+  // Phrasebook phrases (config/phrases/ja.yaml `actions`): a te-form takes the request tails,
+  // anything else is a command noun (お手, おすわり) that also takes する.
+  for (const [action, list] of Object.entries(actionPhrases)) {
+    for (const p of list) {
+      const f = foldKana(normaliseText(p)).replace(/\s+/g, '');
+      if (/[てで]$/.test(f)) {
+        if (!forms.has(f)) forms.set(f, { action, kind: 'te' });
+      } else addForms(forms, f, 'suru', (kind) => ({ action, kind }));
+    }
+  }
   const moveForms = new Map<string, { cls: MoveVerb; kind: FormKind }>();
   for (const v of MOVE_VERBS) for (const f of v.forms) addForms(moveForms, foldKana(f), v.conj, (kind) => ({ cls: v.cls, kind }));
 

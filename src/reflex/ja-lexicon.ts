@@ -49,7 +49,7 @@ export const VERBS: VerbEntry[] = [
   { action: 'front_pounce', forms: ['飛びかかる', 'とびかかる', '飛び掛かる'], cls: 'godan' },
   { action: 'front_pounce', forms: ['ぱうんす'], cls: 'suru' },
   { action: 'pose', forms: ['ぽーず'], cls: 'suru' },
-  { action: 'pose', forms: ['ぽーずを取る', 'ぽーずをとる', 'ぽーず取る'], cls: 'godan' },
+  { action: 'pose', forms: ['ぽーずを取る', 'ぽーずをとる', 'ぽーず取る', 'ぽーずとる'], cls: 'godan' },
   { action: 'wiggle_hips', forms: ['お尻を振る', 'おしりをふる', 'お尻振る'], cls: 'godan' },
   { action: 'wiggle_hips', forms: ['おしりふりふり', 'ふりふり'], cls: 'suru' },
   { action: 'damp', forms: ['脱力', 'だつりょく'], cls: 'suru' },
@@ -78,6 +78,8 @@ const TE_TAILS_KANA = [
   'もらえない', 'もらえないかな', 'もらえませんか', 'もらっていい', 'もらっていいですか', 'いただける', 'いただけますか', 'いただけませんか',
   'いただけないでしょうか', 'ちょうだい', 'ほしい', 'ほしいな', '欲しい', '欲しいな', 'ほしいです', '欲しいです', 'ね', 'よ', 'な', 'ねー', 'よー',
   'みて', 'みてください', 'みてくれる', 'みてね', 'お願い', 'お願いします', 'おねがい', 'おねがいします', 'ごらん',
+  // Kansai requests: 立ってや, 座ってくれへん？
+  'や', 'くれへん', 'くれへんか', 'もらえへん', 'もらえへんか',
 ];
 /** Request tails are written in kana or kanji (下さい, 頂けますか, 貰える, 頂戴, お願い). */
 const KANJI_TAILS: Array<[string, string]> = [['ください', '下さい'], ['いただけ', '頂け'], ['もらえ', '貰え'], ['もらって', '貰って'], ['ちょうだい', '頂戴'], ['ほしい', '欲しい']];

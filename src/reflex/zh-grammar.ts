@@ -1,34 +1,11 @@
+import { normaliseText } from '../lang/normalise';
 import { CJK_NUMBER, finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 
 /**
  * Chinese whole-utterance grammar: [polite/urging prefix] command [softening suffix].
- * Only imperative cores are listed; negation (不要/别/没), questions (吗/会...吗/了吗) and
+ * The imperative cores are the phrasebook's (config/phrases/zh.yaml `actions`); negation (不要/别/没), questions (吗/会...吗/了吗) and
  * anything else around the core are not part of the grammar, so they defer to the LLM.
  */
-const CORES: Record<string, string[]> = {
-  stop: ['停', '停下', '停止', '停下来', '停住'],
-  sit: ['坐', '坐下', '坐好', '坐下来', '坐着'],
-  stand_up: ['站起来', '站起', '站立', '起立', '站好', '起来', '站着', '立正', '起身', '站起身'],
-  lie_down: ['趴下', '趴', '卧倒', '躺下', '趴着', '卧下', '躺着', '趴下来', '躺下来', '躺'],
-  hello: ['打招呼', '打个招呼', '招手', '招招手', '挥手', '挥挥手', '挥个手', '握手', '握个手', '握握手', '问好', '问个好', '摆摆手',
-    '跟我打招呼', '和我打招呼', '向我打招呼', '跟大家打招呼', '向大家打招呼', '和我握手', '跟我握手', '向大家问好', '向我问好'],
-  stretch: ['伸懒腰', '伸个懒腰', '伸伸懒腰', '伸展', '伸展一下身体', '拉伸', '做个伸展', '做伸展', '做拉伸'],
-  dance1: ['跳舞', '跳个舞', '跳支舞', '跳一支舞', '跳一段舞', '一段舞蹈', '一支舞', '段舞', '舞蹈'],
-  dance2: ['跳另一支舞', '跳第二支舞', '换一支舞', '跳舞二', '跳舞2'],
-  heart: ['比心', '比个心', '比个爱心', '比爱心', '做个爱心'],
-  scrape: ['鞠躬', '鞠个躬', '鞠一躬', '行礼', '敬礼', '向我鞠躬', '对我鞠躬', '给我鞠躬', '向大家鞠躬'],
-  front_jump: ['跳', '跳一下', '跳一跳', '跳起来', '向前跳', '往前跳', '跳跃', '蹦一下'],
-  front_flip: ['空翻', '前空翻', '翻跟头', '翻个跟头', '翻跟斗', '翻个跟斗', '前翻'],
-  back_flip: ['后空翻', '后翻'],
-  left_flip: ['侧空翻', '侧翻'],
-  hand_stand: ['倒立'],
-  front_pounce: ['扑', '扑一下', '向前扑', '往前扑', '扑过去'],
-  pose: ['摆姿势', '摆个姿势', '摆个造型', '摆pose', '摆个pose'],
-  wiggle_hips: ['扭屁股', '扭扭屁股', '扭一扭屁股'],
-  damp: ['放松电机', '卸力'],
-  recovery_stand: ['恢复站立'],
-  balance_stand: ['平衡站立'],
-};
 
 const PREFIXES = [
   '请你', '请您', '请', '麻烦你', '麻烦', '你给我', '给我', '你', '快点儿', '快点', '赶快', '赶紧', '快', '马上', '现在', '立刻', '再', '再来', '来', '帮我',
@@ -36,7 +13,7 @@ const PREFIXES = [
 ].sort((a, b) => b.length - a.length);
 const SUFFIXES = [
   '吧', '一下', '一下吧', '一下下', '下吧', '好吗', '好不好', '行吗', '行不行', '可以吗', '啊', '呀', '哦', '嘛', '喔', '哟', '谢谢', '谢谢你', '吧谢谢',
-  '给我看看', '给我看', '一次',
+  '给我看看', '给我看', '一次', '啦', '咯', '呗', '一点', '一点儿', '一些',
 ].sort((a, b) => b.length - a.length);
 const SPEED: Array<[string, SpeedWord]> = [['慢慢地', 'slow'], ['慢慢', 'slow'], ['慢点', 'slow'], ['缓缓', 'slow'], ['快速', 'fast'], ['快快', 'fast']];
 
@@ -55,9 +32,9 @@ const MOVES: Array<[string, string]> = ([
 ] as Array<[string, string]>).sort((a, b) => b[0].length - a[0].length);
 const PARAM_RE = new RegExp(`^(${CJK_NUMBER})(?:个)?(米|公尺|厘米|公分|步|度|秒钟|秒)`, 'u');
 
-export function createZhGrammar(): LanguageGrammar {
+export function createZhGrammar(actionPhrases: Record<string, string[]>): LanguageGrammar {
   const cores = new Map<string, string>();
-  for (const [action, words] of Object.entries(CORES)) for (const w of words) cores.set(w, action);
+  for (const [action, words] of Object.entries(actionPhrases)) for (const w of words) cores.set(normaliseText(w).replace(/\s+/g, ''), action);
 
   return {
     parse(text) {

@@ -66,13 +66,16 @@ export function declareConfigParameters(
 /**
  * Whether the running config holds what rcl read for `name` (the params file given to rcl,
  * `--ros-args -p`). A named flag (`--transport`, `--ollama-host`) wins over both by design,
- * and OLLAMA_HOST only ever set hosts that no params file set. A relative actions_file is
- * relative to the file that names it, as the config loader resolves it.
+ * and OLLAMA_HOST only ever set hosts that no params file set. A relative actions_file or
+ * phrases_dir is relative to the file that names it, as the config loader resolves it.
  */
+/** Parameters holding a path the config loader resolves against the file that names it. */
+const RELATIVE_PATHS = new Set(['robot.actions_file', 'language.phrases_dir']);
+
 function holdsOverride(config: Readonly<Config>, name: string, given: unknown, held: unknown): boolean {
   const source = configSource(config, name);
   if (source !== undefined && (source.startsWith('--') || source === 'OLLAMA_HOST')) return true;
-  if (name === 'robot.actions_file' && typeof given === 'string' && !path.isAbsolute(given) && given !== '') {
+  if (RELATIVE_PATHS.has(name) && typeof given === 'string' && !path.isAbsolute(given) && given !== '') {
     const base = source?.startsWith('params file ') ? path.dirname(source.slice('params file '.length)) : source === 'default' ? packageConfigDir() : process.cwd();
     return path.resolve(base, given) === held;
   }

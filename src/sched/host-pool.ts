@@ -42,6 +42,8 @@ export interface HostPool<C> {
   close(): void;
   /** Called whenever a host comes back, so queued work can move. */
   onChange(fn: () => void): void;
+  /** Called when a call (not a probe) takes a host out: its other work must move at once. */
+  onLost(fn: (host: HostState<C>, reason: string) => void): void;
 }
 
 /**
@@ -79,6 +81,7 @@ export function createHostPool<C>(deps: {
   let closed = false;
   let rr = 0;
   const listeners: Array<() => void> = [];
+  const lostListeners: Array<(h: HostState<C>, reason: string) => void> = [];
   const probing = new Set<HostState<C>>();
 
   const allowed = (h: HostState<C>, lane: Lane) => (lane === 'low' && deps.reserveForHigh && h.slots > 1 ? h.slots - 1 : h.slots);
@@ -140,7 +143,9 @@ export function createHostPool<C>(deps: {
     },
     anyUsable: () => hosts.some((h) => h.health !== 'down'),
     markDown(h, reason) {
+      const was = h.health;
       set(h, 'down', reason);
+      if (was !== 'down') for (const l of lostListeners) l(h, reason);
     },
     markUp(h) {
       set(h, 'up');
@@ -163,6 +168,9 @@ export function createHostPool<C>(deps: {
     },
     onChange(fn) {
       listeners.push(fn);
+    },
+    onLost(fn) {
+      lostListeners.push(fn);
     },
   };
 }

@@ -70,6 +70,13 @@ interface Job<T, C, P> {
   attempts: number;
 }
 
+/** The abort reason of a call whose host another call found gone (see hostLost). */
+class HostLost extends ClaudiaError {
+  constructor(host: string, reason: string) {
+    super('E_LLM_UNAVAILABLE', `LLM host ${host} went away during the call (${reason})`);
+  }
+}
+
 /**
  * Priority scheduler in front of the Ollama fleet: lanes urgent > high > medium > low with
  * bounded queues (low/medium answer "busy" at once; urgent/high never do: they evict queued
@@ -96,9 +103,31 @@ export function createScheduler<T, C, P>(deps: {
   let seq = 0;
   let closed = false;
   let pendingPreempts = 0;
+  let finishing: Job<T, C, P> | undefined;
   const st: SchedulerStats = { submitted: 0, dispatched: 0, coalesced: 0, superseded: 0, rejectedBusy: 0, evicted: 0, timeouts: 0, preempted: 0, retried: 0, failed: 0 };
 
   pool.onChange(() => pump());
+  pool.onLost((host, reason) => hostLost(host, reason));
+
+  /**
+   * A call found its host gone (socket error, refused connection): the host's other
+   * running calls would only learn it at their deadline when the server vanished without
+   * resetting their connections, so they are aborted now and move like the first one (to
+   * another host when nothing has streamed yet, else they fail); when no host is left,
+   * queued work fails at once with E_LLM_UNAVAILABLE instead of waiting for a slot.
+   */
+  function hostLost(host: HostState<C>, reason: string): void {
+    const err = new HostLost(host.url, reason);
+    for (const j of [...active]) if (j.state === 'running' && j.host === host && j !== finishing) j.ctl?.abort(err);
+    if (pool.anyUsable() || closed) return;
+    const none = new ClaudiaError('E_LLM_UNAVAILABLE', `no LLM host is reachable (${pool.hosts.map((h) => h.url).join(', ')}): ${reason}; they are probed every ollama.health_interval_s`);
+    for (const lane of LANES) {
+      for (const job of [...queues[lane]]) {
+        removeFromQueue(job);
+        settle(job, { error: none });
+      }
+    }
+  }
 
   /** A caller's progress callback must never break the call it listens to. */
   function deliver(w: Waiter<T, P>, p: P): void {
@@ -228,8 +257,12 @@ export function createScheduler<T, C, P>(deps: {
       }
     }
     if (job.state !== 'running' || job.ctl !== ctl) return pump();
-    if ('error' in outcome && deps.isHostFailure(outcome.error)) {
-      pool.markDown(host, outcome.error instanceof Error ? outcome.error.message : String(outcome.error));
+    if ('error' in outcome && (outcome.error instanceof HostLost || deps.isHostFailure(outcome.error))) {
+      if (!(outcome.error instanceof HostLost)) {
+        finishing = job; // this call already ended: hostLost leaves it alone
+        pool.markDown(host, outcome.error instanceof Error ? outcome.error.message : String(outcome.error));
+        finishing = undefined;
+      }
       // Retry on another host only when nothing has streamed yet (actions may have been acted on).
       if (job.progress === undefined && job.waiters.length > 0 && pool.anyUsable() && job.attempts < pool.hosts.length + 1 && !closed) {
         st.retried++;

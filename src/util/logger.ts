@@ -14,8 +14,11 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 /** User text in logs only as a bounded excerpt. */
 export function excerpt(text: string, max = 80): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max).join('')}…(${chars.length} chars)`;
+  // Only the head is split into characters: a megabyte utterance costs no more than a short one.
+  const head = Array.from(text.slice(0, max * 2 + 2));
+  if (head.length <= max && text.length <= max * 2 + 2) return text;
+  const all = text.length <= max * 2 + 2;
+  return `${head.slice(0, max).join('')}…(${all ? head.length : text.length} chars)`;
 }
 
 /** JSON-safe: BigInt (CDR int64, bag timestamps) becomes a decimal string. */

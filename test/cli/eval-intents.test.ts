@@ -47,6 +47,49 @@ describe('cli: eval intents', () => {
     expect(c.out[0]).to.match(/^WRONG/);
   });
 
+  it('stop_recall and by_kind inside the one JSON object (the last line); unknown fields are ignored', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'claudia-eval-'));
+    const file = path.join(dir, 'k.jsonl');
+    writeFileSync(
+      file,
+      [
+        '{"text":"止まって！","expect":"stop","tier":"reflex","kind":"stop_shout","why":"plain","author":"x"}',
+        '{"text":"ダメダメ","expect":"stop","tier":"reflex","kind":"repeated_negation"}',
+        // A stop the L1 grammar would also find, but L0 did not: "stay" is an L1 phrase, so stop_recall is 2/3.
+        '{"text":"stay","expect":"stop","tier":"reflex","kind":"stop_shout"}',
+        '{"text":"can you do a backflip","expect":"chat","tier":"llm","reject":["back_flip"],"kind":"ability_question"}',
+        '{"text":"a non-stop flight to Osaka","expect":"chat","tier":"llm","kind":"innocent_stop_word"}',
+      ].join('\n'),
+    );
+    const c = capture();
+    expect(await main(['eval', 'intents', file, '--json'], c.io)).to.equal(0);
+    const s = JSON.parse(c.out.at(-1) as string);
+    expect(s).to.include({ total: 5, stop_lines: 3, wrong_actions: 0 });
+    expect(s.stop_recall).to.equal(Math.round((2 / 3) * 10000) / 10000);
+    expect(s.by_kind).to.deep.equal({
+      stop_shout: { total: 2, correct: 2, wrong_actions: 0, deferred: 0 },
+      repeated_negation: { total: 1, correct: 1, wrong_actions: 0, deferred: 0 },
+      ability_question: { total: 1, correct: 1, wrong_actions: 0, deferred: 1 },
+      innocent_stop_word: { total: 1, correct: 1, wrong_actions: 0, deferred: 1 },
+    });
+    // A file without stop lines missed no stop; without kinds by_kind is empty.
+    writeFileSync(file, '{"text":"座って","expect":"sit","tier":"reflex"}\n');
+    const c2 = capture();
+    expect(await main(['eval', 'intents', file, '--json'], c2.io)).to.equal(0);
+    expect(JSON.parse(c2.out.at(-1) as string)).to.deep.include({ stop_lines: 0, stop_recall: 1, by_kind: {} });
+  });
+
+  it('the realistic sets hold: wrong actions 0, stop recall 1.0, reflex recall >= 0.9', async () => {
+    for (const f of ['intents.dev.jsonl', 'intents.realistic.jsonl']) {
+      const c = capture();
+      expect(await main(['eval', 'intents', dataPath(f), '--json'], c.io)).to.equal(0);
+      const s = JSON.parse(c.out.at(-1) as string);
+      expect(s.wrong_actions, f).to.equal(0);
+      expect(s.stop_recall, f).to.equal(1);
+      expect(s.reflex_recall, f).to.be.at.least(0.9);
+    }
+  });
+
   it('scoreOutcome follows the data README', () => {
     const line = { text: 'x', expect: 'chat' as const, reject: ['front_jump'] };
     expect(scoreOutcome(line, null)).to.deep.equal({ correct: true, wrong: false });

@@ -108,6 +108,19 @@ describe('claudia-llm run / query (processes)', function () {
     }
   });
 
+  it('run --no-console refuses a keep_alive Ollama would refuse (exit 2, naming ollama.keep_alive) before anything starts', async () => {
+    // ("-1" is fine: a numeric string is sent as the number -1, keep loaded forever.)
+    for (const bad of ['300x', '1d']) {
+      const child = cli(['run', '--no-console', '-p', `ollama.keep_alive=${bad}`]);
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.stdout.on('data', (d) => (err += d));
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      expect(code, bad).to.equal(2);
+      expect(err, bad).to.match(/ollama\.keep_alive must be a number of seconds .* or a Go duration/);
+    }
+  });
+
   it('query refuses a bad flag with usage and exit code 2', async () => {
     const child = cli(['query', '--bogus']);
     let err = '';

@@ -167,6 +167,10 @@ describe('HTTP API (client in a separate process)', function () {
       // Python's json.dumps escapes non-ASCII by default.
       { headers: JSON_HEADERS, body: '{"text": "\\u6b62\\u307e\\u3063\\u3066", "priority": -1}' },
       { headers: JSON_HEADERS, json: { text: `${'x'.repeat(3000)} stop` } },
+      // A stop word with invisible characters inside (zero-width space, soft hyphen), past the length limit.
+      { headers: JSON_HEADERS, json: { text: `${'a '.repeat(1500)}止\u200bまっ\u00adて` } },
+      // More strings than the parsed-field scan looks at: the raw body is scanned as well.
+      { headers: JSON_HEADERS, json: { text: 'hello', extra: [...Array.from({ length: 1200 }, () => 'x'), 'stop'] } },
     ];
     for (const [i, r] of refused.entries()) {
       const n = stops();

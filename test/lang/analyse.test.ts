@@ -85,3 +85,50 @@ describe('lang: detectLanguage and analyse', () => {
     expect(r).to.deep.equal({ text: 'ab', truncated: true });
   });
 });
+
+describe('lang: realistic recogniser output (issue 14)', () => {
+  it('removes format characters, the grapheme joiner and variation selectors instead of turning them into spaces', () => {
+    for (const c of ['\u200b', '\u00ad', '\u200e', '\u200f', '\u2060', '\ufeff', '\u034f', '\ufe0f', '\u{e0100}', '\u202e']) {
+      expect(normaliseText(`止${c}まって`), JSON.stringify(c)).to.equal('止まって');
+      expect(normaliseText(`st${c}op`), JSON.stringify(c)).to.equal('stop');
+    }
+    // Stray combining marks go; composed kana voicing stays.
+    expect(normaliseText('s\u0336t\u0336o\u0336p')).to.equal('stop');
+    expect(normaliseText('か\u3099')).to.equal('が');
+    expect(normaliseText('café')).to.equal('café');
+  });
+
+  it('converts traditional Chinese to simplified, never Japanese', () => {
+    expect(analyse('請坐下來', 'zh')).to.include({ normalised: '请坐下来', language: 'zh', script: 'traditional' });
+    expect(analyse('向右轉九十度')).to.include({ normalised: '向右转九十度', language: 'zh', script: 'traditional' });
+    expect(analyse('动かないで').normalised).to.equal('动かないで');
+    expect(analyse('動かないで')).to.include({ normalised: '動かないで', language: 'ja' });
+    expect(analyse('前に進んで').normalised).to.equal('前に進んで');
+    expect(analyse('座って', 'ja').script).to.equal(undefined);
+    // Kanji that Japanese writes the same way keep both readings: Japanese as written, Chinese simplified.
+    expect(analyse('今何時')).to.include({ normalised: '今何時', simplified: '今何时', languageCertain: false });
+    expect(analyse('请坐下').script).to.equal(undefined);
+  });
+
+  it('strips fillers, hesitations, a repeated command, contractions and misheard wake words', () => {
+    const n = (t: string) => analyse(t).normalised;
+    expect(n('um, uh, sit down')).to.equal('sit down');
+    expect(n('sit down uh')).to.equal('sit down');
+    expect(n('えーと、あの、お座り')).to.equal('お座り');
+    expect(n('那个…嗯…坐下吧')).to.equal('坐下吧');
+    expect(n('sit sit')).to.equal('sit');
+    expect(n('sit down sit down sit down')).to.equal('sit down');
+    expect(n('お座りお座り')).to.equal('お座り');
+    expect(n('坐下坐下')).to.equal('坐下');
+    expect(n('gimme your paw')).to.equal('give me your paw');
+    expect(n('座っといて')).to.equal('座っておいて');
+    expect(analyse('Klaudia, lie down')).to.include({ wake: 'klaudia', normalised: 'lie down' });
+    expect(analyse('クローディア おすわり')).to.include({ wake: 'クローディア', normalised: 'おすわり' });
+    expect(analyse('克劳迪亚趴下')).to.include({ wake: '克劳迪亚', normalised: '趴下' });
+    expect(analyse('sit, claudia')).to.include({ wake: 'claudia', normalised: 'sit' });
+    // Words that only start like a filler or a wake word are kept.
+    expect(n('umbrella')).to.equal('umbrella');
+    expect(n('wellness')).to.equal('wellness');
+    expect(n('heyday')).to.equal('heyday');
+  });
+});

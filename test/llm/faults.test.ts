@@ -76,6 +76,38 @@ describe('llm faults: every request ends with a reply or a clear error, and reco
     expect(await outcome(l.decide(request('座って'), { signal: sig() }))).to.equal('ok:座ります');
   });
 
+  it('server gone with 20 requests in flight, only one connection reset: all 20 fail with E_LLM_UNAVAILABLE, none waits for its deadline', async function () {
+    // A TCP proxy in front of the simulator: "kill" stops it accepting, resets one connection
+    // and leaves the others silent (a machine that vanished resets nothing).
+    const sim = make({ profile: { ...JETSON_PROFILE, loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 20 }, slots: 4 });
+    const target = new URL(await sim.listen());
+    const sockets: net.Socket[] = [];
+    const proxy = net.createServer((client) => {
+      const up = net.connect(Number(target.port), target.hostname);
+      sockets.push(client, up);
+      client.pipe(up).pipe(client);
+      client.on('error', () => undefined);
+      up.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const l = decider([url], { ollama: { num_parallel: 4 } });
+    const calls = Array.from({ length: 20 }, (_, i) => outcome(l.decide(request(`walk number ${i}`, { timeoutMs: 60_000 }), { signal: sig() })));
+    await until(() => sim.stats().chat >= 4, 'four streams running');
+    await sleep(50);
+    proxy.close();
+    for (const s of sockets) {
+      s.unpipe();
+      s.pause();
+    }
+    sockets[0]?.resetAndDestroy();
+    // The mocha timeout (10 s) is far below the deadline (20 s for the high lane): waiting for it fails the test.
+    this.timeout(10_000);
+    const results = await Promise.all(calls);
+    expect(results.every((r) => r.startsWith('E_LLM_UNAVAILABLE'))).to.equal(true);
+    for (const s of sockets) s.destroy();
+  });
+
   it('connection dropped mid-stream (drop mode) -> clear error; next request succeeds', async () => {
     const sim = make();
     const l = decider([await sim.listen()]);

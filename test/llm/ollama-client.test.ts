@@ -21,20 +21,20 @@ describe('llm/ollama-client: the ollama package per host, with AbortSignal', () 
     expect(c.host).to.equal(url);
     const parts: string[] = [];
     let final: unknown;
-    for await (const ch of c.chatStream({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, sig())) {
+    for await (const ch of c.chatStream({ model: 'qwen2.5:7b', messages: [{ role: 'user', content: 'hi' }] }, sig())) {
       parts.push(ch.content);
       if (ch.done) final = ch.final;
     }
     expect(parts.join('')).to.equal('hello from the script');
     expect(final).to.have.property('eval_count').that.is.greaterThan(0);
-    expect((await c.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, sig())).message.content).to.equal('hello from the script');
+    expect((await c.chat({ model: 'qwen2.5:7b', messages: [{ role: 'user', content: 'hi' }] }, sig())).message.content).to.equal('hello from the script');
     expect(await c.version(sig())).to.contain('simulator');
-    expect((await c.ps(sig())).models.map((m) => m.name)).to.deep.equal(['m']);
+    expect((await c.ps(sig())).models.map((m) => m.name)).to.deep.equal(['qwen2.5:7b']);
   });
 
   it('embeds: one vector per input, similar text closer than different text', async () => {
     const c = createOllamaClient({ host: url });
-    const r = await c.embed('m', ['座ってください', '座って', 'turn left'], sig());
+    const r = await c.embed('qwen2.5:7b', ['座ってください', '座って', 'turn left'], sig());
     expect(r.embeddings).to.have.length(3);
     const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
     const [a, b, d] = r.embeddings as [number[], number[], number[]];
@@ -45,7 +45,7 @@ describe('llm/ollama-client: the ollama package per host, with AbortSignal', () 
     sim.setMode('stall');
     const c = createOllamaClient({ host: url });
     const ctl = new AbortController();
-    const p = c.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, ctl.signal).catch((e: unknown) => e);
+    const p = c.chat({ model: 'qwen2.5:7b', messages: [{ role: 'user', content: 'hi' }] }, ctl.signal).catch((e: unknown) => e);
     setTimeout(() => ctl.abort(new Error('superseded')), 30);
     expect(((await p) as Error).message).to.equal('superseded');
     for (let i = 0; i < 100 && sim.stats().aborted === 0; i++) await new Promise((r) => setTimeout(r, 10));
@@ -55,7 +55,7 @@ describe('llm/ollama-client: the ollama package per host, with AbortSignal', () 
   it('maps failures: refused -> host failure; 503 -> busy, not a host failure', async () => {
     const c = createOllamaClient({ host: url });
     sim.setMode('http503');
-    const busy = (await c.chat({ model: 'm', messages: [] }, sig()).catch((e: unknown) => e)) as ClaudiaError;
+    const busy = (await c.chat({ model: 'qwen2.5:7b', messages: [] }, sig()).catch((e: unknown) => e)) as ClaudiaError;
     expect(busy.code).to.equal('E_LLM_UNAVAILABLE');
     expect(busy.message).to.match(/busy \(503/);
     expect(isHostFailure(busy)).to.equal(false);

@@ -32,12 +32,34 @@ describe('cli sim-ollama', () => {
     expect(c.out.at(-1)).to.match(/simulator stopped: \d+ requests, 1 chat/);
   });
 
+  it('--models adds served models (others are 404), --mode starts in a fault mode', async () => {
+    const c = io();
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const run = main(['sim-ollama', '--port', '0', '--models', 'qwen3:8b,llama3.2', '--mode', 'http503'], c.io, { untilStopped: () => stopped });
+    for (let i = 0; i < 200 && c.out.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(c.out[0] ?? '')?.[1] as string;
+    const tags = (await (await fetch(`${url}/api/tags`)).json()) as { models: Array<{ name: string }> };
+    expect(tags.models.map((m) => m.name)).to.deep.equal(['qwen2.5:7b', 'qwen3:8b', 'llama3.2:latest']);
+    const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+    expect(models.data.map((m) => m.id)).to.deep.equal(['qwen2.5:7b', 'qwen3:8b', 'llama3.2']);
+    const chat = (model: string) => fetch(`${url}/api/chat`, { method: 'POST', body: JSON.stringify({ model, messages: [{ role: 'user', content: 'x' }], stream: false }) });
+    expect((await chat('qwen3:8b')).status).to.equal(503);
+    const missing = await chat('mistral');
+    expect(missing.status).to.equal(404);
+    expect(await missing.json()).to.deep.equal({ error: "model 'mistral' not found" });
+    stop();
+    expect(await run).to.equal(0);
+  });
+
   it('refuses bad flags and bad script files with exit code 2 and a reason', async () => {
     const never = () => new Promise<void>(() => undefined);
     for (const [argv, reason] of [
       [['--profile', 'turbo'], /option '--profile <name>' argument 'turbo' is invalid\. Allowed choices are fast, jetson, fixed/],
       [['--slots', '0'], /option '--slots <n>' argument '0' is invalid\. It must be an integer from 1 to 1024/],
       [['--bogus'], /unknown option '--bogus'/],
+      [['--models', 'a,,b'], /option '--models <a,b>' argument 'a,,b' is invalid/],
+      [['--mode', 'explode'], /option '--mode <mode>' argument 'explode' is invalid\. Allowed choices are normal, stall, drop, garbage, http503, repeat, error_line, bad_format/],
       [['--script', '/nonexistent/x.json'], /cannot read simulator script/],
     ] as const) {
       const c = io();

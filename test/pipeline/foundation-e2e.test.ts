@@ -86,6 +86,22 @@ describe('foundation: end to end on the memory transport', function () {
     expect(h.go2.apiIds()).to.deep.equal([1004, 1005]);
   });
 
+  it('an LLM Move with a negative or too long distance is blocked:param_out_of_range and reported so; nothing moves (issue 13 item 9)', async () => {
+    h = await startHarness({
+      config: { robot: { initial_posture: 'standing' } },
+      script: [
+        { match: 'ちょっとだけ戻ってみて', content: { a: [{ n: 'forward', distance_m: -1 }], r: '進みます。' } },
+        { match: 'ずっと先まで行ってみて', content: { a: [{ n: 'forward', distance_m: 99 }], r: '進みます。' } },
+      ],
+    });
+    for (const text of ['ちょっとだけ戻ってみて', 'ずっと先まで行ってみて']) {
+      const res = await call({ text });
+      expect(res.source, text).to.equal('llm');
+      expect(res.actions.map((a) => [a.name, a.verdict]), text).to.deep.equal([['forward', 'blocked:param_out_of_range']]);
+    }
+    expect(h.go2.apiIds().filter((id) => id === 1008), 'no Move published').to.deep.equal([]);
+  });
+
   describe('bad input: a clear error or a fallback reply, nothing published, the node stays up', () => {
     const expectNothingPublishedThenAlive = async () => {
       expect(h.go2.requests, 'nothing on /api/sport/request').to.have.length(0);

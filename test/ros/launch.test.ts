@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
@@ -196,6 +196,8 @@ print(json.dumps({'arguments': ns['node_arguments'](v('transport'), v('ollama_ho
       const dir = mkdtempSync(path.join(os.tmpdir(), 'claudia-launch-params-'));
       writeFileSync(path.join(dir, 'params.yaml'), readFileSync(shipped, 'utf8'));
       writeFileSync(path.join(dir, 'actions.yaml'), readFileSync(path.join(ROOT, 'config', 'actions.yaml'), 'utf8'));
+      // The phrasebook folder beside it too (language.phrases_dir is relative to the params file).
+      cpSync(path.join(ROOT, 'config', 'phrases'), path.join(dir, 'phrases'), { recursive: true });
       expect(await differing({ params_file: path.join(dir, 'params.yaml'), transport: 'rclnodejs' })).to.deep.equal([]);
     });
 

@@ -300,6 +300,60 @@ describe('sched/scheduler: lanes, coalescing, supersede, backpressure, deadlines
     f.pool.close();
   });
 
+  it('a host failure moves that host\'s other running calls at once: elsewhere before anything streamed, else they fail', async () => {
+    const f = harness({ hosts: ['h1', 'h2'], slots: 2 });
+    f.progressHooks.set('p', (progress) => progress(['sit']));
+    const p = codeOf(f.sched.submit(f.task('p', 'high')));
+    const q = f.sched.submit(f.task('q', 'high'));
+    const r = f.sched.submit(f.task('r', 'high'));
+    await settle();
+    expect([f.hostsUsed['p'], f.hostsUsed['q'], f.hostsUsed['r']]).to.deep.equal(['h1', 'h2', 'h1']);
+    const t0 = f.clock.now();
+    f.ctl.fail('r', new ClaudiaError('E_LLM_UNAVAILABLE', 'host down: socket closed'));
+    await settle();
+    // p was still waiting on h1 (a vanished server need not reset its connection): aborted now, not at its deadline.
+    expect(f.ctl.aborted).to.deep.equal(['p']);
+    expect(await p).to.equal('E_LLM_UNAVAILABLE');
+    // r had streamed nothing: it runs again on h2.
+    expect(f.hostsUsed['r']).to.equal('h2');
+    f.ctl.finish('r');
+    f.ctl.finish('q');
+    expect((await r).host).to.equal('h2');
+    await q;
+    expect(f.clock.now() - t0).to.equal(0);
+    await f.sched.close();
+    f.pool.close();
+  });
+
+  it('when the last host goes, its running and queued calls fail with E_LLM_UNAVAILABLE at once', async () => {
+    const f = harness({ hosts: ['h1'], slots: 2 });
+    const calls = ['a', 'b', 'c', 'd'].map((n) => codeOf(f.sched.submit(f.task(n, 'high'))));
+    await settle();
+    expect(f.ctl.started).to.deep.equal(['a', 'b']);
+    const t0 = f.clock.now();
+    f.ctl.fail('a', new ClaudiaError('E_LLM_UNAVAILABLE', 'host down: connection refused'));
+    await settle();
+    expect(await Promise.all(calls)).to.deep.equal(['E_LLM_UNAVAILABLE', 'E_LLM_UNAVAILABLE', 'E_LLM_UNAVAILABLE', 'E_LLM_UNAVAILABLE']);
+    expect(f.ctl.aborted).to.deep.equal(['b']);
+    expect(f.ctl.started).to.deep.equal(['a', 'b']); // c and d never ran
+    expect(f.clock.now() - t0).to.equal(0);
+    // A failure that is not a host failure (an HTTP error answer) moves nothing.
+    const g = harness({ hosts: ['h1'], slots: 2 });
+    const x = codeOf(g.sched.submit(g.task('x', 'high')));
+    const y = g.sched.submit(g.task('y', 'high'));
+    await settle();
+    g.ctl.fail('x', new ClaudiaError('E_LLM_UNAVAILABLE', 'busy (503)'));
+    await settle();
+    expect(await x).to.equal('E_LLM_UNAVAILABLE');
+    expect(g.ctl.aborted).to.deep.equal([]);
+    g.ctl.finish('y');
+    await y;
+    await f.sched.close();
+    await g.sched.close();
+    f.pool.close();
+    g.pool.close();
+  });
+
   it('rejects at once with E_LLM_UNAVAILABLE when every host is down', async () => {
     const h = harness({ probe: () => Promise.reject(new Error('refused')) });
     await h.pool.checkAll();

@@ -1,3 +1,4 @@
+import { isAbilityQuestion } from '../../lang/question';
 import type { Analysed, Language } from '../../lang/types';
 import { ALL_LEXICONS, lexiconFor, type Lexicon } from './guard-lexicon';
 import { katakanaToHiragana } from './kana';
@@ -31,6 +32,7 @@ export function extractFeatures(analysed: Analysed, analysers: Analysers): Match
     key,
     grams: bigrams(key),
     negation: lex.reduce((n, l) => n + count(folded, l.negation), 0),
+    question: isAbilityQuestion(analysed.normalised),
     directions: concepts(cleaned, lex, (l) => l.directions),
     quantities: [...extractQuantities(folded, language), ...concepts(cleaned, lex, (l) => l.amounts).split(',').filter(Boolean)].sort().join(','),
     speed: concepts(cleaned, lex, (l) => l.speed),

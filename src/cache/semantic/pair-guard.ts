@@ -5,7 +5,7 @@ import type { GuardName, MatchFeatures, PairVerdict, SkeletonToken } from './typ
  * Decides whether the cached answer for `cached` may serve `query`. The score is the Dice
  * coefficient of the skeletons' character bigrams (1 = same skeleton); it must reach the
  * threshold, and then every guard must pass, in this order (the first that fires is
- * reported): language, negation, direction, number, speed, action, entity, topic.
+ * reported): language, negation, question, direction, number, speed, action, entity, topic.
  * `topic` is the final word: the skeletons must be the same content, token for token.
  */
 export function judgePair(query: MatchFeatures, cached: MatchFeatures, threshold: number): PairVerdict {
@@ -22,6 +22,8 @@ export function firstGuard(q: MatchFeatures, c: MatchFeatures): GuardName | unde
     if (q.normalised !== c.normalised) return 'language_uncertain';
   } else if (q.language !== c.language) return 'language';
   if (q.negation !== c.negation) return 'negation';
+  // A question about an action never gets the action's answer, nor the reverse (like negation).
+  if (q.question !== c.question) return 'question';
   if (q.directions !== c.directions) return 'direction';
   if (q.quantities !== c.quantities) return 'number';
   if (q.speed !== c.speed) return 'speed';

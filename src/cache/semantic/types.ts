@@ -36,6 +36,8 @@ export interface MatchFeatures {
   grams: string[];
   /** Guard features, each a sorted list so equality is a string compare. */
   negation: number;
+  /** An ability or knowledge question ("can you do a backflip"), which never shares an answer with the command. */
+  question: boolean;
   directions: string;
   quantities: string;
   speed: string;
@@ -62,6 +64,7 @@ export type GuardName =
   | 'language'
   | 'language_uncertain'
   | 'negation'
+  | 'question'
   | 'direction'
   | 'number'
   | 'speed'

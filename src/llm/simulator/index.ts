@@ -4,4 +4,5 @@ export { conformToSchema, validatesAgainst } from './schema-value';
 export { DEFAULT_REPLIES, GARBAGE_CONTENT } from './answer';
 export { countTokens, splitTokens, commonPrefixLength } from './tokens';
 export { renderChat } from './render-prompt';
+export { SIM_MODES } from './types';
 export type { LatencyProfile, SimScriptEntry, SimMode, SimStats, OllamaSimulator, OllamaSimulatorOptions } from './types';

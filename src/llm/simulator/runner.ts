@@ -1,3 +1,4 @@
+import { parseGoDuration } from '../../util/go-duration';
 import type { Clock } from '../../util/clock';
 import { commonPrefixLength } from './tokens';
 import type { LatencyProfile } from './types';
@@ -164,14 +165,19 @@ export class Runner {
   }
 }
 
-/** Ollama's keep_alive: "30m", "10s", "1h", a number of seconds, 0 (unload at once) or negative (forever). */
-export function parseKeepAlive(v: unknown, fallbackMs = 5 * 60_000): number {
+/**
+ * keep_alive as real Ollama reads it (ollama/ollama api/types.go, Duration.UnmarshalJSON):
+ * absent -> 5 minutes; a JSON number is seconds (negative = forever); a string goes through
+ * Go's time.ParseDuration ("30m", "1h30m", "-1s" = forever) and anything it refuses ("300x",
+ * "-1", "") is an error, which the handler answers with HTTP 400; other types are refused too.
+ * Returns ms, -1 = forever.
+ */
+export function parseKeepAlive(v: unknown): number {
+  if (v === undefined || v === null) return 5 * 60_000;
   if (typeof v === 'number') return v < 0 ? -1 : v * 1000;
-  if (typeof v !== 'string' || v === '') return fallbackMs;
-  const m = /^(-?\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
-  if (!m) return fallbackMs;
-  const n = Number(m[1]);
-  if (n < 0) return -1;
-  const unit = m[2] ?? 's';
-  return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+  if (typeof v === 'string') {
+    const ns = parseGoDuration(v);
+    return ns < 0 ? -1 : ns / 1e6;
+  }
+  throw new Error(`Unsupported type: '${Array.isArray(v) ? '[]interface {}' : typeof v === 'boolean' ? 'bool' : 'map[string]interface {}'}'`);
 }

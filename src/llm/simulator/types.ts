@@ -36,7 +36,14 @@ export interface SimScriptEntry {
   raw?: boolean;
 }
 
-export type SimMode = 'normal' | 'stall' | 'drop' | 'garbage' | 'http503';
+/**
+ * Fault modes. `repeat`: the stream ends without its `done` chunk, as real Ollama ends a
+ * generation whose token repeats more than 30 times; `error_line`: an `{"error": ...}` line
+ * in the middle of a 200 stream; `bad_format`: the server refuses the request's format (400).
+ */
+export type SimMode = 'normal' | 'stall' | 'drop' | 'garbage' | 'http503' | 'repeat' | 'error_line' | 'bad_format';
+
+export const SIM_MODES: readonly SimMode[] = ['normal', 'stall', 'drop', 'garbage', 'http503', 'repeat', 'error_line', 'bad_format'];
 
 export interface SimStats {
   /** Every HTTP request, any endpoint. */
@@ -76,8 +83,14 @@ export interface OllamaSimulatorOptions {
   slots?: number;
   queueMax?: number;
   script?: SimScriptEntry[];
-  /** The model the simulator lists in /api/tags (any requested model name is served). */
+  /** The main model (default qwen2.5:7b). */
   model?: string;
+  /**
+   * More models it serves (names as `ollama pull` takes them). Any other name is answered 404
+   * `model 'X' not found`, as real Ollama does. A qwen3 / deepseek-r1 / gpt-oss name is a
+   * thinking model (capability `thinking`).
+   */
+  models?: string[];
   logger?: Logger;
 }
 

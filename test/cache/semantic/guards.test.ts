@@ -33,6 +33,12 @@ describe('cache/semantic guards', () => {
     ['好きな食べ物は', '好きな飲み物は', 'topic', ''],
     ['伏せて', 'lie down', 'language', ''],
     ['停止', '停下', 'language_uncertain', ''],
+    ['do a backflip', 'can you do a backflip', 'question', ''],
+    ['sit down', 'do you know how to sit down', 'question', ''],
+    ['お手', 'お手ってできる？', 'question', ''],
+    ['踊って', '踊れる？', 'question', ''],
+    ['坐下', '你会坐下吗', 'question', 'zh'],
+    ['你会伸懒腰吗', '伸懒腰', 'question', 'zh'],
   ];
   for (const [a, b, guard, hint] of refused) {
     it(`refuses ${a} -> ${b} (${guard})`, () => {

@@ -1,0 +1,116 @@
+import { foldKana, normaliseText } from '../lang/normalise';
+import { PHRASE_LANGUAGES, type Phrasebook } from '../lang/phrasebook';
+import { parseNumber } from './intent';
+
+/**
+ * Mixed-language utterances, analysed per segment (a segment is a run of one script: Latin,
+ * or CJK). Segments that only wrap a command (politeness, fillers, wake words of any language:
+ * "please お座り", "给我 dance 一下", "sit して") are dropped; a segment that is only a quantity
+ * or a direction ("90度", "one meter", "right") is said again in the command's language; what
+ * is left must be one command in one language, whose words decide the reply language. Several
+ * segments that each say the same command ("stand up 站起来") are that command, in the first
+ * one's language. Anything else is not a short command (undefined: defer).
+ */
+export type SegmentLanguage = 'ja' | 'zh' | 'en';
+
+export interface Reading {
+  text: string;
+  language: SegmentLanguage;
+}
+
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+/** Runs of one script; a number goes with the unit that follows it ("90度", "2 meters"). */
+const C = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}ー';
+const SEGMENT = new RegExp(`(?:\\d+(?:\\.\\d+)?\\s*)?[${C}]+(?:\\d+(?:\\.\\d+)?(?=[${C}]))?[${C}]*|(?:(?!\\d+(?:\\.\\d+)?\\s*[${C}])[^${C}])+`, 'gu');
+
+/** Quantities and directions, said in each language (the grammar's own words for them). */
+const UNITS: Array<{ en: RegExp; cjk: RegExp; say: Record<SegmentLanguage, string> }> = [
+  { en: /^(meters?|metres?|m)$/, cjk: /^(メートル|米|公尺)$/u, say: { ja: 'メートル', zh: '米', en: 'meters' } },
+  { en: /^(centimet(?:er|re)s?|cm)$/, cjk: /^(センチ|センチメートル|厘米|公分)$/u, say: { ja: 'センチ', zh: '厘米', en: 'cm' } },
+  { en: /^(degrees?|deg)$/, cjk: /^度$/u, say: { ja: '度', zh: '度', en: 'degrees' } },
+  { en: /^(seconds?|secs?|s)$/, cjk: /^(秒|秒間|秒钟)$/u, say: { ja: '秒', zh: '秒', en: 'seconds' } },
+  { en: /^steps?$/, cjk: /^(歩|步)$/u, say: { ja: '歩', zh: '步', en: 'steps' } },
+];
+const DIRECTIONS: Array<{ en: RegExp; say: Record<SegmentLanguage, string> }> = [
+  { en: /^(?:to the )?left$/, say: { ja: '左', zh: '左', en: 'left' } },
+  { en: /^(?:to the )?right$/, say: { ja: '右', zh: '右', en: 'right' } },
+  { en: /^(?:forwards?|ahead)$/, say: { ja: '前', zh: '前', en: 'forward' } },
+  { en: /^(?:backwards?|back)$/, say: { ja: '後ろ', zh: '后', en: 'backward' } },
+];
+
+export function segmentLanguage(seg: string): SegmentLanguage {
+  if (!CJK_CHAR.test(seg)) return 'en';
+  return KANA.test(seg) ? 'ja' : 'zh';
+}
+
+export function createCodeSwitch(book: Phrasebook): { read(normalised: string, parses: (r: Reading) => string | undefined): Reading | undefined } {
+  // Wrapper words of every language, folded: a segment made only of them carries no command.
+  const wrappers = new Set<string>();
+  for (const l of PHRASE_LANGUAGES) for (const w of [...book[l].politeness, ...book[l].filler, ...book[l].wake]) wrappers.add(fold(w));
+  const isWrapper = (seg: string) => {
+    const f = fold(seg);
+    if (wrappers.has(f)) return true;
+    // Latin: every word a wrapper ("ok please", "hey claudia").
+    if (!CJK_CHAR.test(f)) return f.split(' ').every((w, i, all) => wrappers.has(w) || wrappers.has(all.slice(i).join(' ')));
+    return false;
+  };
+
+  return {
+    read(normalised, parses) {
+      const segs = (normalised.match(SEGMENT) ?? []).map((s) => s.trim()).filter(Boolean);
+      if (segs.length < 2) return undefined;
+      const kept = segs.filter((s) => !isWrapper(s));
+      if (kept.length === 0) return undefined;
+      // Quantities and directions join the command segment in its language.
+      const commands = kept.filter((s) => !quantityOrDirection(s));
+      if (commands.length === 1) {
+        const command = commands[0] as string;
+        const language = segmentLanguage(command);
+        const extras = kept.filter((s) => s !== command).map((s) => sayIn(s, language));
+        if (extras.some((e) => e === undefined)) return undefined;
+        const joinWith = language === 'en' ? ' ' : '';
+        // A direction goes in front of a Japanese or Chinese verb ("右に曲がって"), a quantity after the command.
+        const dirs = extras.filter((_e, i) => DIRECTIONS.some((d) => d.en.test(kept.filter((s) => s !== command)[i] as string)));
+        const qtys = extras.filter((e) => !dirs.includes(e));
+        const text = language === 'en' ? [command, ...dirs, ...qtys].join(joinWith) : [...dirs, command, ...qtys].join(joinWith);
+        return { text: normaliseText(text), language };
+      }
+      // Each segment the same command, said twice in two languages.
+      let first: Reading | undefined;
+      let intent: string | undefined;
+      for (const s of commands) {
+        const r = { text: s, language: segmentLanguage(s) };
+        const got = parses(r);
+        if (!got || (intent !== undefined && got !== intent)) return undefined;
+        intent = got;
+        first ??= r;
+      }
+      return first;
+    },
+  };
+}
+
+function fold(s: string): string {
+  return foldKana(normaliseText(s));
+}
+
+function quantityOrDirection(seg: string): boolean {
+  return quantity(seg) !== undefined || DIRECTIONS.some((d) => d.en.test(seg));
+}
+
+function quantity(seg: string): { n: number; unit: (typeof UNITS)[number] } | undefined {
+  const m = /^(.+?)\s*([a-z]+|[\p{Script=Han}\p{Script=Katakana}ー]+)$/u.exec(seg.trim());
+  if (!m) return undefined;
+  const n = parseNumber((m[1] as string).trim());
+  const u = (m[2] as string).trim();
+  const unit = UNITS.find((x) => x.en.test(u) || x.cjk.test(u));
+  return n === undefined || !unit ? undefined : { n, unit };
+}
+
+function sayIn(seg: string, language: SegmentLanguage): string | undefined {
+  const q = quantity(seg);
+  if (q) return language === 'en' ? `${q.n} ${q.unit.say.en}` : `${q.n}${q.unit.say[language]}`;
+  const d = DIRECTIONS.find((x) => x.en.test(seg));
+  return d ? d.say[language] : undefined;
+}
