@@ -9,6 +9,9 @@ const LONG_QUESTION = '春の天気について長く話してくれる？';
 const LONG_REPLY = '春はいい季節です。'.repeat(60);
 const NEXT_QUESTION = '好きな食べ物は何？';
 
+/** No periodic health probe during a test (a probe slowed by a loaded machine must not take the one host out). */
+const QUIET_PROBES = { health_interval_s: 600, connect_timeout_s: 10 };
+
 const input = (text: string): QueryInput => ({ text, origin: 'cli', confidence: 0.9 });
 
 /** A stop (any way in) aborts the LLM calls of earlier requests through the scheduler: the slot is free for the next one at once. */
@@ -23,7 +26,7 @@ describe('a stop aborts the LLM calls in flight (simulator)', function () {
   async function longAnswerThenStop(stop: (h: Harness) => Promise<AnswerRecord | undefined> | AnswerRecord | undefined): Promise<{ rec: AnswerRecord; stopRec: AnswerRecord | undefined; streamedBeforeStop: number }> {
     h = await startHarness({
       simProfile: SLOW_DECODE,
-      config: { ollama: { num_parallel: 1 }, robot: { initial_posture: 'standing' } },
+      config: { ollama: { num_parallel: 1, ...QUIET_PROBES }, robot: { initial_posture: 'standing' } },
       script: [
         { match: LONG_QUESTION, content: { a: [], r: LONG_REPLY } },
         { match: NEXT_QUESTION, content: { a: [], r: 'ボールです。' } },
@@ -52,7 +55,7 @@ describe('a stop aborts the LLM calls in flight (simulator)', function () {
     expect(hh.go2.apiIds()).to.deep.equal([1003]);
     // The one slot serves the next request.
     const next = await hh.app.pipeline.handle(input(NEXT_QUESTION));
-    expect(next.error).to.equal('');
+    expect(next.error, next.error).to.equal('');
     expect(next.source).to.equal('llm');
     expect(next.reply).to.equal('ボールです。');
     expect(hh.go2.apiIds()).to.deep.equal([1003]);
@@ -84,8 +87,25 @@ describe('a stop aborts the LLM calls in flight (simulator)', function () {
     expect(h!.sim!.stats().aborted).to.equal(1);
   });
 
+  it('the same on the OpenAI-compatible backend (the simulator speaks its wire too)', async () => {
+    h = await startHarness({
+      simProfile: SLOW_DECODE,
+      config: { llm: { backend: 'openai' }, ollama: { num_parallel: 1, ...QUIET_PROBES }, robot: { initial_posture: 'standing' } },
+      script: [
+        { match: LONG_QUESTION, content: { a: [], r: LONG_REPLY } },
+        { match: NEXT_QUESTION, content: { a: [], r: 'ボールです。' } },
+      ],
+    });
+    const events: PipelineEvent[] = [];
+    const pending = h.app.pipeline.handle(input(LONG_QUESTION), { onEvent: (e) => events.push(e) });
+    await waitFor(() => events.some((e) => e.type === 'reply'), 'the reply to stream', 10_000);
+    await h.app.pipeline.handle(input('止まって'));
+    expect(h.sim!.stats().byEndpoint['/v1/chat/completions'], 'spoken on the OpenAI wire').to.equal(1);
+    await expectAbortedAndSlotFree(await pending);
+  });
+
   it('a request that arrives after the stop is not aborted by it', async () => {
-    h = await startHarness({ simProfile: SLOW_DECODE, config: { ollama: { num_parallel: 1 } }, script: [{ match: NEXT_QUESTION, content: { a: [], r: 'ボールです。' } }] });
+    h = await startHarness({ simProfile: SLOW_DECODE, config: { ollama: { num_parallel: 1, ...QUIET_PROBES } }, script: [{ match: NEXT_QUESTION, content: { a: [], r: 'ボールです。' } }] });
     h.app.pipeline.stop({ origin: 'http', text: '' });
     const rec = await h.app.pipeline.handle(input(NEXT_QUESTION));
     expect(rec.error).to.equal('');
