@@ -10,6 +10,7 @@ import { decodeEntry, encodeEntry, entryBytes, type CacheEntry } from './cache-e
 import { exactKey, versionTag } from './cache-key';
 import { isVolatileQuestion, refuseToStore } from './cache-policy';
 import { createMemoryLru } from './memory-lru';
+import { redisTopology } from './redis-connection';
 import { createRedisTier, type RedisTier } from './redis-tier';
 import { createAnalysers } from './semantic/analysers';
 import type { Analysers } from './semantic/features';
@@ -50,6 +51,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
   const c = config.cache;
   const tag = versionTag(deps.version);
   const ttlMs = c.ttl_s * 1000;
+  const clusterTags = c.redis_enabled && c.redis_mode === 'cluster';
   const counters = { lookups: 0, memoryHits: 0, redisHits: 0, semanticHits: 0, misses: 0, stores: 0, refused: 0, corrupt: 0, evictions: 0 };
   const index = createSemanticIndex<true>({ analysers: deps.analysers, threshold: c.semantic_threshold });
   const memory = createMemoryLru<CacheEntry>({
@@ -67,6 +69,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
         keyPrefix: c.redis_key_prefix,
         commandTimeoutMs: c.redis_command_timeout_ms,
         connectTimeoutMs: c.redis_connect_timeout_ms,
+        topology: redisTopology(c),
         clock,
         logger,
       })
@@ -127,7 +130,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     const a = req.analysed;
     if (!c.enabled || !a.normalised || isVolatileQuestion(a)) return {};
     counters.lookups++;
-    const key = exactKey(tag, a, req.promptType);
+    const key = exactKey(tag, a, req.promptType, clusterTags);
     const mem = memory.get(key);
     if (mem && mem.text === a.normalised) {
       counters.memoryHits++;
@@ -198,7 +201,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       language: decision.language,
       at: Number(clock.wallNs() / 1_000_000n),
     };
-    const key = exactKey(tag, a, req.promptType);
+    const key = exactKey(tag, a, req.promptType, clusterTags);
     const json = encodeEntry(entry);
     remember(key, entry, json, ttlMs);
     counters.stores++;
@@ -264,6 +267,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
         redis_timeouts: r?.timeouts ?? 0,
         redis_skipped: r?.skipped ?? 0,
         redis_reconnects: r?.reconnects ?? 0,
+        ...(r ? { redis_mode: r.mode, redis_master: r.masters.join(','), redis_failovers: r.failovers } : {}),
       },
     };
   }

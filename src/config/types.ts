@@ -54,6 +54,13 @@ export interface Config {
     redis_command_timeout_ms: number;
     redis_connect_timeout_ms: number;
     redis_warm_max: number;
+    redis_mode: 'single' | 'sentinel' | 'cluster';
+    redis_sentinels: string[];
+    redis_sentinel_name: string;
+    redis_cluster_nodes: string[];
+    redis_password: string;
+    redis_sentinel_password: string;
+    redis_tls: boolean;
     semantic_enabled: boolean;
     semantic_threshold: number;
   };
