@@ -243,7 +243,9 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     const r = redis?.stats();
     const redisDown = r !== undefined && r.state !== 'ready';
     const level = !c.enabled ? 'ok' : redisDown ? 'warn' : 'ok';
-    const message = !c.enabled ? 'cache disabled' : redisDown ? `redis ${r.state}: serving from memory` : r ? 'memory + redis' : 'memory only';
+    // /healthz shows only the message: it names the mode, the master(s) and the failovers seen.
+    const where = r ? ` (${r.mode}${r.masters.length ? `, master ${r.masters.join(' ')}` : ''}, ${r.failovers} failover${r.failovers === 1 ? '' : 's'})` : '';
+    const message = !c.enabled ? 'cache disabled' : redisDown ? `redis ${r.state}: serving from memory${where}` : r ? `memory + redis${where}` : 'memory only';
     return {
       level,
       message,
