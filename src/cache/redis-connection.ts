@@ -73,6 +73,8 @@ export function createRedisConnection(o: RedisConnectionOptions): RedisClient {
       retryDelayOnClusterDown: 50,
       retryDelayOnTryAgain: 20,
       slotsRefreshTimeout: Math.max(200, o.connectTimeoutMs),
+      // A promoted replica shows up in the slot map within 2 s even if no command hit it.
+      slotsRefreshInterval: 2000,
       clusterRetryStrategy: (times) => o.retryStrategy(times),
       redisOptions: { ...common, ...(o.password ? { password: o.password } : {}) },
     };
@@ -98,14 +100,18 @@ export function createRedisConnection(o: RedisConnectionOptions): RedisClient {
 
 /** Where the client talks to now: host:port of the connected master (single/sentinel) or every cluster master, sorted. */
 export function currentMasters(client: RedisClient): string[] {
-  if (client instanceof Cluster) {
-    return client
-      .nodes('master')
-      .map((n) => `${n.options.host ?? ''}:${n.options.port ?? ''}`)
-      .sort();
-  }
+  if (client instanceof Cluster) return addresses(client.nodes('master'));
   const s = (client as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
   return s?.remoteAddress && s.remotePort ? [`${s.remoteAddress}:${s.remotePort}`] : [];
+}
+
+/** The cluster replicas the client knows of (none outside cluster mode). */
+export function currentReplicas(client: RedisClient): string[] {
+  return client instanceof Cluster ? addresses(client.nodes('slave')) : [];
+}
+
+function addresses(nodes: Redis[]): string[] {
+  return nodes.map((n) => `${n.options.host ?? ''}:${n.options.port ?? ''}`).sort();
 }
 
 /** The clients to SCAN: every master of a cluster, else the client itself. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import { createRedisConnection, currentMasters, describeTarget, scanTargets, SINGLE, type RedisConnectionOptions, type RedisMode, type RedisTopology } from './redis-connection';
+import { createRedisConnection, currentMasters, currentReplicas, describeTarget, scanTargets, SINGLE, type RedisConnectionOptions, type RedisMode, type RedisTopology } from './redis-connection';
 import { slotGroup } from './cache-key';
 
 export { redactUrl } from './redis-connection';
@@ -73,16 +73,22 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
   const seenMasters = new Set<string>();
   const bounded: <T>(p: Promise<T>) => Promise<T> = conn.mode === 'single' ? (p) => p : (p) => withTimeout(p, conn.commandTimeoutMs, opts.clock);
 
-  /** A master not seen before, after the first connection, is a failover (a promoted replica). */
+  /**
+   * A failover: in sentinel (or single) mode the master's address changed; in cluster mode
+   * a node seen before as a replica is now a master. (A cluster pool fills in over the first
+   * slot refreshes, so masters merely appearing are not failovers.)
+   */
+  const replicasSeen = new Set<string>();
   function noteMasters(): void {
     const now = currentMasters(client);
     if (now.length === 0) return;
-    const fresh = now.filter((m) => !seenMasters.has(m));
-    if (seenMasters.size > 0 && fresh.length > 0) {
+    const promoted = conn.mode === 'cluster' ? now.some((m) => replicasSeen.has(m)) : stats.masters.length > 0 && now.join(',') !== stats.masters.join(',');
+    if (promoted) {
       stats.failovers++;
       opts.logger.warn('redis master changed', { mode: conn.mode, from: stats.masters.join(','), to: now.join(',') });
+      for (const m of now) replicasSeen.delete(m);
     }
-    for (const m of now) seenMasters.add(m);
+    for (const r of currentReplicas(client)) replicasSeen.add(r);
     stats.masters = now;
   }
 
@@ -205,7 +211,11 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
         const timer = opts.clock.setTimeout(() => done(false), timeoutMs);
       });
     },
-    stats: () => ({ ...stats, masters: [...stats.masters] }),
+    stats: () => {
+      // The pool changes without an event of its own when a dead node's connection ends.
+      if (stats.state === 'ready') noteMasters();
+      return { ...stats, masters: [...stats.masters] };
+    },
     async close() {
       setState('closed');
       waiters.clear();

@@ -184,7 +184,11 @@ export async function startCluster(): Promise<ClusterSet> {
         }
         // And every replica has a live link, so writes made now reach it.
         const ns = await nodes();
-        return ns.filter((n) => n.master && !n.failed).length === 3 ? true : undefined;
+        if (ns.filter((n) => n.master && !n.failed).length !== 3) return undefined;
+        for (const n of ns.filter((x) => !x.master && !x.failed)) {
+          if (!/master_link_status:up/.test(await info(n.port, 'replication'))) return undefined;
+        }
+        return true;
       });
     };
     await waitOk(15_000);
