@@ -3,8 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import Redis from 'ioredis';
-import { freePort, startRedisServer, stopProcess } from './helpers';
+import Redis, { Cluster } from 'ioredis';
+import { parseHostPort, redisTopology, type RedisMode, type RedisTopology } from '../../src/cache/redis-connection';
+import { DEFAULT_CONFIG } from '../../src/config/defaults';
+import type { Config } from '../../src/config/types';
+import { freePort, rawClient, REDIS_URL, startRedisServer, stopProcess } from './helpers';
 
 /**
  * Real Redis high-availability set-ups for the tests: redis-server processes on free
@@ -207,4 +210,87 @@ export async function waitReplicated(port: number, replicas = 1, timeoutMs = 300
   } finally {
     r.disconnect();
   }
+}
+
+/**
+ * One Redis to run a suite against, in any mode: `single` is the shared server at
+ * 127.0.0.1:6379, `sentinel` and `cluster` are started here. `raw()` is a client without
+ * the key prefix (for checking and planting values), `scanKeys` covers every master.
+ */
+export interface RedisTarget {
+  mode: RedisMode;
+  cache: Partial<Config['cache']>;
+  topology: RedisTopology;
+  url: string;
+  raw(): Promise<Redis | Cluster>;
+  scanKeys(prefix: string): Promise<string[]>;
+  deletePrefix(prefix: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startTarget(mode: RedisMode): Promise<RedisTarget> {
+  let cache: Partial<Config['cache']>;
+  let stop = async () => undefined as void;
+  let raw: () => Promise<Redis | Cluster>;
+  if (mode === 'sentinel') {
+    const s = await startSentinelSet();
+    cache = { redis_mode: 'sentinel', redis_sentinels: [`127.0.0.1:${s.sentinelPort}`], redis_sentinel_name: s.name };
+    stop = () => s.stop();
+    raw = async () => {
+      const r = new Redis({ sentinels: [{ host: '127.0.0.1', port: s.sentinelPort }], name: s.name, lazyConnect: true, maxRetriesPerRequest: 1 });
+      await r.connect();
+      return r;
+    };
+  } else if (mode === 'cluster') {
+    const c = await startCluster();
+    cache = { redis_mode: 'cluster', redis_cluster_nodes: c.seeds };
+    stop = () => c.stop();
+    raw = async () => {
+      const r = new Cluster(c.seeds.map(parseHostPort), { lazyConnect: true });
+      await r.connect();
+      return r;
+    };
+  } else {
+    cache = { redis_mode: 'single', redis_url: REDIS_URL };
+    raw = () => rawClient(REDIS_URL);
+  }
+  const full = { ...DEFAULT_CONFIG.cache, ...cache };
+  const scanKeys = async (prefix: string) => {
+    const r = await raw();
+    try {
+      const out: string[] = [];
+      for (const node of r instanceof Cluster ? r.nodes('master') : [r]) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+          cursor = next;
+          out.push(...keys);
+        } while (cursor !== '0');
+      }
+      return out;
+    } finally {
+      r.disconnect();
+    }
+  };
+  return {
+    mode,
+    cache,
+    topology: redisTopology(full),
+    url: full.redis_url,
+    raw,
+    scanKeys,
+    async deletePrefix(prefix) {
+      const keys = await scanKeys(prefix);
+      const r = await raw();
+      try {
+        let n = 0;
+        // One DEL per key: a cluster refuses a multi-key DEL across slots.
+        for (const k of keys) n += await r.del(k);
+        return n;
+      } finally {
+        r.disconnect();
+      }
+    },
+    stop,
+  };
 }
