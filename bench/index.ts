@@ -30,6 +30,7 @@ export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['emergency_p99_ms_loaded', 'emergency'],
   ['memory_hit_p99_ms', 'cache'],
   ['redis_hit_p99_ms', 'cache'],
+  ['redis_bare_get_p99_ms', 'cache'],
   ['semantic_lookup_p99_ms_10k', 'cache'],
   ['rss_mb_10k', 'cache'],
   ['llm_overhead_p99_ms', 'llm'],
