@@ -22,7 +22,7 @@ import { nowMs } from './stats';
 import type { BenchContext, BenchResult, BenchRow, Benchmark } from './types';
 
 /** The benchmark files the harness looks for, in run order (bench/<name>.ts). */
-export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', 'mix', 'http'] as const;
+export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', 'mix', 'http', 'fleet'] as const;
 
 /** Every key of the final JSON object (issue 9), in its order, with the file that fills it. */
 export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
@@ -55,6 +55,12 @@ export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['action_first_feedback_p99_ms', 'dds'],
   ['replay_msgs_per_s', 'replay'],
   ['http_stop_p99_ms', 'http'],
+  ['fleet_llm_calls_per_utt_1', 'fleet'],
+  ['fleet_llm_calls_per_utt_2', 'fleet'],
+  ['fleet_llm_calls_per_utt_4', 'fleet'],
+  ['fleet_llm_calls_per_utt_8', 'fleet'],
+  ['fleet_hit_rate_8', 'fleet'],
+  ['fleet_redis_hit_p99_ms_8', 'fleet'],
 ];
 export const ALL_KEYS: readonly string[] = KEY_OWNERS.map(([k]) => k);
 
