@@ -4,7 +4,7 @@
  * N = 1, 2, 4, 8 whole nodes (createApp on the memory transport, dry-run) run in this
  * process; node i replays its own seeded conversation mix (bench/workload/generator.ts,
  * seed BASE_SEED + i) drawn from the one shared vocabulary, all nodes at once, each node's
- * utterances one after another. Keys:
+ * utterances one after another with a seeded 2-8 ms pause. Keys:
  * - fleet_llm_calls_per_utt_N: generations the simulator served / utterances, fleet-wide.
  *   An answer one robot paid for is a cache hit for the others, so it falls as N grows.
  * - fleet_hit_rate_8: (memory + redis + semantic hits) / cache lookups over the 8 nodes.
@@ -24,6 +24,7 @@ import { createSilentLogger } from '../src/util/logger';
 import { histogramSummary, nowMs } from './stats';
 import type { BenchRow, Benchmark } from './types';
 import { generateMix, type WorkItem } from './workload/generator';
+import { createRng } from './workload/rng';
 import { scriptFor } from './workload/sim-script';
 
 export const FLEET_SIZES = [1, 2, 4, 8] as const;
@@ -78,7 +79,10 @@ async function runFleet(nodes: number, perNode: number, redisUrl: string): Promi
     const before = sim.stats().chat;
     await Promise.all(
       apps.map(async (app, i) => {
+        const rng = createRng(BASE_SEED * 31 + i);
         for (const item of mixes[i] as WorkItem[]) {
+          // Robots are not spoken to in lock-step: a seeded pause of 2-8 ms between utterances.
+          await new Promise((res) => setTimeout(res, 2 + Math.floor(rng.next() * 7)));
           await app.pipeline.handle({ text: item.text, origin: 'speech', language: item.language, dryRun: true });
         }
       }),
