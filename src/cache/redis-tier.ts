@@ -70,7 +70,6 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
   const waiters = new Set<() => void>();
   const client = createRedisConnection({ ...conn, retryStrategy: (times) => reconnectDelay(times) });
   const target = describeTarget({ ...conn, retryStrategy: reconnectDelay });
-  const seenMasters = new Set<string>();
   const bounded: <T>(p: Promise<T>) => Promise<T> = conn.mode === 'single' ? (p) => p : (p) => withTimeout(p, conn.commandTimeoutMs, opts.clock);
 
   /**
