@@ -85,6 +85,33 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
     }));
   // Under ROS, log through rcl so lines reach /rosout and `ros2 launch` output.
   const logger = transport.kind === 'rclnodejs' ? transport.logger : baseLogger;
+  // All or nothing: whatever fails after the transport is up closes what was started, newest first.
+  const started: Array<{ what: string; close: () => Promise<void> | void }> = [{ what: 'transport', close: () => transport.close() }];
+  try {
+    return await wireApp(config, deps, { clock, logger, telemetry, catalogue, transport, started });
+  } catch (err) {
+    await closeAll(started, logger);
+    throw err;
+  }
+}
+
+/** Closes components newest first; one that fails to close does not keep the others open. */
+async function closeAll(started: Array<{ what: string; close: () => Promise<void> | void }>, logger: Logger): Promise<void> {
+  for (const c of started.splice(0).reverse()) {
+    try {
+      await c.close();
+    } catch (err) {
+      logger.warn(`closing ${c.what} failed`, { error: asClaudiaError(err).toField() });
+    }
+  }
+}
+
+async function wireApp(
+  config: Readonly<Config>,
+  deps: AppDeps,
+  base: { clock: Clock; logger: Logger; telemetry: Telemetry; catalogue: ActionCatalogue; transport: RosTransport; started: Array<{ what: string; close: () => Promise<void> | void }> },
+): Promise<App> {
+  const { clock, logger, telemetry, catalogue, transport, started } = base;
   const epoch = createStopEpoch();
   const state = createRobotState({ config, clock, telemetry });
 
@@ -93,14 +120,17 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
   const executor = createMotionExecutor({ config, catalogue, state, epoch, clock, logger, telemetry, publish: (msg: UnitreeRequestMsg) => sink?.(msg) });
   const safety = createSafetyCompiler({ config, catalogue, state, epoch, telemetry });
 
+  started.push({ what: 'motion executor', close: () => executor.close() });
   const llm: (LlmDecider & { warmup?(): Promise<void> }) | undefined =
     deps.llm === null || !config.ollama.enabled
       ? undefined
       : (deps.llm ?? createLlmDecider({ config, catalogue, clock, logger, telemetry }));
+  if (llm) started.push({ what: 'LLM', close: () => llm.close() });
   const cache =
     deps.cache === null || !config.cache.enabled
       ? undefined
       : (deps.cache ?? createDecisionCache({ config, version: `${catalogue.hash}:${llmModelName(config)}:${PROMPT_VERSION}`, clock, logger, telemetry }));
+  if (cache) started.push({ what: 'cache', close: () => cache.close() });
 
   const pipeline = createPipeline({
     config,
@@ -116,6 +146,7 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
     safety,
     executor,
   });
+  started.push({ what: 'pipeline', close: () => pipeline.close() });
 
   const node = createClaudiaNode({
     config,
@@ -127,6 +158,7 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
     onSportModeState: (msg) => state.onSportModeState(msg as SportModeStateLike),
     onBatteryPercent: (p) => state.onBattery(p),
   });
+  started.push({ what: 'node', close: () => node.close() });
   sink = (msg) => node.sportRequest.publish(msg);
 
   const statusSources: StatusSource[] = [
@@ -150,39 +182,50 @@ export async function createApp(config: Readonly<Config>, deps: AppDeps = {}): P
     publishDiagnostics: config.diagnostics.enabled ? (msg) => node.diagnostics.publish(msg) : undefined,
     httpPlugins: httpApi ? [httpApi] : [],
   });
+  started.push({ what: 'monitor', close: () => monitor.close() });
   let monitorUrl: string | undefined;
 
   let closed = false;
-  return {
+  const app: App = {
     config, clock, logger, telemetry, transport, catalogue, epoch, state, executor, pipeline, node, llm, cache, statusSources, monitor,
     monitorUrl: () => monitorUrl,
     async start() {
-      const served = await monitor.start();
-      if (served) {
-        monitorUrl = served.url;
-        logger.info(`metrics on ${served.url}/metrics, dashboard on ${served.url}/`);
-      }
-      if (cache && 'warm' in cache) {
-        await (cache as { warm(): Promise<number> }).warm().catch((err: unknown) =>
-          logger.warn('cache warm-up from Redis failed; starting cold', { error: asClaudiaError(err, 'E_CACHE').toField() }),
-        );
-      }
-      if (!llm) {
-        logger.warn('LLM disabled: reflex-only mode (reflexes and cache answer; everything else gets a fallback reply)');
-      } else if (llm.warmup && config.ollama.warmup) {
-        // Warm-up can take 15-25 s on the Jetson; requests are served meanwhile.
-        llm.warmup().catch((err: unknown) => logger.warn('LLM warm-up failed', { error: asClaudiaError(err).toField() }));
+      try {
+        await startAll();
+      } catch (err) {
+        await app.close();
+        throw err;
       }
     },
     async close() {
       if (closed) return;
       closed = true;
-      await pipeline.close();
-      await executor.close();
-      await monitor.close();
-      await node.close();
-      await Promise.allSettled([llm?.close(), cache?.close()]);
-      await transport.close();
+      // The pipeline first (nothing new starts), then the executor (StopMove if a Move stream runs), then the rest newest first.
+      const order = ['pipeline', 'motion executor'];
+      const first = started.filter((c) => order.includes(c.what)).sort((a, b) => order.indexOf(a.what) - order.indexOf(b.what));
+      const rest = started.filter((c) => !order.includes(c.what));
+      await closeAll(first, logger);
+      await closeAll(rest, logger);
     },
   };
+  return app;
+
+  async function startAll(): Promise<void> {
+    const served = await monitor.start();
+    if (served) {
+      monitorUrl = served.url;
+      logger.info(`metrics on ${served.url}/metrics, dashboard on ${served.url}/`);
+    }
+    if (cache && 'warm' in cache) {
+      await (cache as { warm(): Promise<number> }).warm().catch((err: unknown) =>
+        logger.warn('cache warm-up from Redis failed; starting cold', { error: asClaudiaError(err, 'E_CACHE').toField() }),
+      );
+    }
+    if (!llm) {
+      logger.warn('LLM disabled: reflex-only mode (reflexes and cache answer; everything else gets a fallback reply)');
+    } else if (llm.warmup && config.ollama.warmup) {
+      // Warm-up can take 15-25 s on the Jetson; requests are served meanwhile.
+      llm.warmup().catch((err: unknown) => logger.warn('LLM warm-up failed', { error: asClaudiaError(err).toField() }));
+    }
+  }
 }

@@ -13,6 +13,8 @@ const io = processIo(() => {
 main(process.argv.slice(2), io, { onCommand: (spec) => (keepRunning = spec.keepsRunningOnClosedPipe === true) }).then(
   (code) => {
     process.exitCode = code;
+    // A command has finished: what is still open (a socket a library keeps, a stray timer) must not keep the process alive half-closed.
+    setTimeout(() => process.exit(code), 2000).unref();
   },
   (err: unknown) => {
     io.err(`claudia-llm: internal error: ${err instanceof Error && err.stack ? err.stack : String(err)}`);

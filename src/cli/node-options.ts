@@ -56,8 +56,11 @@ export function splitRosArgs(argv: string[]): { own: string[]; ros: string[] } {
   return { own: [...argv.slice(0, i), ...(end < 0 ? [] : argv.slice(end + 1))], ros: argv.slice(i, end < 0 ? undefined : end) };
 }
 
-/** Config from the params file, `--ros-args`, `-p name=value` and the named flags (in that order). */
-export function configFromOptions(opts: NodeOpts, ros: RosArgs | undefined): Readonly<Config> {
+/**
+ * Config from, lowest first: the shipped defaults, OLLAMA_HOST, the params file (`--params`
+ * or `--ros-args --params-file`), `--ros-args -p` and `-p name=value`, then the named flags.
+ */
+export function configFromOptions(opts: NodeOpts, ros: RosArgs | undefined, env: Readonly<Record<string, string | undefined>> = process.env): Readonly<Config> {
   const overrides: Array<[string, unknown]> = [];
   if (ros) overrides.push(...ros.params);
   for (const p of opts.param ?? []) {
@@ -65,22 +68,23 @@ export function configFromOptions(opts: NodeOpts, ros: RosArgs | undefined): Rea
     if (eq <= 0) throw new BadInputError(`-p expects name=value, got '${p}'`);
     overrides.push([p.slice(0, eq).replace(/:$/, ''), parseScalar(p.slice(eq + 1))]);
   }
-  if (opts.transport) overrides.push(['transport.kind', opts.transport]);
-  if (opts.metricsPort !== undefined) overrides.push(['metrics.port', opts.metricsPort]);
-  if (opts.ollamaHost) overrides.push(['ollama.hosts', opts.ollamaHost.split(',')]);
-  if (opts.model) overrides.push(['ollama.model', opts.model]);
-  if (opts.initialPosture) overrides.push(['robot.initial_posture', opts.initialPosture]);
-  if (opts.logLevel) overrides.push(['log.level', opts.logLevel]);
-  if (opts.llm === false) overrides.push(['ollama.enabled', false]);
+  const flags: Array<[string, unknown, string]> = [];
+  if (opts.transport) flags.push(['transport.kind', opts.transport, '--transport']);
+  if (opts.metricsPort !== undefined) flags.push(['metrics.port', opts.metricsPort, '--metrics-port']);
+  if (opts.ollamaHost) flags.push(['ollama.hosts', opts.ollamaHost.split(','), '--ollama-host']);
+  if (opts.model) flags.push(['ollama.model', opts.model, '--model']);
+  if (opts.initialPosture) flags.push(['robot.initial_posture', opts.initialPosture, '--initial-posture']);
+  if (opts.logLevel) flags.push(['log.level', opts.logLevel, '--log-level']);
+  if (opts.llm === false) flags.push(['ollama.enabled', false, '--no-llm']);
   if (opts.redis !== undefined) {
     const on = opts.redis !== '' && opts.redis !== 'off';
-    overrides.push(['cache.redis_enabled', on]);
-    if (on) overrides.push(['cache.redis_url', opts.redis]);
+    flags.push(['cache.redis_enabled', on, '--redis']);
+    if (on) flags.push(['cache.redis_url', opts.redis, '--redis']);
   }
-  if (ros?.namespace) overrides.push(['node.namespace', ros.namespace.startsWith('/') ? ros.namespace : `/${ros.namespace}`]);
-  if (ros?.nodeName) overrides.push(['node.name', ros.nodeName]);
+  if (ros?.namespace) flags.push(['node.namespace', ros.namespace.startsWith('/') ? ros.namespace : `/${ros.namespace}`, '--ros-args -r __ns']);
+  if (ros?.nodeName) flags.push(['node.name', ros.nodeName, '--ros-args -r __node']);
   const paramsFile = opts.params ?? ros?.paramsFiles.at(-1);
-  return loadConfig({ paramsFile, overrides, nodeName: ros?.nodeName });
+  return loadConfig({ paramsFile, overrides, flags, env, nodeName: ros?.nodeName });
 }
 
 function parseScalar(v: string): unknown {

@@ -1,4 +1,5 @@
 import { createApp, type App, type AppDeps } from '../app';
+import { configSource } from '../config/load';
 import type { Config } from '../config/types';
 import { attachConsole, createLogSink } from '../console/attach';
 import { asClaudiaError } from '../util/errors';
@@ -46,6 +47,7 @@ export const spec: CliCommandSpec<RunOpts> = {
     const logger: Logger = opts.jsonLog ? createJsonLogger({ level: config.log.level, write: sink.write }) : createConsoleLogger({ level: config.log.level, write: sink.write });
 
     if (config.ollama.enabled) {
+      logger.info(`LLM hosts ${config.ollama.hosts.join(', ')} (set by ${configSource(config, 'ollama.hosts') ?? 'default'}; lowest first: default < OLLAMA_HOST < params file < -p / --ros-args -p < --ollama-host)`);
       const probe = await probeOllama(config.ollama.hosts, config.ollama.connect_timeout_s * 1000);
       if (!probe.reachable) {
         logger.warn(`LLM unreachable at ${config.ollama.hosts.join(', ')} (${probe.error}): reflex-only mode until it answers (reflexes and cache still work)`);

@@ -2,7 +2,7 @@ import type { Config } from './types';
 
 /** Defaults for every parameter; config/params.yaml repeats them with comments. */
 export const DEFAULT_CONFIG: Config = {
-  node: { name: 'claudia_llm', namespace: '/claudia' },
+  node: { name: 'claudia_llm', namespace: '/claudia', utterance_window_s: 600, utterance_memory_bytes: 4 * 1024 * 1024, cross_topic_window_ms: 2000, shutdown_timeout_s: 5 },
   transport: { kind: 'memory', dds_domain_id: 0, dds_network_interface: '' },
   topics: {
     speech_text: 'speech_text',
@@ -45,6 +45,7 @@ export const DEFAULT_CONFIG: Config = {
     redis_command_timeout_ms: 50,
     redis_connect_timeout_ms: 500,
     redis_warm_max: 10000,
+    redis_max_entries: 50000,
     redis_mode: 'single',
     redis_sentinels: [],
     redis_sentinel_name: 'mymaster',

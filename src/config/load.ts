@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../util/errors';
 import { DEFAULT_CONFIG } from './defaults';
+import { parseOllamaHost } from './ollama-host';
 import type { Config } from './types';
 import { validateConfig } from './validate';
 
@@ -115,10 +116,14 @@ function coerce(name: string, current: unknown, value: unknown, where: string): 
 }
 
 export interface LoadOptions {
-  /** params.yaml to read; default: the package's config/params.yaml. */
+  /** The user's params file (`--params`, `--ros-args --params-file`, `params_file:=`); default: only the package's own config/params.yaml. */
   paramsFile?: string;
-  /** `--ros-args -p` and CLI overrides, applied last. */
+  /** `--ros-args -p` and `-p name=value`, applied over the params file. */
   overrides?: Array<[string, unknown]>;
+  /** Named command-line flags (`--ollama-host` ...), applied last: [parameter, value, flag]. */
+  flags?: Array<[string, unknown, string]>;
+  /** Where OLLAMA_HOST is read (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
   nodeName?: string;
 }
 
@@ -127,16 +132,60 @@ export function packageConfigDir(): string {
   return path.resolve(__dirname, '..', '..', 'config');
 }
 
-/** DEFAULT_CONFIG, then the params file, then overrides; validated and frozen. */
+/** Where a parameter's value came from, for the start-up log (`configSource`). */
+export type ConfigSource = 'default' | 'OLLAMA_HOST' | `params file ${string}` | '-p / --ros-args -p' | `--${string}`;
+
+const SOURCES = new WeakMap<object, ReadonlyMap<string, ConfigSource>>();
+
+/** Which layer set `name` in a config loadConfig made (undefined for configs built otherwise). */
+export function configSource(config: Readonly<Config>, name: string): ConfigSource | undefined {
+  return SOURCES.get(config)?.get(name) ?? (SOURCES.has(config) ? 'default' : undefined);
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The config in layers, lowest first: the shipped defaults (DEFAULT_CONFIG and the package's
+ * config/params.yaml), then OLLAMA_HOST (Ollama backend only), then the user's params file,
+ * then `-p` / `--ros-args -p`, then the named flags (`--ollama-host` ...). Validated and
+ * frozen; `configSource()` tells which layer set each parameter. A relative
+ * `robot.actions_file` is relative to the file that names it (the working directory for -p).
+ */
 export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
-  const file = opts.paramsFile ?? path.join(packageConfigDir(), 'params.yaml');
-  let cfg = applyParams(DEFAULT_CONFIG, readParamsFile(file, opts.nodeName), `parameter in ${file}`);
-  if (opts.overrides?.length) cfg = applyParams(cfg, new Map(opts.overrides), 'override');
-  if (!path.isAbsolute(cfg.robot.actions_file)) {
-    cfg.robot.actions_file = path.resolve(path.dirname(file), cfg.robot.actions_file);
+  const shipped = path.join(packageConfigDir(), 'params.yaml');
+  // The package's own file given explicitly (the launch file's default) is still the defaults.
+  const user = opts.paramsFile !== undefined && !sameFile(opts.paramsFile, shipped) ? opts.paramsFile : undefined;
+  const sources = new Map<string, ConfigSource>();
+  const layer = (cfg: Config, params: ParamMap, where: string, source: ConfigSource, base: string): Config => {
+    const out = applyParams(cfg, params, where);
+    if (source !== 'default') for (const name of params.keys()) sources.set(name, source);
+    if (params.has('robot.actions_file') && !path.isAbsolute(out.robot.actions_file)) out.robot.actions_file = path.resolve(base, out.robot.actions_file);
+    return out;
+  };
+  const shippedFile = opts.paramsFile !== undefined && user === undefined ? opts.paramsFile : shipped;
+  let cfg = layer(DEFAULT_CONFIG, readParamsFile(shippedFile, opts.nodeName), `parameter in ${shippedFile}`, 'default', path.dirname(shippedFile));
+  if (!path.isAbsolute(cfg.robot.actions_file)) cfg.robot.actions_file = path.join(packageConfigDir(), cfg.robot.actions_file);
+  const shippedHosts = cfg.ollama.hosts;
+  const hostFromEnv = parseOllamaHost((opts.env ?? process.env)['OLLAMA_HOST']);
+  if (hostFromEnv !== undefined) cfg = layer(cfg, new Map([['ollama.hosts', [hostFromEnv]]]), 'OLLAMA_HOST', 'OLLAMA_HOST', process.cwd());
+  if (user !== undefined) cfg = layer(cfg, readParamsFile(user, opts.nodeName), `parameter in ${user}`, `params file ${user}`, path.dirname(user));
+  if (opts.overrides?.length) cfg = layer(cfg, new Map(opts.overrides), 'override', '-p / --ros-args -p', process.cwd());
+  for (const [name, value, flag] of opts.flags ?? []) cfg = layer(cfg, new Map([[name, value]]), flag, flag as ConfigSource, process.cwd());
+  // OLLAMA_HOST is Ollama's variable: another backend (openai: llama-server, vLLM) keeps its hosts.
+  if (sources.get('ollama.hosts') === 'OLLAMA_HOST' && cfg.llm.backend !== 'ollama') {
+    cfg.ollama.hosts = shippedHosts;
+    sources.delete('ollama.hosts');
   }
   validateConfig(cfg);
-  return deepFreeze(cfg);
+  const frozen = deepFreeze(cfg);
+  SOURCES.set(frozen, sources);
+  return frozen;
 }
 
 /** For tests: defaults plus a partial override object, validated (no file read). */

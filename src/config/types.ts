@@ -7,7 +7,7 @@ export type Posture = 'unknown' | 'standing' | 'sitting' | 'lying' | 'damp';
  * rclnodejs parameters and CLI flags all land here through one adapter (load.ts).
  */
 export interface Config {
-  node: { name: string; namespace: string };
+  node: { name: string; namespace: string; utterance_window_s: number; utterance_memory_bytes: number; cross_topic_window_ms: number; shutdown_timeout_s: number };
   transport: { kind: TransportKind; dds_domain_id: number; dds_network_interface: string };
   topics: {
     speech_text: string;
@@ -54,6 +54,7 @@ export interface Config {
     redis_command_timeout_ms: number;
     redis_connect_timeout_ms: number;
     redis_warm_max: number;
+    redis_max_entries: number;
     redis_mode: 'single' | 'sentinel' | 'cluster';
     redis_sentinels: string[];
     redis_sentinel_name: string;

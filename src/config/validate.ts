@@ -36,6 +36,10 @@ export function validateConfig(cfg: Config): void {
     const v = get(name);
     if (typeof v !== 'number' || v < lo || v > hi) throw new ConfigError(`${name} must be between ${lo} and ${hi}; got ${JSON.stringify(v)}`);
   };
+  atLeast('node.utterance_window_s', 1);
+  atLeast('node.utterance_memory_bytes', 64 * 1024);
+  atLeast('node.cross_topic_window_ms', 0);
+  atLeast('node.shutdown_timeout_s', 0.1);
   atLeast('ollama.num_parallel', 1);
   atLeast('ollama.num_ctx', 256);
   atLeast('ollama.request_timeout_s', 0.1);
@@ -43,6 +47,7 @@ export function validateConfig(cfg: Config): void {
   atLeast('cache.memory_max_bytes', 1024);
   atLeast('cache.ttl_s', 1);
   atLeast('cache.redis_command_timeout_ms', 1);
+  atLeast('cache.redis_max_entries', 1);
   between('cache.semantic_threshold', 0, 1);
   atLeast('language.max_input_chars', 1);
   for (const lane of ['urgent', 'high', 'medium', 'low']) {

@@ -55,6 +55,9 @@ function httpError(status: number, message: string, code = 'E_BAD_INPUT'): Fasti
   return Object.assign(new Error(message), { statusCode: status, claudiaCode: code }) as unknown as FastifyError;
 }
 
+/** Characters of an oversize or refused body shown to the emergency reflex at a time. */
+export const STOP_SCAN_WINDOW_CHARS = 1 << 20;
+
 /**
  * The HTTP API: the LlmQuery service for programs that do not speak ROS. One adapter that
  * calls the pipeline and knows nothing of the other ways in. Every request that got past
@@ -64,7 +67,8 @@ function httpError(status: number, message: string, code = 'E_BAD_INPUT'): Fasti
  */
 export function createHttpApi(deps: HttpApiDeps): HttpPlugin {
   const { config, pipeline } = deps;
-  const windowChars = config.language.max_input_chars;
+  // L0 reads text of any length in linear time: windows only bound what an oversize body holds in memory.
+  const windowChars = STOP_SCAN_WINDOW_CHARS;
   const check = (text: string): AnswerRecord | undefined => pipeline.partial({ text, origin: 'http' });
   const motion = { access: 'motion' as const };
 

@@ -5,15 +5,34 @@
  * (recognisers insert them at random), wave dashes, repeated long-vowel marks, kana
  * iteration marks and small-kana/sokuon stutters folded.
  */
-const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Cc}\p{Cf}\p{Co}\p{Cn}]+/gu;
+const PUNCT_OR_SYMBOL = /[\p{P}\p{S}\p{Cc}\p{Co}\p{Cn}]+/gu;
+/**
+ * Characters a reader does not see: format characters (zero-width space and joiners, soft
+ * hyphen, bidi marks, BOM), the combining grapheme joiner, variation selectors and the
+ * Mongolian free variation selectors. Removed, not turned into spaces: "止\u200bまって" is
+ * "止まって", and "st\u00adop" is "stop".
+ */
+// The class lists joiners and variation selectors on purpose.
+// eslint-disable-next-line no-misleading-character-class
+export const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/gu;
+/**
+ * Combining marks left after NFKC (marks stacked on a letter, "s\u0336top", "ストップ\u0301"):
+ * removed. The kana voicing marks (U+3099, U+309A) are kept; NFKC has composed them where a
+ * precomposed kana exists.
+ */
+const COMBINING = /[\p{Mn}\p{Me}](?<![\u3099\u309a])/gu;
+
+/** Invisible characters out, NFKC, stray combining marks out: what every matcher sees first. */
+export function foldInvisible(text: string): string {
+  return text.replace(INVISIBLE, '').normalize('NFKC').replace(COMBINING, '');
+}
 const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}ー々〆';
 const SPACE_BETWEEN_CJK = new RegExp(`(?<=[${CJK}])\\s+(?=[${CJK}])`, 'gu');
 /** Kana iteration marks (ゝゞヽヾ): expanded so "すゞめ" and "すずめ" fold alike. */
 const ITERATION = /([\p{Script=Hiragana}\p{Script=Katakana}])([ゝゞヽヾ])/gu;
 
 export function normaliseText(text: string): string {
-  return text
-    .normalize('NFKC')
+  return foldInvisible(text)
     .toLowerCase()
     .replace(ITERATION, (_m, c: string, mark: string) => c + iterate(c, mark))
     .replace(/[~〜～]+/g, '')

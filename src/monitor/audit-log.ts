@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { asClaudiaError } from '../util/errors';
+import { ConfigError, asClaudiaError } from '../util/errors';
 import { jsonReplacer, type Logger } from '../util/logger';
 
 export interface AuditLog {
@@ -31,8 +31,7 @@ export interface AuditLogOptions {
  */
 export function createAuditLog(opts: AuditLogOptions): AuditLog {
   const maxQueue = opts.maxQueue ?? 10_000;
-  const dir = path.dirname(opts.path);
-  mkdirSync(dir, { recursive: true });
+  checkAuditPath(opts.path);
   let queue: string[] = [];
   let fh: FileHandle | undefined;
   let size = -1;
@@ -134,6 +133,43 @@ export function createAuditLog(opts: AuditLogOptions): AuditLog {
       fh = undefined;
     },
   };
+}
+
+/** Kernel and device file systems: a "file" there never ends or is not a file at all. */
+const SPECIAL_ROOTS = ['/proc', '/sys', '/dev'];
+const under = (p: string, root: string) => p === root || p.startsWith(`${root}/`);
+
+/**
+ * The audit log is a regular file on a real file system: refused under /proc, /sys and /dev
+ * (writing there can spin or fill nothing), refused when the path exists and is not a
+ * regular file, and its directory must be creatable. Throws ConfigError naming audit.path.
+ */
+export function checkAuditPath(file: string): void {
+  const abs = path.resolve(file);
+  const refuse = (why: string) => new ConfigError(`audit.path ${file} ${why}; point audit.path at a regular file (or "" for no audit log)`);
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const dir = path.dirname(abs);
+  for (const p of [abs, real(abs), real(dir)]) {
+    if (SPECIAL_ROOTS.some((r) => under(p, r))) throw refuse(`is under ${SPECIAL_ROOTS.find((r) => under(p, r))}`);
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw refuse(`cannot be created: its directory ${dir} cannot be made (${(err as Error).message})`);
+  }
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    return; // created on the first write
+  }
+  if (!st.isFile()) throw refuse(`is not a regular file (${st.isDirectory() ? 'a directory' : 'a device, pipe or socket'})`);
 }
 
 /** Current file size, 0 when absent (for tests and the summary). */

@@ -6,14 +6,16 @@ import { anySignal } from '../util/any-signal';
 import type { Clock } from '../util/clock';
 import { ClaudiaError, asClaudiaError } from '../util/errors';
 import { newRequestId } from '../util/ids';
-import { excerpt, type Logger } from '../util/logger';
+import { excerpt, jsonReplacer, type Logger } from '../util/logger';
 import type { Telemetry } from '../util/telemetry';
+import { refusesAny, replyForPlan } from './blocked-reply';
 import { badInputReply, dangerReply, fallbackReply } from './fallback-replies';
 import { checkInput } from './input-guard';
 import type { DecisionCache, EmergencyReflex, ExecReport, LlmDecider, MotionExecutor, ReflexGrammar, SafetyCompiler, StopEpoch, StopHit } from './stages';
 import { createProgress, type Progress } from './progress';
 import type { AnswerRecord, CompiledAction, Decision, HandleOptions, Origin, Plan, Proposal, QueryInput, Request } from './types';
 import { createUtteranceGate } from './utterance-gate';
+import { normaliseText } from '../lang/normalise';
 
 export interface PipelineDeps {
   config: Readonly<Config>;
@@ -62,16 +64,25 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, clock, telemetry, logger } = deps;
   const maxChars = config.language.max_input_chars;
   const dflt = config.language.default;
-  const gate = createUtteranceGate(1024);
+  const gate = createUtteranceGate<AnswerRecord>({
+    clock,
+    windowMs: config.node.utterance_window_s * 1000,
+    maxBytes: config.node.utterance_memory_bytes,
+    crossTopicWindowMs: config.node.cross_topic_window_ms,
+    normalise: normaliseText,
+    sizeOf: (rec) => JSON.stringify(rec, jsonReplacer).length * 2,
+  });
   const inflight = new Set<AbortController>();
   let arrivals = 0;
   let closed = false;
 
-  /** L0 on raw text: bump the epoch, stop the body, all before anything else is looked at. */
+  /**
+   * L0 on the raw text, all of it however long (the reflex is linear): bump the epoch, stop the
+   * body, before the length guard or anything else may refuse the text.
+   */
   function tryStop(rawText: unknown, t0: number): StopHit | undefined {
     if (typeof rawText !== 'string' || rawText.length === 0) return undefined;
-    const head = rawText.length > maxChars ? rawText.slice(0, maxChars) : rawText;
-    const hit = deps.emergency.match(head);
+    const hit = deps.emergency.match(rawText);
     if (!hit) return undefined;
     deps.epoch.bump();
     deps.executor.emergencyStop(`reflex:${hit.word}`);
@@ -204,7 +215,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           earlyProposals = proposals;
           early = act(proposals);
         },
-        (soFar) => progress.reply(soFar),
+        // The LLM's words are not streamed for a plan that refuses an action: they would announce it.
+        (soFar) => {
+          if (!early || !refusesAny(early.plan.actions)) progress.reply(soFar);
+        },
         cancel,
       );
       if (outcome instanceof ClaudiaError) {
@@ -224,9 +238,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
     // Coalesced requests share one LLM call and one execution: the leader moves the robot.
     const exec = early ?? (decision.detail?.coalesced ? reportOnly(decision.actions, req, 'coalesced') : act(decision.actions));
-    progress.reply(decision.reply);
-    progress.executing(exec.plan.actions, { source: decision.source, language: decision.language || lang, error: '' });
     const plan = exec.plan;
+    const replyLang = decision.language || lang;
+    const reply = replyForPlan(decision.reply, plan.actions, deps.catalogue, replyLang || dflt);
+    progress.reply(reply);
+    progress.executing(plan.actions, { source: decision.source, language: replyLang, error: '' });
     const report = await exec.report;
     const cut = canceled();
     const blocked = plan.actions.some((a) => a.verdict.startsWith('blocked:'));
@@ -234,7 +250,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       deps.cache.store(req, decision).catch((err) => logger.warn('cache store failed', { request_id: id, error: asClaudiaError(err).toField() }));
     }
     return record({
-      id, input, t0, language: decision.language || lang, reply: decision.reply, actions: plan.actions, source: decision.source, error: cut,
+      id, input, t0, language: replyLang, reply, actions: plan.actions, source: decision.source, error: cut,
       promptType: decision.detail?.promptType ?? req.promptType, proposals: earlyProposals ?? decision.actions, report, detail: decision.detail,
       firstEffectAt: report.firstPublishAt,
     });
@@ -311,8 +327,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const id = newRequestId();
       const progress = createProgress({ requestId: id, utteranceId: input.utteranceId ?? '' }, opts.onEvent, logger);
       let ran = false;
-      // De-duplication never keeps a stop word from stopping: a repeated id is shown to L0 first.
-      if (gate.has(input.utteranceId)) {
+      // De-duplication never keeps a stop word from stopping: a repeat is shown to L0 first.
+      if (gate.has(input)) {
         const stopped = partialStop(input);
         if (stopped) {
           progress.done(stopped);
@@ -320,7 +336,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         }
       }
       // The same utterance on both speech topics executes once: the second caller gets the first answer.
-      const rec = await gate.once(input.utteranceId, () => {
+      const rec = await gate.once(input, () => {
         ran = true;
         return run(input, id, progress, opts.signal).catch((err) => {
           const e = asClaudiaError(err);

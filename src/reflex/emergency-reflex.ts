@@ -1,124 +1,256 @@
+import { toTraditionalForms } from '../lang/chinese-script';
 import { foldKana, normaliseText } from '../lang/normalise';
+import { shippedPhrasebook, PHRASE_LANGUAGES, type LanguagePhrases, type Phrasebook } from '../lang/phrasebook';
 import type { EmergencyReflex, StopHit } from '../pipeline/stages';
 
 /**
  * L0: stop and danger words. Runs on every utterance (partial ASR results too) before
- * anything else, so it is one regex pass over the raw text and, only when that misses,
- * one over the normalised, kana-folded text. A false stop is acceptable; a missed stop
- * is not: stop words fire wherever they occur. Words that are also everyday language
- * ("help", "待って", "停") fire only when the utterance is short, i.e. said as an
- * exclamation rather than inside a sentence.
+ * anything else may refuse it, over the whole text however long, in linear time. A false stop
+ * is acceptable; a missed stop is not. The words are data (config/phrases/*.yaml), by section:
+ * - stop: fires anywhere in the utterance;
+ * - stop_short: fires in a short utterance, or as the exclaimed head of a longer one ("wait, ...");
+ * - stop_exact: fires as the whole utterance ("こら!");
+ * - stop_repeated: a negation said twice or more as the whole utterance ("no no!", ダメダメ,
+ *   不要不要), or three times or more as its head ("no no no, not there");
+ * - danger (pain, collision, falling): a very short utterance or its head ("help!", "痛い！何するの");
+ *   alarm: danger that also fires as the first words ("watch out there's a step"); for both
+ *   the emergency template writes the reply.
+ * Words inside a sentence ("can you help me with this", "a non-stop flight") do not fire
+ * unless they are in `stop`.
  */
-export interface EmergencyWords {
-  /** Fire anywhere in the utterance. */
-  stop: string[];
-  /** Stop words that fire only in a short utterance. */
-  shortStop: string[];
-  /** Stop words that fire only as the whole utterance ("だめ!", "no!"). */
-  exact: string[];
-  /** Danger without a stop word: stop, then the emergency template writes the reply. Very short utterances only. */
-  danger: string[];
+export interface EmergencyReflexDeps {
+  phrases?: Phrasebook;
 }
-
-export const DEFAULT_EMERGENCY_WORDS: EmergencyWords = {
-  stop: [
-    // ja (kana-folded forms are derived automatically)
-    '止まれ', '止まって', '止まりなさい', '止まりなさ', '止まろ', 'とまれ', 'とまって', 'ストップ', '緊急停止', '非常停止',
-    '停止して', '停止しろ', '停止せよ', '動くな', '動かないで', 'うごくな', 'うごかないで', 'やめて', 'やめろ', 'やめなさい', '止めて', '止めろ',
-    // zh
-    '停下', '停止', '停住', '停一下', '快停', '停停', '站住', '别动', '不要动', '不许动', '别走了', '急停', '紧急停止', '住手', '刹车',
-    // en
-    'stop', 'halt', 'freeze', 'emergency', 'e-stop', 'estop', 'whoa', 'abort', 'stay still', "don't move", 'do not move',
-  ],
-  shortStop: ['待て', '待って', '等等', '等一下', 'wait', "that's enough", 'cease'],
-  // Only words that are a stop when said alone. "no", "だめ", "不要" are left out on purpose:
-  // alone they are mostly answers to a question, not commands to the body.
-  exact: ['こら', 'こらっ', '停', '停停停', 'cut it out', 'no no no'],
-  danger: [
-    '危ない', 'あぶない', '危険', '助けて', 'たすけて', '痛い', 'いたい', '火事', '危险', '小心', '救命', '救命啊', '着火', '疼',
-    'help', 'watch out', 'look out', 'careful', 'danger', 'ouch', 'fire',
-  ],
-};
 
 /** Utterances up to this many characters (CJK) or words (Latin) count as short... */
 const SHORT = { chars: 16, words: 6 };
-/** ...and as very short (danger words, which are everyday words inside longer sentences: "can you help me with this"). */
+/** ...and as very short (danger words are everyday words inside longer sentences). */
 const VERY_SHORT = { chars: 10, words: 3 };
-
-export interface EmergencyReflexDeps {
-  words?: Partial<EmergencyWords>;
-}
+/** Text up to this long goes through the full normaliser; longer text through the linear skeleton scan. */
+const FULL_NORMALISE_MAX = 4096;
+/** The head of an utterance (its first clause) is looked for in this many characters. */
+const HEAD_MAX = 200;
+/** Clause breaks: the head of "痛い！何するの" is "痛い", of "wait, where are you going" "wait". */
+const CLAUSE_BREAK = /[!！?？,，、。.;；:：…\n]|\s[-–—]\s/;
 
 export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): EmergencyReflex {
-  const words: EmergencyWords = { ...DEFAULT_EMERGENCY_WORDS, ...deps.words };
-  const stop = compile(words.stop);
-  const shortStop = compile(words.shortStop);
-  const danger = compile(words.danger);
-  const exact = new Set(words.exact.flatMap((w) => [normaliseText(w), foldKana(normaliseText(w)), toKatakana(normaliseText(w))]));
+  const book = deps.phrases ?? shippedPhrasebook();
+  const all = (section: Exclude<keyof LanguagePhrases, 'actions'>) =>
+    PHRASE_LANGUAGES.flatMap((l) => (l === 'zh' ? withTraditional(book.zh[section]) : book[l][section]));
+  const stop = compile(all('stop'));
+  const shortStop = compile(all('stop_short'));
+  const alarm = compile(all('alarm'));
+  const danger = compile([...all('danger'), ...all('alarm')]);
+  const exact = new Set(all('stop_exact').flatMap(forms));
+  const repeated = compileRepeated(all('stop_repeated'));
+  const lead = compileLead([...all('wake'), ...all('filler')]);
 
-  function scan(text: string): StopHit | undefined {
+  /** Every rule, on text that was folded one way; `whole` when the text is the whole utterance. */
+  function scan(text: string, whole: boolean): StopHit | undefined {
     const s = firstMatch(stop, text);
     if (s) return { word: s, kind: 'stop' };
-    if (!isShort(text, SHORT)) return undefined;
-    const ss = firstMatch(shortStop, text);
-    if (ss) return { word: ss, kind: 'stop' };
-    if (!isShort(text, VERY_SHORT)) return undefined;
-    const whole = text.trim().toLowerCase();
-    if (exact.has(whole)) return { word: whole, kind: 'stop' };
-    const d = firstMatch(danger, text);
-    if (d) return { word: d, kind: 'danger' };
+    if (!whole || text.length > HEAD_MAX) return undefined;
+    return exclaimed(text) ?? exclaimed(stripLead(text));
+  }
+
+  /** The exclamation rules on a short piece (a whole short utterance, or its head). */
+  function exclaimed(text: string): StopHit | undefined {
+    if (!text) return undefined;
+    const t = text.trim();
+    // Twice as the whole piece ("no no!", ダメダメ), three times in front of more ("不要不要不要过去").
+    const rep = repeated.exec(t);
+    if (rep && rep.count >= (rep.whole ? 2 : 3)) return { word: rep.word, kind: 'stop' };
+    if (isShort(t, SHORT)) {
+      const ss = firstMatch(shortStop, t);
+      if (ss) return { word: ss, kind: 'stop' };
+    }
+    if (isShort(t, VERY_SHORT)) {
+      if (exact.has(t.toLowerCase())) return { word: t.toLowerCase(), kind: 'stop' };
+      const d = firstMatch(danger, t);
+      if (d) return { word: d, kind: 'danger' };
+    }
+    // Alarms as the first words, unpunctuated: "watch out there's a step", "小心前面有台阶";
+    // not when a hiragana ending carries the word on ("危ないことはしないで" is advice).
+    if (isShort(t, SHORT)) {
+      const a = startsWith(alarm, t);
+      if (a && !/^\s*\p{Script=Hiragana}/u.test(t.slice(a.length))) return { word: a, kind: 'danger' };
+    }
     return undefined;
+  }
+
+  function stripLead(t: string): string {
+    let out = t.trim();
+    for (let i = 0; i < 4; i++) {
+      const m = lead.exec(out);
+      if (!m || m.length >= out.length) break;
+      out = out.slice(m.length).trim();
+    }
+    return out;
+  }
+
+  /** The first clause of a longer utterance, with its wake word and fillers taken off. */
+  function head(raw: string): string | undefined {
+    const start = raw.slice(0, HEAD_MAX * 2);
+    const m = CLAUSE_BREAK.exec(start);
+    if (!m || m.index === 0) return undefined;
+    return stripLead(normaliseText(start.slice(0, m.index)));
+  }
+
+  function short(raw: string): StopHit | undefined {
+    // Raw first: no allocation, catches the common spelling immediately.
+    const direct = firstMatch(stop, raw);
+    if (direct) return { word: direct, kind: 'stop' };
+    // Then width/kana/spacing/invisible-character variants ("ＳＴＯＰ", "ｽﾄｯﾌﾟ", "止 ま っ て", "止\u200bまって").
+    // A hyphen inside a word joins it ("non-stop" is one word, not "non stop"; "e-stop" is "estop").
+    const norm = normaliseText(raw.replace(/(?<=\p{L})[-‐‑](?=\p{L})/gu, ''));
+    const viaNorm = scan(norm, true);
+    if (viaNorm) return viaNorm;
+    // Shouted, stretched words: "ストーップ", "stooop", "haaalt".
+    const unstretched = unstretch(norm);
+    const viaStretch = unstretched === norm ? undefined : scan(unstretched, true);
+    if (viaStretch) return viaStretch;
+    const h = head(raw);
+    return h && h !== norm ? exclaimed(h) ?? exclaimed(unstretch(h)) : undefined;
+  }
+
+  /**
+   * Text of any length: the stop words over the raw text, then over a skeleton (invisible
+   * characters and stray combining marks removed, width folded, spaces between CJK characters
+   * removed, stretches shortened), each pass one linear regex scan; the exclamation rules
+   * look at the head only.
+   */
+  function long(raw: string): StopHit | undefined {
+    const direct = firstMatch(stop, raw);
+    if (direct) return { word: direct, kind: 'stop' };
+    const h = head(raw);
+    const viaHead = h ? exclaimed(h) : undefined;
+    if (viaHead) return viaHead;
+    const sk = skeleton(raw);
+    const viaSkeleton = sk === raw ? undefined : firstMatch(stop, sk);
+    if (viaSkeleton) return { word: viaSkeleton, kind: 'stop' };
+    const un = unstretch(sk);
+    const viaStretch = un === sk ? undefined : firstMatch(stop, un);
+    return viaStretch ? { word: viaStretch, kind: 'stop' } : undefined;
   }
 
   return {
     match(raw, normalised) {
       if (!raw && !normalised) return undefined;
-      // Raw first: no allocation, catches the common spelling immediately.
-      const direct = raw ? scan(raw) : undefined;
-      if (direct) return direct;
-      // Then width/kana/spacing variants ("ＳＴＯＰ", "ｽﾄｯﾌﾟ", "止 ま っ て", "すとっぷ").
-      const norm = normalised ?? normaliseText(raw);
-      const viaNorm = norm === raw ? undefined : scan(norm);
-      if (viaNorm) return viaNorm;
-      // Shouted, stretched words: "ストーップ", "stooop", "haaalt".
-      const unstretched = norm.replace(/ー/g, '').replace(/([a-z])\1{2,}/g, '$1');
-      return unstretched === norm ? undefined : scan(unstretched);
+      if (!raw) return scan(normalised as string, true);
+      return raw.length <= FULL_NORMALISE_MAX ? short(raw) : long(raw);
     },
   };
 }
 
-interface Compiled {
-  /** Sticky: tried only at positions whose character can start a word. */
-  re: RegExp;
-  first: Set<string>;
+/** The zh phrases plus their traditional spellings (opencc-js), so 別動 and 危險 stop too. */
+function withTraditional(list: string[]): string[] {
+  return [...new Set(list.flatMap((w) => [w, ...toTraditionalForms(w)]))];
 }
 
-/** One alternation per class; Latin words get word boundaries, CJK words match inside text. */
-function compile(list: string[]): Compiled {
-  const forms = new Set<string>();
-  for (const w of list) {
-    const n = normaliseText(w);
-    if (!n) continue;
-    // Both kana scripts of every word, so no separate kana-folded pass is needed (トマレ, すとっぷ).
-    forms.add(n);
-    forms.add(foldKana(n));
-    forms.add(toKatakana(n));
+/**
+ * Shouted, stretched words: long-vowel marks out, a Latin letter said three or more times once
+ * ("stooop" -> "stop"). A loop, not a back-reference regex, which overflows the stack on
+ * megabytes of one letter.
+ */
+function unstretch(t: string): string {
+  const s = t.replace(/ー/g, '');
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < s.length; ) {
+    const c = s.charCodeAt(i);
+    let j = i + 1;
+    while (j < s.length && s.charCodeAt(j) === c) j++;
+    if (j - i >= 3 && ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))) {
+      out += s.slice(from, i + 1);
+      from = j;
+    }
+    i = j;
   }
-  const alts = [...forms]
+  return from === 0 ? s : out + s.slice(from);
+}
+
+// The skeleton's patterns avoid the `u` flag and property classes: on megabytes of text they
+// are many times slower than explicit ranges.
+/** Invisible and format characters, variation selectors, tags, and combining marks. */
+// eslint-disable-next-line no-misleading-character-class
+const SKELETON_DROP = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+|\udb40[\udc00-\uddef]/g;
+const NEEDS_NFKC = /[\u3000\uff00-\uffef]/;
+const CJK_SPACE = /([\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])[\s\u3000]+(?=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])/g;
+
+function skeleton(raw: string): string {
+  let s = raw.replace(SKELETON_DROP, '');
+  if (NEEDS_NFKC.test(s)) s = s.normalize('NFKC');
+  return s.replace(CJK_SPACE, '$1');
+}
+
+/** Every spelling of a phrase L0 compares: normalised, and in both kana scripts. */
+function forms(w: string): string[] {
+  const n = normaliseText(w);
+  return n ? [n, foldKana(n), toKatakana(n)] : [];
+}
+
+interface Compiled {
+  /**
+   * Global, no `u` flag and no lookarounds: one regex search over the whole text finds the
+   * candidates (irregexp scans megabytes in tens of ms this way, several times faster than with
+   * the word-boundary lookarounds).
+   */
+  any: RegExp;
+  /** Sticky, with the boundaries: confirms a candidate, or finds a phrase at the start. */
+  at: RegExp;
+}
+
+/**
+ * One alternation per class. Latin words get word boundaries (a hyphen in front, "non-stop",
+ * makes them part of another word); katakana words are not matched inside a longer katakana
+ * word (ノンストップ, ストップウォッチ); other CJK words match inside text.
+ */
+function compile(list: string[]): Compiled {
+  const all = new Set(list.flatMap(forms));
+  const alts = [...all]
     .sort((a, b) => b.length - a.length)
     .map((w) => {
-      const esc = w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
-      return /^[a-z]/.test(w) ? `(?<![\\p{L}\\p{N}])${esc}(?![\\p{L}\\p{N}])` : esc;
+      const esc = escape(w);
+      if (/^[a-z0-9]/.test(w)) return `(?<![\\p{L}\\p{N}]-?)${esc}(?![\\p{L}\\p{N}])`;
+      const before = /^\p{Script=Katakana}/u.test(w) ? '(?<![\\p{Script=Katakana}ー])' : '';
+      const after = /\p{Script=Katakana}$/u.test(w) ? '(?![\\p{Script=Katakana}ー])' : '';
+      return before + esc + after;
     });
-  // First characters of every form (and the upper-case Latin ones, for raw text): the scan
-  // skips every other position, which keeps long utterances cheap.
-  const first = new Set<string>();
-  for (const f of forms) {
-    const c = f.charAt(0);
-    first.add(c);
-    first.add(c.toUpperCase());
-  }
-  return { re: new RegExp(alts.length ? alts.join('|') : '(?!)', 'iuy'), first };
+  const src = alts.length ? alts.join('|') : '(?!)';
+  const plain = [...all].sort((a, b) => b.length - a.length).map(escape).join('|') || '(?!)';
+  return { any: new RegExp(plain, 'gi'), at: new RegExp(src, 'iuy') };
+}
+
+function escape(w: string): string {
+  return w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+}
+
+/** Wake words and fillers at the start of a piece, longest first. */
+function compileLead(list: string[]): { exec(t: string): string | undefined } {
+  const alts = [...new Set(list.flatMap(forms))].sort((a, b) => b.length - a.length).map((w) => (/^[a-z]/.test(w) ? `${escape(w)}(?![\\p{L}\\p{N}])` : escape(w)));
+  const re = new RegExp(`^(?:${alts.join('|') || '(?!)'})`, 'iu');
+  return { exec: (t) => re.exec(t)?.[0] };
+}
+
+/**
+ * A negation said again and again at the start of a piece: the run, how many times, and
+ * whether the run is the whole piece. A Latin run must end a word ("no nonsense" is not "no no").
+ */
+function compileRepeated(list: string[]): { exec(t: string): { word: string; count: number; whole: boolean } | undefined } {
+  const alts = [...new Set(list.flatMap(forms))].sort((a, b) => b.length - a.length).map(escape);
+  if (!alts.length) return { exec: () => undefined };
+  const re = new RegExp(`^(${alts.join('|')})(?:\\s*\\1)+`, 'iu');
+  return {
+    exec(t) {
+      const m = re.exec(t);
+      if (!m) return undefined;
+      const unit = (m[1] as string).replace(/\s+/g, '');
+      const run = m[0];
+      const next = t.charAt(run.length);
+      if (/^[a-z]/i.test(unit) && next && /[\p{L}\p{N}]/u.test(next)) return undefined;
+      return { word: run.toLowerCase(), count: Math.round(run.replace(/\s+/g, '').length / unit.length), whole: run.length === t.length };
+    },
+  };
 }
 
 function toKatakana(text: string): string {
@@ -131,18 +263,25 @@ function toKatakana(text: string): string {
 }
 
 function firstMatch(c: Compiled, text: string): string | undefined {
-  for (let i = 0; i < text.length; i++) {
-    if (!c.first.has(text.charAt(i))) continue;
-    c.re.lastIndex = i;
-    const m = c.re.exec(text);
-    if (m) return m[0].toLowerCase();
+  c.any.lastIndex = 0;
+  for (let m = c.any.exec(text); m; m = c.any.exec(text)) {
+    c.at.lastIndex = m.index;
+    const ok = c.at.exec(text);
+    if (ok) return ok[0].toLowerCase();
+    c.any.lastIndex = m.index + 1;
   }
   return undefined;
 }
 
+/** A phrase at the very start of the piece. */
+function startsWith(c: Compiled, text: string): string | undefined {
+  c.at.lastIndex = 0;
+  return c.at.exec(text)?.[0].toLowerCase();
+}
+
 function isShort(text: string, limit: { chars: number; words: number }): boolean {
   // Cheap bound first: nothing this long is a short utterance, however it is spelled.
-  if (text.length > 200) return false;
+  if (text.length > HEAD_MAX) return false;
   const t = text.trim();
   // CJK text has no spaces, so its length decides; Latin text counts words.
   if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(t)) {

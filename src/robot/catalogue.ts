@@ -41,7 +41,14 @@ export interface ActionCatalogue {
   names(): string[];
   /** Every api id the whitelist allows (enabled actions only). */
   apiIds(): Set<number>;
+  /**
+   * What to say when the safety compiler refuses an action for `reason` (`blocked_replies`
+   * in the file; its `default` entry when the reason has none).
+   */
+  blockedReply(reason: string, lang: Exclude<Language, ''>): string;
 }
+
+type Replies = Record<Exclude<Language, ''>, string>;
 
 const POSTURES = ['standing', 'sitting', 'lying', 'damp'];
 
@@ -56,7 +63,7 @@ export function loadCatalogue(file: string): ActionCatalogue {
 }
 
 export function parseCatalogue(text: string, where = 'actions.yaml'): ActionCatalogue {
-  const doc = parseYaml(text) as { actions?: unknown };
+  const doc = parseYaml(text) as { actions?: unknown; blocked_replies?: unknown };
   if (!doc || !Array.isArray(doc.actions)) throw new ConfigError(`${where}: expected 'actions:' with a list of actions`);
   const actions = new Map<string, ActionSpec>();
   for (const [i, raw] of doc.actions.entries()) {
@@ -67,6 +74,7 @@ export function parseCatalogue(text: string, where = 'actions.yaml'): ActionCata
   if (!actions.has('stop') || actions.get('stop')?.apiId !== 1003) {
     throw new ConfigError(`${where}: the catalogue must contain 'stop' with api_id 1003 (the emergency reflex needs it)`);
   }
+  const blocked = parseBlockedReplies(doc.blocked_replies, where);
   const hash = createHash('sha256').update(JSON.stringify([...actions.values()])).digest('hex').slice(0, 16);
   return {
     actions,
@@ -74,7 +82,25 @@ export function parseCatalogue(text: string, where = 'actions.yaml'): ActionCata
     byName: (name) => actions.get(name),
     names: () => [...actions.values()].filter((a) => a.enabled).map((a) => a.name),
     apiIds: () => new Set([...actions.values()].filter((a) => a.enabled).map((a) => a.apiId)),
+    blockedReply: (reason, lang) => (Object.hasOwn(blocked, reason) ? blocked[reason] : blocked['default'])?.[lang] ?? '',
   };
+}
+
+function parseReplies(raw: unknown, where: string): Replies {
+  const replies = (raw ?? {}) as Record<string, unknown>;
+  for (const lang of ['ja', 'zh', 'en']) {
+    if (typeof replies[lang] !== 'string') throw new ConfigError(`${where}.${lang} is missing`);
+  }
+  return replies as Replies;
+}
+
+function parseBlockedReplies(raw: unknown, where: string): Record<string, Replies> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || !('default' in raw)) {
+    throw new ConfigError(`${where}: expected 'blocked_replies:' with at least a 'default' entry (ja, zh, en): what the robot says when an action is refused`);
+  }
+  const out: Record<string, Replies> = {};
+  for (const [reason, replies] of Object.entries(raw)) out[reason] = parseReplies(replies, `${where}: blocked_replies.${reason}`);
+  return out;
 }
 
 function parseAction(r: Record<string, unknown>, where: string): ActionSpec {
@@ -88,10 +114,7 @@ function parseAction(r: Record<string, unknown>, where: string): ActionSpec {
   if (!['low', 'medium', 'high'].includes(risk)) throw new ConfigError(`${where} (${name}): risk must be low, medium or high`);
   const postureAfter = r['posture_after'] as ActionSpec['postureAfter'];
   if (postureAfter !== undefined && !POSTURES.includes(postureAfter)) throw new ConfigError(`${where} (${name}): posture_after must be one of ${POSTURES.join(', ')}`);
-  const replies = (r['replies'] ?? {}) as Record<string, string>;
-  for (const lang of ['ja', 'zh', 'en']) {
-    if (typeof replies[lang] !== 'string') throw new ConfigError(`${where} (${name}): replies.${lang} is missing`);
-  }
+  const replies = parseReplies(r['replies'], `${where} (${name}): replies`);
   const params = (r['params'] ?? {}) as Record<string, ParamSpec>;
   for (const [p, s] of Object.entries(params)) {
     if (!['number', 'integer', 'boolean'].includes(s.type)) throw new ConfigError(`${where} (${name}): params.${p}.type must be number, integer or boolean`);
@@ -111,6 +134,6 @@ function parseAction(r: Record<string, unknown>, where: string): ActionSpec {
     params,
     velocity,
     enabled: r['enabled'] !== false,
-    replies: replies as ActionSpec['replies'],
+    replies,
   };
 }

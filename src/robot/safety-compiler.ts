@@ -19,6 +19,9 @@ import type { RobotState } from './robot-state';
  *   unknown_state         robot state unknown and safety.unknown_state_safe_only
  *   posture_prerequisite  needs standing and StandUp is not available
  *   bad_param             a parameter of the wrong type
+ *   param_out_of_range    a distance, angle, duration or other bound outside the catalogue's
+ *                         range (only `speed` is clamped); a negative distance, angle or
+ *                         duration is refused, never turned into the opposite direction
  *   max_actions           more than safety.max_actions_per_request
  *   superseded_by_stop    the utterance was heard before the latest emergency stop
  */
@@ -107,7 +110,7 @@ export function createSafetyCompiler(deps: SafetyCompilerDeps): SafetyCompiler &
         }
         const params = checkParams(spec, p.params);
         if (!params.ok) {
-          block(action, 'bad_param');
+          block(action, params.reason);
           continue;
         }
         if (spec.requiresStanding && posture !== 'standing') {
@@ -164,11 +167,22 @@ function safeName(name: unknown): string {
   return String(name).replace(/[^\w.-]/g, '_').slice(0, 40);
 }
 
+/** Parameters the compiler clamps into range; every other bound refuses the action. */
+const CLAMPED_PARAMS: ReadonlySet<string> = new Set(['speed']);
+/** Magnitudes: a move's direction is the action's, so a sign here is never a direction. */
+const NON_NEGATIVE_PARAMS: ReadonlySet<string> = new Set(['distance_m', 'angle_deg', 'duration_s']);
+
 /**
- * Parameters against the catalogue: unknown keys are ignored (the defaults apply),
- * wrong types block the action, numbers are clamped into [min, max], integers rounded.
+ * Parameters against the catalogue, the only authority for bounds (the grammar enforces
+ * none on numbers): unknown keys are ignored (the defaults apply), wrong types block the
+ * action (`bad_param`), integers are rounded, a value out of [min, max] blocks it
+ * (`param_out_of_range`) except `speed`, which is clamped. A negative distance, angle or
+ * duration is out of range whatever the catalogue says.
  */
-export function checkParams(spec: ActionSpec, given: Proposal['params']): { ok: true; values: Record<string, number | boolean> } | { ok: false } {
+export function checkParams(
+  spec: ActionSpec,
+  given: Proposal['params'],
+): { ok: true; values: Record<string, number | boolean> } | { ok: false; reason: 'bad_param' | 'param_out_of_range' } {
   const values: Record<string, number | boolean> = {};
   for (const [k, ps] of Object.entries(spec.params)) {
     const v = given?.[k];
@@ -177,14 +191,18 @@ export function checkParams(spec: ActionSpec, given: Proposal['params']): { ok: 
       continue;
     }
     if (ps.type === 'boolean') {
-      if (typeof v !== 'boolean') return { ok: false };
+      if (typeof v !== 'boolean') return { ok: false, reason: 'bad_param' };
       values[k] = v;
       continue;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) return { ok: false };
+    if (typeof v !== 'number' || !Number.isFinite(v)) return { ok: false, reason: 'bad_param' };
     let n = ps.type === 'integer' ? Math.round(v) : v;
-    if (ps.min !== undefined) n = Math.max(ps.min, n);
-    if (ps.max !== undefined) n = Math.min(ps.max, n);
+    if (NON_NEGATIVE_PARAMS.has(k) && n < 0) return { ok: false, reason: 'param_out_of_range' };
+    const below = ps.min !== undefined && n < ps.min;
+    const above = ps.max !== undefined && n > ps.max;
+    if ((below || above) && !CLAMPED_PARAMS.has(k)) return { ok: false, reason: 'param_out_of_range' };
+    if (below) n = ps.min as number;
+    if (above) n = ps.max as number;
     values[k] = n;
   }
   return { ok: true, values };

@@ -1,5 +1,6 @@
 import type { Config } from '../config/types';
-import type { ParamMap } from '../config/load';
+import * as path from 'node:path';
+import { configSource, packageConfigDir, type ParamMap } from '../config/load';
 import { PARAM_TYPE, type RclNode, type RclnodejsApi } from './rclnodejs-api';
 
 /** The config as a flat ROS parameter map (`ollama.model` -> value), the inverse of applyParams. */
@@ -53,13 +54,29 @@ export function declareConfigParameters(
       failed.push({ name, error: (err as Error).message });
       continue;
     }
-    if (override && !isSecret(name) && JSON.stringify(override.value) !== JSON.stringify(raw)) differing.push(name);
+    if (override && !isSecret(name) && !holdsOverride(config, name, override.value, raw)) differing.push(name);
   }
   node.addOnSetParametersCallback(() => ({
     successful: false,
     reason: 'claudia_llm reads its parameters at start-up; set them in the params file or with --ros-args -p and restart the node',
   }));
   return { declared, differing, failed };
+}
+
+/**
+ * Whether the running config holds what rcl read for `name` (the params file given to rcl,
+ * `--ros-args -p`). A named flag (`--transport`, `--ollama-host`) wins over both by design,
+ * and OLLAMA_HOST only ever set hosts that no params file set. A relative actions_file is
+ * relative to the file that names it, as the config loader resolves it.
+ */
+function holdsOverride(config: Readonly<Config>, name: string, given: unknown, held: unknown): boolean {
+  const source = configSource(config, name);
+  if (source !== undefined && (source.startsWith('--') || source === 'OLLAMA_HOST')) return true;
+  if (name === 'robot.actions_file' && typeof given === 'string' && !path.isAbsolute(given) && given !== '') {
+    const base = source?.startsWith('params file ') ? path.dirname(source.slice('params file '.length)) : source === 'default' ? packageConfigDir() : process.cwd();
+    return path.resolve(base, given) === held;
+  }
+  return JSON.stringify(given) === JSON.stringify(held);
 }
 
 /** Access tokens are not readable through `ros2 param get`: only whether one is set. */

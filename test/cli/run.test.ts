@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { startNode } from '../../src/cli/run';
 import { configWith } from '../../src/config/load';
+import { createOllamaSimulator } from '../../src/llm/simulator';
 import { MSG } from '../../src/ros/messages';
 import { createMemoryTransport, MemoryGraph } from '../../src/ros/memory-transport';
 import { createSystemClock } from '../../src/util/clock';
@@ -41,6 +42,24 @@ describe('claudia-llm run / query (processes)', function () {
     const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (c, s) => r([c, s])));
     expect({ code, signal }).to.deep.equal({ code: 0, signal: null });
     expect(err).to.include('shutting down (SIGINT)');
+  });
+
+  it('run reads OLLAMA_HOST as Ollama does (host:port, no scheme) and says at start which source set the hosts', async () => {
+    const sim = createOllamaSimulator({ profile: 'fast' });
+    const url = await sim.listen(0, '127.0.0.1');
+    try {
+      const hostPort = url.replace('http://', '');
+      const child = cli(['run', '--metrics-port', '0', '--no-console', '-p', 'ollama.warmup=false'], { env: { OLLAMA_HOST: hostPort } });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      await waitFor(() => err.includes('claudia_llm up'), 'the node to come up', 20000);
+      expect(err).to.contain(`LLM hosts ${url} (set by OLLAMA_HOST;`);
+      expect(err).to.match(new RegExp(`Ollama at ${url.replace(/\./g, '\\.')} \\(SIMULATOR\\)`));
+      child.kill('SIGINT');
+      expect(await new Promise((r) => child.on('exit', r))).to.equal(0);
+    } finally {
+      await sim.close();
+    }
   });
 
   it('query --json prints one object with the LlmQuery response fields', async () => {

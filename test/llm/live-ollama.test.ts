@@ -3,15 +3,15 @@ import { createLlmDecider, createOllamaClient, type FullLlmDecider } from '../..
 import { createSystemClock } from '../../src/util/clock';
 import { createSilentLogger } from '../../src/util/logger';
 import { catalogue, llmConfig, request } from './llm-fixtures';
+import { parseOllamaHost } from '../../src/config/ollama-host';
 
 /**
  * Runs only against a real Ollama named by OLLAMA_HOST (and OLLAMA_MODEL, default the
  * config's model). Without one, every test is reported as pending with the reason in its title.
  */
 function liveHost(): string | undefined {
-  const h = process.env['OLLAMA_HOST'];
-  if (!h) return undefined;
-  return h.includes('://') ? h : `http://${h}`;
+  // test/setup.ts moves OLLAMA_HOST here so no other test sees it; parsed as Ollama does.
+  return parseOllamaHost(process.env['CLAUDIA_LIVE_OLLAMA_HOST'] ?? process.env['OLLAMA_HOST']);
 }
 
 describe('llm live: against a real Ollama (OLLAMA_HOST)', function () {

@@ -170,7 +170,7 @@ describe('llm path: coalescing, supersede, backpressure, streaming, prefix reuse
   });
 
   it('4-slot host with a reserved slot: technical work never occupies the last slot', async () => {
-    const slow = { ...JETSON_PROFILE, loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 1000 };
+    const slow = { ...JETSON_PROFILE, loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 200 };
     await start({ sim: { profile: slow, slots: 4 } });
     await Promise.all(Array.from({ length: 8 }, (_, i) => llm.decide(request(`battery question ${i}`, { promptType: 'technical' }), { signal: sig() })));
     expect(sim.stats().maxConcurrent).to.equal(3);

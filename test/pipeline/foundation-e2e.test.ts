@@ -192,7 +192,7 @@ describe('foundation: end to end on the memory transport', function () {
     expect(h.responses).to.have.length(1);
   });
 
-  it('stop epoch: an LLM answer that arrives after a stop executes nothing; its reply still goes out', async () => {
+  it('stop epoch: an LLM answer that arrives after a stop executes nothing, and its reply does not announce the action', async () => {
     h = await startHarness({
       simProfile: { ...FIXED_PROFILE, fixedServiceMs: 400 },
       script: [{ match: '疲れたからちょっと休もうか', content: { a: ['lie_down'], r: '伏せます。' } }],
@@ -201,8 +201,9 @@ describe('foundation: end to end on the memory transport', function () {
     await waitFor(() => h.sim!.stats().chat === 1, 'the LLM call to start');
     say('止まって！');
     const res = await pending;
-    expect(res.reply).to.equal('伏せます。');
     expect(res.actions.map((a) => a.verdict)).to.include('dropped:superseded_by_stop');
+    // From config/actions.yaml blocked_replies.superseded_by_stop, not the LLM's 伏せます。
+    expect(res.reply).to.equal('止まれと言われたので、やめておきます。');
     expect(h.go2.apiIds()).to.deep.equal([1003]);
   });
 

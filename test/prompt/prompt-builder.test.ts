@@ -56,7 +56,12 @@ describe('prompt/builder: templates, byte-stable prefix, budgets, schema', () =>
     const good = { a: ['sit', { n: 'forward', distance_m: 1 }], r: '進みます' };
     expect(validatesAgainst(good, schema)).to.equal(true);
     expect(validatesAgainst({ a: ['moonwalk'], r: 'x' }, schema)).to.equal(false);
-    expect(validatesAgainst({ a: [{ n: 'forward', distance_m: 99 }], r: 'x' }, schema)).to.equal(false);
+    // Number bounds are not grammar (llama.cpp ignores them on numbers): the safety compiler refuses 99 m.
+    expect(validatesAgainst({ a: [{ n: 'forward', distance_m: 99 }], r: 'x' }, schema)).to.equal(true);
+    // Each action carries only its own parameters; integer bounds are grammar.
+    expect(validatesAgainst({ a: [{ n: 'sit', distance_m: 1 }], r: 'x' }, schema)).to.equal(false);
+    expect(validatesAgainst({ a: [{ n: 'speed_level', data: 1 }], r: 'x' }, schema)).to.equal(true);
+    expect(validatesAgainst({ a: [{ n: 'speed_level', data: 2 }], r: 'x' }, schema)).to.equal(false);
     expect(validatesAgainst({ a: ['wiggle_hips'], r: 'x' }, schema)).to.equal(false); // disabled in the catalogue
     const items = (schema['properties'] as Record<string, { items: { anyOf: Array<{ enum?: string[] }> } }>)['a']?.items.anyOf[0];
     expect(items?.enum).to.deep.equal(cat.names());

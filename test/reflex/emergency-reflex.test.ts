@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { normaliseText } from '../../src/lang';
+import { shippedPhrasebook } from '../../src/lang/phrasebook';
 import { createEmergencyReflex } from '../../src/reflex/emergency-reflex';
 
 describe('reflex: emergency reflex (L0)', () => {
@@ -53,8 +54,10 @@ describe('reflex: emergency reflex (L0)', () => {
     for (const w of ['no', 'だめ', '不要']) expect(l0.match(w), w).to.equal(undefined);
   });
 
-  it('custom word lists replace the defaults', () => {
-    const custom = createEmergencyReflex({ words: { stop: ['abbruch'], shortStop: [], exact: [], danger: [] } });
+  it('takes its words from the phrasebook it is given', () => {
+    const base = shippedPhrasebook();
+    const empty = { stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], wake: [], filler: [], actions: {} };
+    const custom = createEmergencyReflex({ phrases: { ...base, ja: empty, zh: empty, en: { ...empty, stop: ['abbruch'] } } });
     expect(custom.match('Abbruch!')).to.deep.equal({ word: 'abbruch', kind: 'stop' });
     expect(custom.match('stop')).to.equal(undefined);
   });

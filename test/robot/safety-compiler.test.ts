@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parseCatalogue } from '../../src/robot/catalogue';
 import type { Config, DeepPartial, Posture } from '../../src/config';
 import { createStopEpoch } from '../../src/pipeline/stages';
 import type { Proposal } from '../../src/pipeline/types';
@@ -192,16 +194,64 @@ describe('robot: safety compiler', () => {
     expect(plan.steps).to.have.length(2);
   });
 
-  it('validates and clamps parameters against the catalogue', () => {
+  it('validates parameters against the catalogue: out of range is refused, integers rounded', () => {
     const { compile } = setup();
-    expect(compile([{ name: 'speed_level', params: { data: 5 } }]).actions[0]?.parameter).to.equal('{"data":1}');
+    expect(verdicts(compile([{ name: 'speed_level', params: { data: 5 } }]))).to.deep.equal(['speed_level:blocked:param_out_of_range']);
+    expect(verdicts(compile([{ name: 'speed_level', params: { data: 2 } }]))).to.deep.equal(['speed_level:blocked:param_out_of_range']);
+    expect(compile([{ name: 'speed_level', params: { data: 1 } }]).actions[0]?.parameter).to.equal('{"data":1}');
     expect(compile([{ name: 'speed_level', params: { data: 0.6 } }]).actions[0]?.parameter).to.equal('{"data":1}');
-    expect(compile([{ name: 'euler', params: { x: 3, y: -3 } }]).actions[0]?.parameter).to.equal('{"x":0.75,"y":-0.75,"z":0}');
+    expect(compile([{ name: 'euler', params: { x: 0.75, y: -0.75 } }]).actions[0]?.parameter).to.equal('{"x":0.75,"y":-0.75,"z":0}');
+    expect(verdicts(compile([{ name: 'euler', params: { x: 0.7501 } }]))).to.deep.equal(['euler:blocked:param_out_of_range']);
+    expect(verdicts(compile([{ name: 'euler', params: { y: -0.7501 } }]))).to.deep.equal(['euler:blocked:param_out_of_range']);
     expect(compile([{ name: 'pose' }]).actions[0]?.parameter).to.equal('{"data":true}');
     expect(verdicts(compile([{ name: 'pose', params: { data: 1 } }]))).to.deep.equal(['pose:blocked:bad_param']);
     expect(verdicts(compile([{ name: 'forward', params: { distance_m: Number.NaN } }]))).to.deep.equal(['forward:blocked:bad_param']);
     // Unknown parameter names are ignored: the defaults apply.
     expect(compile([{ name: 'hello', params: { volume: 11 } }]).actions[0]?.parameter).to.equal('{}');
+  });
+
+  describe('Move bounds: refused out of range, only speed clamped', () => {
+    it('refuses a distance, angle or duration outside the catalogue range, at its edges', () => {
+      const { compile } = setup();
+      const v = (params: Record<string, number>, name = 'forward') => verdicts(compile([{ name, params }]))[0];
+      expect(v({ distance_m: 5 })).to.equal('forward:ok');
+      expect(v({ distance_m: 4.999 })).to.equal('forward:ok');
+      expect(v({ distance_m: 5.001 })).to.equal('forward:blocked:param_out_of_range');
+      expect(v({ distance_m: 99 })).to.equal('forward:blocked:param_out_of_range');
+      expect(v({ distance_m: 0 })).to.equal('forward:ok');
+      expect(v({ angle_deg: 360 }, 'turn_left')).to.equal('turn_left:ok');
+      expect(v({ angle_deg: 360.5 }, 'turn_left')).to.equal('turn_left:blocked:param_out_of_range');
+      expect(v({ duration_s: 0.1 })).to.equal('forward:ok');
+      expect(v({ duration_s: 0.099 })).to.equal('forward:blocked:param_out_of_range');
+      expect(v({ duration_s: 10.01 })).to.equal('forward:blocked:param_out_of_range');
+    });
+
+    it('never reinterprets a negative distance, angle or duration as the other direction', () => {
+      const { compile } = setup();
+      for (const [name, params] of [['forward', { distance_m: -1 }], ['forward', { distance_m: -0.001 }], ['turn_left', { angle_deg: -90 }], ['backward', { duration_s: -2 }]] as const) {
+        const plan = compile([{ name, params }]);
+        expect(verdicts(plan)).to.deep.equal([`${name}:blocked:param_out_of_range`]);
+        expect(plan.steps).to.deep.equal([]);
+      }
+      // Even in a catalogue that sets no lower bound.
+      const { config, state, epoch } = setup();
+      const text = readFileSync(config.robot.actions_file, 'utf8').replace('distance_m: { type: number, min: 0, max: 5 }', 'distance_m: { type: number, max: 5 }');
+      expect(text).to.not.include('min: 0, max: 5 }');
+      const open = createSafetyCompiler({ config, catalogue: parseCatalogue(text), state, epoch });
+      expect(verdicts(open.compile([{ name: 'forward', params: { distance_m: -1 } }], makeRequest()))).to.deep.equal(['forward:blocked:param_out_of_range']);
+      expect(verdicts(open.compile([{ name: 'forward', params: { distance_m: 1 } }], makeRequest()))).to.deep.equal(['forward:ok']);
+    });
+
+    it('clamps only the speed into its range, at its edges', () => {
+      const { compile } = setup();
+      const move = (speed: number) => compile([{ name: 'turn_left', params: { speed, duration_s: 1 } }]).steps[0]?.move?.vyaw;
+      expect(move(0.05)).to.equal(0.05);
+      expect(move(0.049)).to.equal(0.05);
+      expect(move(0.3)).to.equal(0.3);
+      expect(verdicts(compile([{ name: 'forward', params: { speed: 1.01 } }]))).to.deep.equal(['forward:ok']);
+      expect(verdicts(compile([{ name: 'forward', params: { speed: -3 } }]))).to.deep.equal(['forward:ok']);
+      expect(compile([{ name: 'forward', params: { speed: -3 } }]).steps[0]?.move?.vx).to.equal(0.05);
+    });
   });
 
   describe('Move clamping', () => {
@@ -214,9 +264,9 @@ describe('robot: safety compiler', () => {
       expect(compile([{ name: 'forward', params: { speed: 5 } }]).steps[0]?.move).to.deep.include({ vx: config.robot.move_max_vx });
       // Sideways is limited by move_max_vy and keeps its sign.
       expect(compile([{ name: 'right', params: { speed: 1 } }]).steps[0]?.move).to.deep.include({ vy: -config.robot.move_max_vy });
-      // Far: distance clamped to 5 m by the catalogue, then the duration to move_max_duration_s.
-      expect(compile([{ name: 'backward', params: { distance_m: 100 } }]).steps[0]?.move).to.deep.equal({ vx: -0.3, vy: 0, vyaw: 0, durationMs: 10000 });
-      expect(compile([{ name: 'forward', params: { duration_s: 600 } }]).steps[0]?.move?.durationMs).to.equal(10000);
+      // Far: 5 m is the catalogue's limit, and the duration is then cut to move_max_duration_s.
+      expect(compile([{ name: 'backward', params: { distance_m: 5 } }]).steps[0]?.move).to.deep.equal({ vx: -0.3, vy: 0, vyaw: 0, durationMs: 10000 });
+      expect(compile([{ name: 'forward', params: { duration_s: 10 } }]).steps[0]?.move?.durationMs).to.equal(10000);
       // Turns: angle over yaw rate.
       expect(compile([{ name: 'turn_left', params: { angle_deg: 90 } }]).steps[0]?.move).to.deep.equal({ vx: 0, vy: 0, vyaw: 0.3, durationMs: 5236 });
       // A turn with nothing else is a quarter turn; a walk with nothing else lasts move_default_duration_s.

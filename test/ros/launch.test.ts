@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { parseCommandLine } from '../../src/cli/main';
 import { configFromOptions, type NodeOpts } from '../../src/cli/node-options';
+import { readParamsFile } from '../../src/config/load';
+import type { RclNode, RclnodejsApi } from '../../src/ros/rclnodejs-api';
+import { declareConfigParameters } from '../../src/ros/rclnodejs-params';
 import { parseRosArgs } from '../../src/ros/ros-args';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -123,5 +126,74 @@ print(json.dumps({'name': p.name, 'format': p.package_format, 'build_type': p.ge
     expect(config.ollama.model).to.equal('qwen2.5:7b'); // the launch argument wins over the file
     expect(config.cache.ttl_s).to.equal(30); // -p wins over the file
     expect(rosArgs.remap.get('speech_text')).to.equal('/asr/text');
+  });
+
+  // What rcl reads (the launch file's `parameters=[params_file]` and --ros-args -p) against
+  // what the node's config loader makes of the same command line: the shipped files must
+  // not make the rclnodejs transport warn "ROS parameter overrides that the running config
+  // does not hold" (they did for transport.kind and robot.actions_file).
+  describe('the launch file and params.yaml do not warn against each other', () => {
+    function launchArguments(args: { transport?: string; ollama_host?: string; model?: string; log_level?: string }): string[] {
+      if (!python) throw new Error('python3 is needed to run the launch file helpers');
+      const code = `
+import ast, json, sys
+tree = ast.parse(open(sys.argv[1]).read())
+ns = {'TRANSPORTS': ('rclnodejs', 'dds', 'memory')}
+funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'node_arguments']
+exec(compile(ast.Module(body=funcs, type_ignores=[]), 'launch', 'exec'), ns)
+defaults = {}
+for n in ast.walk(tree):
+    if isinstance(n, ast.Call) and getattr(n.func, 'id', '') == 'DeclareLaunchArgument':
+        d = next((k.value for k in n.keywords if k.arg == 'default_value'), None)
+        defaults[n.args[0].value] = d.value if isinstance(d, ast.Constant) else None
+given = json.loads(sys.argv[2])
+v = lambda k: given.get(k, defaults[k])
+print(json.dumps(ns['node_arguments'](v('transport'), v('ollama_host'), v('model'), v('log_level'))))`;
+      const r = py(python, code, [LAUNCH, JSON.stringify(args)]);
+      if (r.status !== 0) throw new Error(r.err);
+      return JSON.parse(r.out) as string[];
+    }
+
+    /** The node as `ros2 launch` starts it (bin/claudia_llm_node adds --transport), with rcl's view of its parameters. */
+    async function differing(paramsFile: string, args: Parameters<typeof launchArguments>[0], extraRos: string[] = [], env: Record<string, string> = {}, rclExtra: Array<[string, unknown]> = []): Promise<string[]> {
+      const ros = ['--ros-args', '-r', '__node:=claudia_llm', '-r', '__ns:=/claudia', '--params-file', paramsFile, ...extraRos];
+      const argv = ['run', '--transport', 'rclnodejs', ...launchArguments(args), ...ros];
+      const outcome = await parseCommandLine(argv, { out: () => undefined, err: () => undefined });
+      if (!('parsed' in outcome)) throw new Error(`the CLI refused ${argv.join(' ')}`);
+      const rosArgs = parseRosArgs(outcome.parsed.ros);
+      const config = configFromOptions(outcome.parsed.opts as NodeOpts, rosArgs, env);
+      // rcl's parameter overrides: the params file for this node, then -p.
+      const overrides = [...readParamsFile(paramsFile, 'claudia_llm'), ...rosArgs.params, ...rclExtra].map(([name, value]) => ({ name, type: 0, value }));
+      const rcl = { Parameter: class { constructor(public name: string, public type: number, public value: unknown) {} } } as unknown as RclnodejsApi;
+      const node = { getParameterOverrides: () => overrides, declareParameter: (p: unknown) => p, addOnSetParametersCallback: () => undefined } as unknown as RclNode;
+      return declareConfigParameters(rcl, node, config).differing;
+    }
+
+    const shipped = path.join(ROOT, 'config', 'params.yaml');
+
+    it('default ros2 launch (the package params file, transport rclnodejs): no warning', async function () {
+      if (!python) this.skip();
+      expect(await differing(shipped, {})).to.deep.equal([]);
+    });
+
+    it('with launch arguments, OLLAMA_HOST and -p: no warning', async function () {
+      if (!python) this.skip();
+      expect(await differing(shipped, { transport: 'dds', ollama_host: 'http://10.0.0.2:11434', model: 'qwen2.5:3b', log_level: 'debug' }, ['-p', 'cache.ttl_s:=60'], { OLLAMA_HOST: '10.0.0.3' })).to.deep.equal([]);
+      expect(await differing(shipped, {}, [], { OLLAMA_HOST: '10.0.0.3' })).to.deep.equal([]);
+    });
+
+    it("a user's copy of params.yaml elsewhere (relative actions_file beside it): no warning", async function () {
+      if (!python) this.skip();
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'claudia-launch-params-'));
+      writeFileSync(path.join(dir, 'params.yaml'), readFileSync(shipped, 'utf8'));
+      writeFileSync(path.join(dir, 'actions.yaml'), readFileSync(path.join(ROOT, 'config', 'actions.yaml'), 'utf8'));
+      expect(await differing(path.join(dir, 'params.yaml'), { transport: 'rclnodejs' })).to.deep.equal([]);
+    });
+
+    it('an override rcl holds and the config does not is still reported', async function () {
+      if (!python) this.skip();
+      expect(await differing(shipped, {}, [], {}, [['ollama.model', 'not-what-the-node-runs']])).to.deep.equal(['ollama.model']);
+      expect(await differing(shipped, {}, [], {}, [['robot.actions_file', 'elsewhere.yaml']])).to.deep.equal(['robot.actions_file']);
+    });
   });
 });

@@ -1,8 +1,11 @@
 /**
- * Makes a value conform to a JSON schema, as a grammar-constrained model's output would:
- * keys in the schema's property order, only enum values the schema allows, required fields
- * present. Covers the subset of JSON schema that Ollama's `format` uses (object, array,
- * string, number, integer, boolean, enum, required, additionalProperties, anyOf/oneOf).
+ * Makes a value conform to a JSON schema as the grammar real Ollama / llama-server builds
+ * from it would (llama.cpp common/json-schema-to-grammar.cpp): required keys first, then the
+ * optional ones, both in `properties` order; no key outside `properties` unless
+ * `additionalProperties` is true or a schema (absent counts as forbidden there, not as
+ * allowed); `minimum`/`maximum` enforced on integers only, never on numbers (the converter
+ * ignores them), so a number out of its documented range gets through as the real model's
+ * would. Covers the subset of JSON schema the project's `format` uses.
  */
 export type Schema = Record<string, unknown>;
 
@@ -10,8 +13,7 @@ export function conformToSchema(value: unknown, schema: unknown, reply: string):
   if (!isObject(schema)) return value;
   const alts = (schema['anyOf'] ?? schema['oneOf']) as unknown;
   if (Array.isArray(alts) && alts.length > 0) {
-    for (const alt of alts) if (validatesAgainst(value, alt)) return conformToSchema(value, alt, reply);
-    return conformToSchema(value, alts[0], reply);
+    return conformToSchema(value, pickAlternative(value, alts) ?? alts[0], reply);
   }
   if (Array.isArray(schema['enum'])) {
     const allowed = schema['enum'] as unknown[];
@@ -25,20 +27,24 @@ export function conformToSchema(value: unknown, schema: unknown, reply: string):
       const required = Array.isArray(schema['required']) ? (schema['required'] as string[]) : Object.keys(props);
       const src = isObject(value) ? value : {};
       const out: Record<string, unknown> = {};
-      for (const [k, sub] of Object.entries(props)) {
-        if (k in src) out[k] = conformToSchema(src[k], sub, reply);
+      const keys = Object.keys(props);
+      // _build_object_rule: required properties first, then optional ones, each in properties order.
+      for (const k of [...keys.filter((k) => required.includes(k)), ...keys.filter((k) => !required.includes(k))]) {
+        const sub = props[k];
+        if (Object.hasOwn(src, k)) out[k] = conformToSchema(src[k], sub, reply);
         else if (required.includes(k)) out[k] = defaultFor(sub, reply);
       }
-      if (schema['additionalProperties'] !== false && isObject(value)) {
-        for (const [k, v] of Object.entries(value)) if (!(k in props)) out[k] = v;
+      if (allowsExtraKeys(schema)) {
+        for (const [k, v] of Object.entries(src)) if (!Object.hasOwn(props, k)) out[k] = v;
       }
       return out;
     }
     case 'array': {
       const items = schema['items'];
       const arr = Array.isArray(value) ? value : [];
-      // A constrained model cannot emit an item the schema forbids: drop those, keep the rest.
-      let kept = arr.filter((v) => validatesAgainst(v, items)).map((v) => conformToSchema(v, items, reply));
+      // A constrained model cannot emit an item the schema forbids: drop those, keep the rest
+      // (an object item whose name matches a branch keeps that branch's keys only).
+      let kept = arr.filter((v) => canConform(v, items)).map((v) => conformToSchema(v, items, reply));
       const max = schema['maxItems'];
       if (typeof max === 'number') kept = kept.slice(0, max);
       const min = typeof schema['minItems'] === 'number' ? (schema['minItems'] as number) : 0;
@@ -51,7 +57,8 @@ export function conformToSchema(value: unknown, schema: unknown, reply: string):
     case 'integer': {
       let n = typeof value === 'number' && Number.isFinite(value) ? value : Number(value);
       if (!Number.isFinite(n)) return defaultFor(schema, reply);
-      if (type === 'integer') n = Math.round(n);
+      if (type === 'number') return n; // number bounds are not grammar: the value passes as the model wrote it
+      n = Math.round(n);
       if (typeof schema['minimum'] === 'number') n = Math.max(n, schema['minimum']);
       if (typeof schema['maximum'] === 'number') n = Math.min(n, schema['maximum']);
       return n;
@@ -78,6 +85,7 @@ export function defaultFor(schema: unknown, reply: string): unknown {
     case 'array':
       return conformToSchema([], schema, reply);
     case 'number':
+      return 0;
     case 'integer':
       return typeof schema['minimum'] === 'number' ? schema['minimum'] : 0;
     case 'boolean':
@@ -89,7 +97,11 @@ export function defaultFor(schema: unknown, reply: string): unknown {
   }
 }
 
-/** A small validator for the same subset; tests use it to check the simulator's output. */
+/**
+ * A small validator with the grammar's semantics (what the real server can emit): extra keys
+ * are refused unless allowed, number bounds are not checked, integer bounds are. Tests use it
+ * to check the simulator's output.
+ */
 export function validatesAgainst(value: unknown, schema: unknown): boolean {
   if (!isObject(schema)) return true;
   const alts = (schema['anyOf'] ?? schema['oneOf']) as unknown;
@@ -106,7 +118,7 @@ export function validatesAgainst(value: unknown, schema: unknown): boolean {
       for (const [k, v] of Object.entries(value)) {
         if (k in props) {
           if (!validatesAgainst(v, props[k])) return false;
-        } else if (schema['additionalProperties'] === false) return false;
+        } else if (!allowsExtraKeys(schema)) return false;
       }
       return true;
     }
@@ -121,7 +133,7 @@ export function validatesAgainst(value: unknown, schema: unknown): boolean {
     case 'integer':
       return typeof value === 'number' && Number.isInteger(value) && inRange(value, schema);
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) && inRange(value, schema);
+      return typeof value === 'number' && Number.isFinite(value);
     case 'boolean':
       return typeof value === 'boolean';
     case 'null':
@@ -135,6 +147,33 @@ function inRange(n: number, schema: Schema): boolean {
   if (typeof schema['minimum'] === 'number' && n < schema['minimum']) return false;
   if (typeof schema['maximum'] === 'number' && n > schema['maximum']) return false;
   return true;
+}
+
+/** _build_object_rule adds a rule for other keys only for `additionalProperties: true` or a schema. */
+function allowsExtraKeys(schema: Schema): boolean {
+  return schema['additionalProperties'] === true || isObject(schema['additionalProperties']);
+}
+
+/**
+ * The branch a grammar-constrained model would be in: the first that validates, else (for an
+ * object) the first object branch whose `const` properties the value agrees with, as a model
+ * that wrote {"n":"sit", ...} is held to sit's keys by the grammar.
+ */
+function pickAlternative(value: unknown, alts: unknown[]): unknown {
+  const valid = alts.find((a) => validatesAgainst(value, a));
+  if (valid !== undefined || !isObject(value)) return valid;
+  return alts.find((a) => {
+    if (!isObject(a) || !isObject(a['properties'])) return false;
+    const consts = Object.entries(a['properties'] as Record<string, unknown>).filter(([, p]) => isObject(p) && 'const' in p);
+    return consts.length > 0 && consts.every(([k, p]) => value[k] === (p as Schema)['const']);
+  });
+}
+
+function canConform(value: unknown, schema: unknown): boolean {
+  if (isObject(schema) && Array.isArray(schema['anyOf'] ?? schema['oneOf'])) {
+    return pickAlternative(value, (schema['anyOf'] ?? schema['oneOf']) as unknown[]) !== undefined;
+  }
+  return validatesAgainst(value, schema);
 }
 
 function schemaType(schema: Schema): string | undefined {

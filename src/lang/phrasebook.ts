@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { ConfigError } from '../util/errors';
+import { foldKana, normaliseText } from './normalise';
+
+/**
+ * The phrasebook: every word claudia_llm listens for, per language, as data in
+ * config/phrases/{ja,zh,en}.yaml (stop, danger, wake, filler and action phrases). The grammar
+ * engine that uses them stays code. Loaded and validated at start: a mistake is E_CONFIG
+ * naming the file and the line.
+ */
+export type PhraseLanguage = 'ja' | 'zh' | 'en';
+export const PHRASE_LANGUAGES: readonly PhraseLanguage[] = ['ja', 'zh', 'en'];
+
+/** The sections of one language's file, in file order (docs/robot.md describes each). */
+export const STOP_SECTIONS = ['stop', 'stop_short', 'stop_exact', 'stop_repeated', 'danger', 'alarm'] as const;
+export type StopSection = (typeof STOP_SECTIONS)[number];
+const LIST_SECTIONS = [...STOP_SECTIONS, 'wake', 'filler'] as const;
+type ListSection = (typeof LIST_SECTIONS)[number];
+
+export interface LanguagePhrases extends Record<ListSection, string[]> {
+  /** Extra whole-utterance phrases per action name. */
+  actions: Record<string, string[]>;
+}
+
+export type Phrasebook = Record<PhraseLanguage, LanguagePhrases>;
+
+/** The package's shipped phrasebook folder (src/ under tsx, dist/ after a build). */
+export function shippedPhrasesDir(): string {
+  return path.resolve(__dirname, '..', '..', 'config', 'phrases');
+}
+
+let shipped: Phrasebook | undefined;
+
+/** The shipped phrasebook (parsed once): the defaults, and the floor every phrasebook must keep. */
+export function shippedPhrasebook(): Phrasebook {
+  shipped ??= readPhrasebook(shippedPhrasesDir());
+  return shipped;
+}
+
+/**
+ * Loads `dir`/{ja,zh,en}.yaml and validates it: against the action names when given, and
+ * against the shipped stop and danger phrases (a floor: a user may add stops, never remove one).
+ */
+export function loadPhrasebook(dir: string, actionNames?: Iterable<string>): Phrasebook {
+  const book = readPhrasebook(dir, actionNames ? new Set(actionNames) : undefined);
+  const floor = path.resolve(dir) === shippedPhrasesDir() ? book : shippedPhrasebook();
+  for (const lang of PHRASE_LANGUAGES) {
+    for (const section of STOP_SECTIONS) {
+      const have = new Set(book[lang][section].map(key));
+      const missing = floor[lang][section].filter((p) => !have.has(key(p)));
+      if (missing.length) {
+        throw new ConfigError(
+          `${path.join(dir, `${lang}.yaml`)}: ${section} lacks the shipped phrase${missing.length > 1 ? 's' : ''} ${missing.map((m) => JSON.stringify(m)).join(', ')}; ` +
+            'a phrasebook may add stop and danger phrases, never remove them',
+        );
+      }
+    }
+  }
+  return book;
+}
+
+function readPhrasebook(dir: string, actionNames?: Set<string>): Phrasebook {
+  const out = {} as Phrasebook;
+  for (const lang of PHRASE_LANGUAGES) {
+    const file = path.join(dir, `${lang}.yaml`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read phrasebook ${file}: ${(err as Error).message}; set language.phrases_dir`);
+    }
+    out[lang] = parsePhrases(text, file, lang, actionNames);
+  }
+  return out;
+}
+
+/** The form phrases are compared in: normalised, kana folded. */
+function key(p: string): string {
+  return foldKana(normaliseText(p));
+}
+
+/** Parses and validates one language's file; `where` is the file name used in errors. */
+export function parsePhrases(text: string, where: string, lang: PhraseLanguage, actionNames?: Set<string>): LanguagePhrases {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const at = (n: Node | null | undefined) => (n?.range ? `${where}:${lines.linePos(n.range[0]).line}` : where);
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new ConfigError(`${where}:${e?.linePos?.[0]?.line ?? '?'}: ${e?.message.split('\n')[0] ?? 'not valid YAML'}`);
+  }
+  const root = doc.contents;
+  if (!isMap(root)) throw new ConfigError(`${where}: expected a mapping with language, ${LIST_SECTIONS.join(', ')}, actions`);
+  const out: LanguagePhrases = { stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], wake: [], filler: [], actions: {} };
+  /** Every phrase's key -> where it was given and for what (a stop section, or an action). */
+  const seen = new Map<string, { line: string; what: string }>();
+  const stopForms: Array<{ k: string; line: string; phrase: string }> = [];
+  const actionPhrases: Array<{ k: string; line: string; phrase: string; action: string }> = [];
+
+  const strings = (n: unknown, what: string): Array<{ value: string; line: string }> => {
+    if (n === null || n === undefined) return [];
+    if (!isSeq(n)) throw new ConfigError(`${at(n as Node)}: ${what} must be a list of phrases`);
+    return n.items.map((item) => {
+      const node = item as Node;
+      if (!isScalar(node) || typeof node.value !== 'string' || normaliseText(node.value) === '') {
+        throw new ConfigError(`${at(node)}: ${what}: every phrase must be non-empty text (quote words YAML reads otherwise, such as "no")`);
+      }
+      return { value: node.value, line: at(node) };
+    });
+  };
+
+  for (const pair of root.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = pair.value as Node | null;
+    if (name === 'language') {
+      if (!isScalar(value) || value.value !== lang) throw new ConfigError(`${at(value ?? (pair.key as Node))}: language must be ${lang} in ${path.basename(where)}`);
+      continue;
+    }
+    if ((LIST_SECTIONS as readonly string[]).includes(name)) {
+      const section = name as ListSection;
+      for (const { value: p, line } of strings(value, section)) {
+        out[section].push(p);
+        if ((STOP_SECTIONS as readonly string[]).includes(section)) stopForms.push({ k: key(p), line, phrase: p });
+      }
+      continue;
+    }
+    if (name === 'actions') {
+      if (value === null || value === undefined) continue;
+      if (!isMap(value)) throw new ConfigError(`${at(value)}: actions must map action names to lists of phrases`);
+      for (const ap of value.items) {
+        const action = isScalar(ap.key) ? String(ap.key.value) : '';
+        if (actionNames && !actionNames.has(action)) {
+          throw new ConfigError(`${at(ap.key as Node)}: unknown action '${action}' (not in the action catalogue, config/actions.yaml)`);
+        }
+        const list = (out.actions[action] ??= []);
+        for (const { value: p, line } of strings(ap.value, `actions.${action}`)) {
+          const k = key(p);
+          const before = seen.get(k);
+          if (before && before.what !== action) {
+            throw new ConfigError(`${line}: the phrase ${JSON.stringify(p)} maps to two actions: '${before.what}' (${before.line}) and '${action}'`);
+          }
+          seen.set(k, { line, what: action });
+          list.push(p);
+          actionPhrases.push({ k, line, phrase: p, action });
+        }
+      }
+      continue;
+    }
+    throw new ConfigError(`${at(pair.key as Node)}: unknown section '${name}' (expected language, ${LIST_SECTIONS.join(', ')}, actions)`);
+  }
+
+  // A stop word inside an action phrase: L0 would stop the robot every time the phrase is said,
+  // so the phrase could never do what it claims. Only the stop action may hold one.
+  const anywhere = stopForms.filter((s) => out.stop.some((p) => key(p) === s.k));
+  for (const ap of actionPhrases) {
+    if (ap.action === 'stop') continue;
+    const inside = anywhere.find((s) => containsWord(ap.k, s.k));
+    if (inside) {
+      throw new ConfigError(`${ap.line}: the action phrase ${JSON.stringify(ap.phrase)} (${ap.action}) holds the stop word ${JSON.stringify(inside.phrase)} (${inside.line}): it would always stop the robot`);
+    }
+  }
+  return out;
+}
+
+/** Latin words match whole words; CJK words anywhere (as L0 matches them). */
+function containsWord(text: string, word: string): boolean {
+  if (!/^[a-z]/.test(word)) return text.includes(word);
+  return ` ${text} `.includes(` ${word} `);
+}
+
