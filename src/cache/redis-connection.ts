@@ -92,6 +92,9 @@ export function createRedisConnection(o: RedisConnectionOptions): RedisClient {
       // Subscribe to the sentinels' +switch-master so a failover is followed at once, not
       // only when the old master's connection finally drops.
       failoverDetector: true,
+      // A master demoted behind our back answers writes with READONLY: reconnect, which asks
+      // the sentinels again (the failed write stays failed; requests never wait for this).
+      reconnectOnError: (err) => err.message.startsWith('READONLY'),
       sentinelRetryStrategy: (times) => o.retryStrategy(times),
     });
   }
