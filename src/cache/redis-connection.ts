@@ -4,8 +4,7 @@ import type { Config } from '../config/types';
 /**
  * One place that turns `cache.redis_*` into an ioredis client: a plain `Redis` for
  * `single` (the URL, as before), `Redis` with `sentinels` for `sentinel` (ioredis asks
- * the sentinels for the master, follows +switch-master with its failover detector and
- * re-asks on every reconnect), `Redis.Cluster` for `cluster` (slot map, MOVED/ASK
+ * the sentinels for the master on every reconnect), `Redis.Cluster` for `cluster` (slot map, MOVED/ASK
  * redirections and replica promotion are ioredis' and Redis' own). Every mode keeps the
  * tier's rules: no offline queue, a command timeout, no per-request retries, lazy connect.
  */
@@ -89,11 +88,11 @@ export function createRedisConnection(o: RedisConnectionOptions): RedisClient {
       ...(o.password ? { password: o.password } : {}),
       ...(o.sentinelPassword ? { sentinelPassword: o.sentinelPassword } : {}),
       ...(o.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
-      // Subscribe to the sentinels' +switch-master so a failover is followed at once, not
-      // only when the old master's connection finally drops.
-      failoverDetector: true,
-      // A master demoted behind our back answers writes with READONLY: reconnect, which asks
-      // the sentinels again (the failed write stays failed; requests never wait for this).
+      // Every reconnect asks the sentinels for the master. A dead master drops the
+      // connection at once; a master demoted behind our back answers writes with READONLY,
+      // which reconnects too (the failed write stays failed; requests never wait for it).
+      // ioredis' failoverDetector is not used: its sentinel subscribers outlived quit() and
+      // kept reconnecting to a stopped sentinel in the tests.
       reconnectOnError: (err) => err.message.startsWith('READONLY'),
       sentinelRetryStrategy: (times) => o.retryStrategy(times),
     });

@@ -95,7 +95,7 @@ export async function startSentinelSet(name = 'claudia'): Promise<SentinelSet> {
         `dir ${set.dir}`,
         `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`,
         `sentinel down-after-milliseconds ${name} 300`,
-        `sentinel failover-timeout ${name} 3000`,
+        `sentinel failover-timeout ${name} 1000`,
         `sentinel parallel-syncs ${name} 1`,
         '',
       ].join('\n'),

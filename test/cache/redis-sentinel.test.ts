@@ -78,8 +78,7 @@ describe('cache on Redis Sentinel: failover mid-run (own redis-server + sentinel
       round++;
       await new Promise((res) => setTimeout(res, 20));
     }
-    // ioredis may reconnect once more when the sentinel's +switch-master arrives after it
-    // already found the new master: keep asking until it has stayed ready for a second.
+    // Keep asking until the client has stayed ready on the new master for a second.
     let readySince = Date.now();
     while (Date.now() - readySince < 1000) {
       if (Date.now() > deadline) throw new Error(`redis never settled: ${JSON.stringify(a.cache.status().values)}`);

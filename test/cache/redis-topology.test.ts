@@ -48,7 +48,9 @@ describe('cache/redis modes: config, keys and clients', () => {
       expect(single).to.be.instanceOf(Redis);
       expect(single.options).to.include({ keyPrefix: 'p:', enableOfflineQueue: false, commandTimeout: 50, lazyConnect: true, maxRetriesPerRequest: 0 });
       expect((sentinel as Redis).options.sentinels).to.deep.equal([{ host: '127.0.0.1', port: 2 }, { host: '127.0.0.1', port: 3 }]);
-      expect((sentinel as Redis).options).to.include({ name: 'm', password: 'x', failoverDetector: true, enableOfflineQueue: false });
+      expect((sentinel as Redis).options).to.include({ name: 'm', password: 'x', enableOfflineQueue: false });
+      expect((sentinel as Redis).options.reconnectOnError?.(new Error('READONLY You can\'t write against a read only replica.'))).to.equal(true);
+      expect((sentinel as Redis).options.reconnectOnError?.(new Error('ERR other'))).to.equal(false);
       expect(cluster).to.be.instanceOf(Cluster);
       expect((cluster as Cluster).options).to.include({ keyPrefix: 'p:', enableOfflineQueue: false, lazyConnect: true });
       expect((cluster as Cluster).options.redisOptions).to.include({ commandTimeout: 50, enableOfflineQueue: false });
