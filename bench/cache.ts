@@ -240,9 +240,10 @@ export const benchmarks: Benchmark[] = [
   },
 ];
 
-async function deleteBenchKeys(prefix: string): Promise<void> {
+/** Removes a benchmark's keys (SCAN + DEL under its prefix). */
+export async function deleteBenchKeys(prefix: string, url = 'redis://127.0.0.1:6379/0'): Promise<void> {
   const { default: Redis } = await import('ioredis');
-  const r = new Redis('redis://127.0.0.1:6379/0', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await r.connect();
   let cursor = '0';
   do {

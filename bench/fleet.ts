@@ -21,6 +21,7 @@ import type { Request } from '../src/pipeline/types';
 import { MemoryGraph } from '../src/ros/memory-transport';
 import { createSystemClock } from '../src/util/clock';
 import { createSilentLogger } from '../src/util/logger';
+import { deleteBenchKeys } from './cache';
 import { histogramSummary, nowMs } from './stats';
 import type { BenchRow, Benchmark } from './types';
 import { generateMix, type WorkItem } from './workload/generator';
@@ -99,21 +100,8 @@ async function runFleet(nodes: number, perNode: number, redisUrl: string): Promi
   } finally {
     await Promise.allSettled(apps.map((a) => a.close()));
     await sim.close();
-    await deletePrefix(redisUrl, prefix).catch(() => undefined);
+    await deleteBenchKeys(prefix, redisUrl).catch(() => undefined);
   }
-}
-
-async function deletePrefix(url: string, prefix: string): Promise<void> {
-  const { default: Redis } = await import('ioredis');
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await r.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  await r.quit();
 }
 
 async function redisUp(url: string): Promise<boolean> {

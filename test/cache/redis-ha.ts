@@ -7,7 +7,7 @@ import Redis, { Cluster } from 'ioredis';
 import { parseHostPort, redisTopology, type RedisMode, type RedisTopology } from '../../src/cache/redis-connection';
 import { DEFAULT_CONFIG } from '../../src/config/defaults';
 import type { Config } from '../../src/config/types';
-import { freePort, rawClient, REDIS_URL, startRedisServer, stopProcess } from './helpers';
+import { freePort, rawClient, REDIS_URL, scanNode, startRedisServer, stopProcess } from './helpers';
 
 /**
  * Real Redis high-availability set-ups for the tests: redis-server processes on free
@@ -259,14 +259,7 @@ export async function startTarget(mode: RedisMode): Promise<RedisTarget> {
     const r = await raw();
     try {
       const out: string[] = [];
-      for (const node of r instanceof Cluster ? r.nodes('master') : [r]) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-          cursor = next;
-          out.push(...keys);
-        } while (cursor !== '0');
-      }
+      for (const node of r instanceof Cluster ? r.nodes('master') : [r]) out.push(...(await scanNode(node, prefix)));
       return out;
     } finally {
       r.disconnect();
