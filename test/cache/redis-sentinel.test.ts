@@ -98,6 +98,12 @@ describe('cache on Redis Sentinel: failover mid-run (own redis-server + sentinel
     expect(sources.filter((x, i) => i % 2 === 1).every((x) => x === 'llm'), sources.join(' ')).to.equal(true);
     expect(a.cache.status().values['redis_failovers']).to.equal(1);
     expect(String(a.cache.status().message)).to.contain(`sentinel, master 127.0.0.1:${s.replicaPort}, 1 failover`);
+    // What /healthz answers and /diagnostics publishes for the cache component.
+    const health = a.h.app.monitor.health().body.components.find((c) => c.component === 'cache');
+    expect(health?.message).to.contain(`(sentinel, master 127.0.0.1:${s.replicaPort}, 1 failover)`);
+    const diag = a.h.app.monitor.diagnostics().status.find((d) => d.name.includes('cache'));
+    const kv = Object.fromEntries((diag?.values ?? []).map((v) => [v.key, v.value]));
+    expect(kv).to.include({ redis_mode: 'sentinel', redis_master: `127.0.0.1:${s.replicaPort}`, redis_failovers: '1' });
 
     // Written before the failover and replicated: a fresh node reads them from the new master.
     const b = await node();
