@@ -64,6 +64,29 @@ export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
 ];
 export const ALL_KEYS: readonly string[] = KEY_OWNERS.map(([k]) => k);
 
+/** Keys whose value comes from the Ollama simulator's latency model (labelled "simulated" wherever shown). */
+export const SIMULATED_KEYS: readonly string[] = ALL_KEYS.filter((k) => /^(mix_|ttfa_|priority_|prefix_reuse|coalesced_|llm_overhead_)|_throughput_/.test(k));
+
+/** Where a full run (`npm run bench`, no --quick or --only) saves its result; `npm run docs:perf` reads it. */
+export const SAVED_RUN = path.join(__dirname, 'results', 'latest.json');
+
+/** What a full run saves: the JSON keys and the conditions they were measured under. */
+export interface SavedRun {
+  date: string;
+  machine: { cpu: string; cpus: number; memory_gib: number; node: string; platform: string };
+  /** os.loadavg() (1, 5, 15 min) at the start and at the end of the run. */
+  load_start: number[];
+  load_end: number[];
+  wall_s: number;
+  simulated: string[];
+  values: Record<string, number | null>;
+}
+
+function machineInfo(): SavedRun['machine'] {
+  const cpus = os.cpus();
+  return { cpu: cpus[0]?.model.trim() ?? 'cpu', cpus: cpus.length, memory_gib: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${os.platform()} ${os.release()}` };
+}
+
 export interface BenchOutcome {
   module: string;
   benchmark: string;
@@ -325,7 +348,17 @@ async function main(): Promise<void> {
   }
   log(`claudia_llm benchmarks${args.quick ? ' (quick: a few iterations, numbers not meaningful)' : ''}`);
   log(machineLine());
+  const loadStart = os.loadavg();
   const report = await runAll({ quick: args.quick, only: args.only, log, isolate: args.isolate });
+  if (!args.quick && args.only.length === 0) {
+    const saved: SavedRun = {
+      date: new Date().toISOString(), machine: machineInfo(), load_start: loadStart.map((l) => Math.round(l * 100) / 100),
+      load_end: os.loadavg().map((l) => Math.round(l * 100) / 100), wall_s: Math.round(report.wallMs / 100) / 10, simulated: [...SIMULATED_KEYS], values: report.values,
+    };
+    fs.mkdirSync(path.dirname(SAVED_RUN), { recursive: true });
+    fs.writeFileSync(SAVED_RUN, JSON.stringify(saved, null, 2) + '\n');
+    log(`saved ${path.relative(process.cwd(), SAVED_RUN)} (the README's performance table: npm run docs:perf)`);
+  }
   log('');
   log(formatTable(report.outcomes));
   for (const o of report.outcomes) for (const n of o.result?.notes ?? []) log(`note [${o.benchmark}]: ${n}`);

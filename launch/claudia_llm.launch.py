@@ -7,7 +7,7 @@
 
 Arguments:
   namespace    node namespace (default: claudia -> /claudia/speech_text, /claudia/llm_query ...)
-  params_file  ROS 2 params file (default: the package's config/params.yaml)
+  params_file  your ROS 2 params file ("" = none: the node's own config/params.yaml, the defaults)
   transport    rclnodejs (ROS 2 through rclnodejs, default) | dds (Cyclone DDS directly) | memory
   ollama_host  Ollama URL(s), comma-separated ("" = keep the params file's ollama.hosts)
   model        Ollama model ("" = keep the params file's ollama.model)
@@ -18,9 +18,6 @@ Written for ROS 2 Foxy's launch API (also valid on later distributions). Checked
 by compiling it; no ROS is installed on the build machines (see docs/ros.md).
 """
 
-import os
-
-from ament_index_python.packages import get_package_share_directory
 from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, OpaqueFunction
 from launch.substitutions import LaunchConfiguration
@@ -57,6 +54,15 @@ def node_arguments(transport, ollama_host, model, log_level):
     return args
 
 
+def node_parameters(params_file):
+    """The parameters entry of the Node: the user's params file, or none.
+
+    Without one the node runs on its shipped defaults (its own config/params.yaml), under
+    which OLLAMA_HOST still applies; rcl then holds no overrides the node could disagree with.
+    """
+    return [params_file] if params_file else []
+
+
 def launch_node(context, *args, **kwargs):
     value = lambda name: LaunchConfiguration(name).perform(context)  # noqa: E731
     namespace = value('namespace').strip('/') or ''
@@ -68,9 +74,9 @@ def launch_node(context, *args, **kwargs):
             namespace=namespace,
             output='screen',
             emulate_tty=True,
-            # One params file: the node reads it itself for the dds and memory transports,
-            # and rcl reads it for rclnodejs; both see the same values.
-            parameters=[value('params_file')],
+            # One params file: the node reads it itself (every transport) and rcl reads it
+            # for rclnodejs; both see the same values.
+            parameters=node_parameters(value('params_file')),
             remappings=parse_remappings(value('remappings')),
             arguments=node_arguments(value('transport'), value('ollama_host'), value('model'), value('log_level')),
             additional_env={'CLAUDIA_TRANSPORT': value('transport')},
@@ -79,10 +85,9 @@ def launch_node(context, *args, **kwargs):
 
 
 def generate_launch_description():
-    default_params = os.path.join(get_package_share_directory('claudia_llm'), 'config', 'params.yaml')
     return LaunchDescription([
         DeclareLaunchArgument('namespace', default_value='claudia', description='node namespace'),
-        DeclareLaunchArgument('params_file', default_value=default_params, description='ROS 2 params file'),
+        DeclareLaunchArgument('params_file', default_value='', description='your ROS 2 params file ("" = the shipped defaults)'),
         DeclareLaunchArgument('transport', default_value='rclnodejs', description='rclnodejs | dds | memory'),
         DeclareLaunchArgument('ollama_host', default_value='', description='Ollama URL(s), comma-separated'),
         DeclareLaunchArgument('model', default_value='', description='Ollama model'),

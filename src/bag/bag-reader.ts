@@ -49,7 +49,7 @@ export function openBag(dirArg: string): BagReader {
     for (const d of dbs) d.db.close();
     throw err;
   }
-  const summary: BagSummary = { dir, metadata, files, bag_size: files.reduce((n, f) => n + statSync(f).size, 0) };
+  const summary: BagSummary = { dir, metadata, files, bag_size: directorySize(dir) };
 
   const topicList = (): BagTopic[] => {
     const seen = new Map<string, BagTopic>();
@@ -151,4 +151,15 @@ function readTopics(file: string, db: Database.Database): Map<bigint, TopicRow> 
   } catch (err) {
     throw bagError(file, err);
   }
+}
+
+/**
+ * What ros2 bag info reports as the bag size: rcutils_calculate_directory_size of the bag
+ * folder (rosbag2_storage metadata_io.cpp), i.e. every file directly in it, metadata.yaml
+ * included, not only the .db3 files.
+ */
+export function directorySize(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isFile()) total += statSync(path.join(dir, e.name)).size;
+  return total;
 }

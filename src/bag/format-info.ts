@@ -5,23 +5,24 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const INDENT = ' '.repeat(19);
 
 /**
- * The text `ros2 bag info` prints on Foxy (rosbag2_transport Formatter): the same labels, column
- * and order, taken from metadata.yaml as ros2 does. One deliberate difference: Foxy prints the
- * milliseconds unpadded (0.050 s as "0.50"); this prints them zero-padded so the number is right.
+ * The text `ros2 bag info` prints (rosbag2_py format_bag_metadata.cpp on Humble and later,
+ * ros2/rosbag2 branch humble): the same labels, column and order, taken from metadata.yaml as
+ * ros2 does, with times to the nanosecond (`1604063583.423000000`). Foxy's older formatter
+ * printed milliseconds, unpadded; Humble's is the one users compare against.
  */
 export function formatBagInfo(s: BagSummary): string {
   const m = s.metadata;
-  const startMs = m.starting_time_ns / 1_000_000n;
-  const endMs = (m.starting_time_ns + m.duration_ns) / 1_000_000n;
+  const start = m.starting_time_ns;
+  const end = m.starting_time_ns + m.duration_ns;
   const files = m.relative_file_paths.map((p) => path.basename(p));
   const lines = [
     '',
     `Files:             ${files.join('\n' + INDENT)}`,
     `Bag size:          ${formatSize(s.bag_size)}`,
     `Storage id:        ${m.storage_identifier}`,
-    `Duration:          ${seconds(m.duration_ns / 1_000_000n)}s`,
-    `Start:             ${timePoint(startMs)}`,
-    `End:               ${timePoint(endMs)}`,
+    `Duration:          ${seconds(m.duration_ns)}s`,
+    `Start:             ${timePoint(start)}`,
+    `End:               ${timePoint(end)}`,
     `Messages:          ${m.message_count}`,
     `Topic information: ${
       m.topics_with_message_count
@@ -44,15 +45,16 @@ export function formatSize(bytes: number): string {
   return `${size.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
-function seconds(ms: bigint): string {
-  return `${ms / 1000n}.${(ms % 1000n).toString().padStart(3, '0')}`;
+/** `<s>.<9-digit ns>`, as format_duration's time_in_sec. */
+function seconds(ns: bigint): string {
+  return `${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
 }
 
-/** `Oct 30 2020 14:13:03.423 (1604063583.423)` in local time, like Foxy's put_time("%b %e %Y"). */
-function timePoint(ms: bigint): string {
-  const d = new Date(Number(ms));
+/** `Oct 30 2020 14:13:03.423000000 (1604063583.423000000)` in local time, like put_time("%b %e %Y"). */
+function timePoint(ns: bigint): string {
+  const d = new Date(Number(ns / 1_000_000n));
   const two = (n: number) => n.toString().padStart(2, '0');
   const date = `${MONTHS[d.getMonth()]} ${d.getDate().toString().padStart(2, ' ')} ${d.getFullYear()}`;
-  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${(ms % 1000n).toString().padStart(3, '0')}`;
-  return `${date} ${time} (${seconds(ms)})`;
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
+  return `${date} ${time} (${seconds(ns)})`;
 }

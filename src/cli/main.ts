@@ -115,15 +115,20 @@ export async function parseCommandLine(argv: readonly string[], io: CliIo): Prom
   return { parsed: { entry, spec, args: captured.args, opts: captured.opts, ros } };
 }
 
-function untilSignal(): Promise<void> {
+/** Resolves on SIGINT or SIGTERM; `done` aborted removes the handlers (a short command that ended without one). */
+function untilSignal(done?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
-    const stop = () => {
+    const off = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+    };
+    const stop = () => {
+      off();
       resolve();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    done?.addEventListener('abort', off, { once: true });
   });
 }
 

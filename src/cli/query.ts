@@ -56,7 +56,18 @@ export const spec: CliCommandSpec<QueryOpts> = {
       app.telemetry.on((e) => (stage = stageOf(e) ?? stage));
       await app.start();
       stage = 'deciding';
-      const rec = await app.pipeline.handle({
+      // Ctrl-C (SIGINT/SIGTERM) while deciding or while a Move runs: stop the robot first
+      // (StopMove on whatever transport this node publishes on), then end the request.
+      const started = app;
+      const cancel = new AbortController();
+      let interrupted = false;
+      void env.untilStopped(cancel.signal).then(() => {
+        if (cancel.signal.aborted) return;
+        interrupted = true;
+        started.pipeline.stop({ origin: 'cli', text: 'Ctrl-C' });
+        cancel.abort();
+      });
+      const handled = app.pipeline.handle({
         text,
         origin: 'cli',
         language: opts.language,
@@ -66,8 +77,14 @@ export const spec: CliCommandSpec<QueryOpts> = {
         dryRun: opts.dryRun === true,
         timeoutS: opts.timeout,
         confidence: opts.confidence,
-      });
+      }, { signal: cancel.signal });
+      const rec = await handled;
       heartbeat.stop();
+      if (interrupted) {
+        io.err('claudia-llm query: interrupted: StopMove published, the request was canceled');
+        return EXIT.FAILED;
+      }
+      cancel.abort(); // the request is over: a later signal is not for it
       const out = {
         success: rec.success,
         reply: rec.reply,

@@ -8,8 +8,11 @@ export interface CliIo {
 
 /** What main() hands a command besides its parsed arguments (injectable for tests). */
 export interface CliEnv {
-  /** Resolves when a long-running command (run, sim-ollama, record) should stop. Default: SIGINT or SIGTERM. */
-  untilStopped?: () => Promise<void>;
+  /**
+   * Resolves when a long-running command (run, sim-ollama, record, a query that is still
+   * deciding or moving) should stop. Default: SIGINT or SIGTERM; `done` aborted: no longer wanted.
+   */
+  untilStopped?: (done?: AbortSignal) => Promise<void>;
   /** Standard input, for `query -` and `record` (memory). Default: process.stdin. */
   stdin?: NodeJS.ReadableStream;
   /** Parse and validate only, run nothing (the README test checks every documented command line this way). */

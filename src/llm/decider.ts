@@ -269,7 +269,8 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
           } catch (err) {
             const e = asClaudiaError(err);
             if (isHostFailure(err)) pool.markDown(h, e.message);
-            logger.warn('LLM warm-up failed', { host: h.url, error: e.toField() });
+            // Unreachable: the pool says so (and run said it at start); a host that answered and failed the warm-up is a warning.
+            (isHostFailure(err) ? logger.info : logger.warn).call(logger, 'LLM warm-up failed', { host: h.url, error: e.toField() });
           } finally {
             clock.clearTimeout(t);
           }

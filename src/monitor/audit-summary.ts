@@ -114,9 +114,13 @@ function createAccumulator(files: string[]) {
         lastMs = Math.max(lastMs, wall);
       }
       const actions = Array.isArray(r['actions']) ? (r['actions'] as Array<Record<string, unknown>>) : [];
-      for (const a of actions) {
-        if (typeof a?.['reason'] === 'string') inc(s.blocked_reasons, a['reason']);
-        else if (r['dry_run'] !== true && (a?.['verdict'] === 'ok' || a?.['verdict'] === 'inserted')) inc(s.actions_published, a['name']);
+      for (const a of actions) if (typeof a?.['reason'] === 'string') inc(s.blocked_reasons, a['reason']);
+      // What went on the wire (published_api_ids), named after the action with that api id:
+      // a dry-run stop still published StopMove, a dry-run sit published nothing.
+      const published = Array.isArray(r['published_api_ids']) ? (r['published_api_ids'] as unknown[]) : [];
+      for (const id of published) {
+        const named = actions.find((a) => Number(a?.['api_id']) === Number(id) && a?.['verdict'] !== undefined && !String(a['verdict']).startsWith('blocked:'));
+        inc(s.actions_published, typeof named?.['name'] === 'string' ? named['name'] : `api_id ${String(id)}`);
       }
       const codes = Array.isArray(r['robot_codes']) ? (r['robot_codes'] as Array<Record<string, unknown>>) : [];
       for (const c of codes) inc(s.robot_codes, c?.['code']);

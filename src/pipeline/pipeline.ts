@@ -76,18 +76,24 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let arrivals = 0;
   let closed = false;
 
+  /** What a stop put on the wire: StopMove, unless the executor could not publish it. */
+  function stopReport(published: boolean, at: number): ExecReport {
+    return published ? { publishedApiIds: [stopAction().api_id], robotCodes: [], firstPublishAt: at } : EMPTY_REPORT;
+  }
+
   /**
    * L0 on the raw text, all of it however long (the reflex is linear): bump the epoch, stop the
    * body, before the length guard or anything else may refuse the text.
    */
-  function tryStop(rawText: unknown, t0: number): StopHit | undefined {
+  function tryStop(rawText: unknown, t0: number): (StopHit & { report: ExecReport }) | undefined {
     if (typeof rawText !== 'string' || rawText.length === 0) return undefined;
     const hit = deps.emergency.match(rawText);
     if (!hit) return undefined;
     deps.epoch.bump();
-    deps.executor.emergencyStop(`reflex:${hit.word}`);
-    telemetry.emit({ type: 'stop', word: hit.word, latencyMs: clock.now() - t0 });
-    return hit;
+    const published = deps.executor.emergencyStop(`reflex:${hit.word}`);
+    const at = clock.now();
+    telemetry.emit({ type: 'stop', word: hit.word, latencyMs: at - t0 });
+    return { ...hit, report: stopReport(published, at) };
   }
 
   function stopAction(): CompiledAction {
@@ -159,7 +165,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       logger.warn('refused input', { request_id: id, origin: input.origin, error: e.toField() });
       return record({
         id, input, t0, language: lang, reply: hit ? deps.catalogue.byName('stop')?.replies[lang || dflt] ?? '' : badInputReply(lang, dflt),
-        actions: hit ? [stopAction()] : [], source: hit ? 'reflex' : 'fallback', error: e,
+        actions: hit ? [stopAction()] : [], source: hit ? 'reflex' : 'fallback', error: e, report: hit?.report,
       });
     }
 
@@ -287,9 +293,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
-  async function answerStop(id: string, input: QueryInput, t0: number, hit: StopHit, analysed: Analysed): Promise<AnswerRecord> {
+  async function answerStop(id: string, input: QueryInput, t0: number, hit: StopHit & { report: ExecReport }, analysed: Analysed): Promise<AnswerRecord> {
     const lang = analysed.language;
-    const stopAt = clock.now();
+    const stopAt = hit.report.firstPublishAt ?? clock.now();
     let reply = deps.catalogue.byName('stop')?.replies[lang || dflt] ?? '';
     let detail: Decision['detail'] = {};
     if (hit.kind === 'danger') {
@@ -309,7 +315,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         }
       }
     }
-    return record({ id, input, t0, language: lang, reply, actions: [stopAction()], source: 'reflex', detail, firstEffectAt: stopAt, promptType: hit.kind === 'danger' ? 'emergency' : '' });
+    return record({ id, input, t0, language: lang, reply, actions: [stopAction()], source: 'reflex', detail, firstEffectAt: stopAt, promptType: hit.kind === 'danger' ? 'emergency' : '', report: hit.report });
   }
 
   /** A partial ASR result (or a repeated utterance id): only the emergency reflex sees it. */
@@ -318,7 +324,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const hit = tryStop(input.text, t0);
     if (!hit) return undefined;
     const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars);
-    return record({ id: newRequestId(), input, t0, language: analysed.language, reply: deps.catalogue.byName('stop')?.replies[analysed.language || dflt] ?? '', actions: [stopAction()], source: 'reflex', firstEffectAt: clock.now() });
+    return record({ id: newRequestId(), input, t0, language: analysed.language, reply: deps.catalogue.byName('stop')?.replies[analysed.language || dflt] ?? '', actions: [stopAction()], source: 'reflex', report: hit.report });
   }
 
   return {
@@ -353,10 +359,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     stop(input: { origin: Origin; text: string }): AnswerRecord {
       const t0 = clock.now();
       deps.epoch.bump();
-      deps.executor.emergencyStop(`${input.origin}:stop`);
+      const published = deps.executor.emergencyStop(`${input.origin}:stop`);
       const at = clock.now();
       telemetry.emit({ type: 'stop', word: 'explicit', latencyMs: at - t0 });
-      return record({ id: newRequestId(), input, t0, language: '', reply: deps.catalogue.byName('stop')?.replies[dflt] ?? '', actions: [stopAction()], source: 'reflex', firstEffectAt: at });
+      return record({ id: newRequestId(), input, t0, language: '', reply: deps.catalogue.byName('stop')?.replies[dflt] ?? '', actions: [stopAction()], source: 'reflex', report: stopReport(published, at) });
     },
     async close() {
       closed = true;

@@ -87,8 +87,12 @@ export interface ExecuteOptions {
 export interface MotionExecutor {
   /** Runs the plan in order; verdicts in plan.actions may be updated (e.g. dropped:superseded_by_stop). */
   execute(plan: Plan, req: Request, opts?: ExecuteOptions): Promise<ExecReport>;
-  /** Publishes StopMove now, cancels any Move stream and queued motion. Synchronous: nothing waits in front of it. */
-  emergencyStop(reason: string): void;
+  /**
+   * Publishes StopMove now, cancels any Move stream and queued motion. Synchronous: nothing
+   * waits in front of it. Returns whether StopMove went out (false only when the executor is
+   * closed or the publish failed), so the answer's published_api_ids can say so.
+   */
+  emergencyStop(reason: string): boolean;
   close(): Promise<void>;
 }
 

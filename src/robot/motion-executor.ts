@@ -141,14 +141,15 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
   }
 
   /** StopMove now; its response is matched like any other but nobody waits for it. */
-  function publishStop(): void {
+  function publishStop(): boolean {
     handoverTo = undefined;
     const id = send(stopSpec, {}, false);
-    if (id === undefined) return;
+    if (id === undefined) return false;
     state.onCommand(stopSpec);
     telemetry?.emit({ type: 'command', action: stopSpec.name, apiId: stopSpec.apiId });
     const timer = clock.setTimeout(() => settle(id, 'unknown'), timeoutOf(stopSpec) * 1000);
     pending.set(id, { spec: stopSpec, timer, resolve: () => undefined });
+    return true;
   }
 
   function settle(id: bigint, code: RobotCode | 'stopped' | 'canceled'): void {
@@ -481,7 +482,7 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
     },
     emergencyStop(reason) {
       // StopMove first: nothing, not even bookkeeping, runs in front of it.
-      publishStop();
+      const published = publishStop();
       counts.stops++;
       generation++;
       logger.info('emergency stop', { reason });
@@ -494,6 +495,7 @@ export function createMotionExecutor(deps: MotionExecutorDeps): MotionExecutorHa
         if (job.state === 'queued') finalize(job, 'superseded_by_stop');
         else job.ctl.abort();
       }
+      return published;
     },
     async close() {
       if (closed) return;

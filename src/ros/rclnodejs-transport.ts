@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { loadMessageRegistry, type MessageRegistry } from '../cdr';
 import type { Config } from '../config/types';
 import type { Clock } from '../util/clock';
@@ -34,6 +35,9 @@ export function createRclLogger(log: RclLogging): Logger {
   };
 }
 
+/** The package folder (src/ros or dist/ros is two levels below): where rclnodejs must be installed. */
+const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
+
 function loadRclnodejs(): RclnodejsApi {
   let file: string;
   try {
@@ -41,7 +45,9 @@ function loadRclnodejs(): RclnodejsApi {
   } catch (err) {
     throw new ClaudiaError(
       'E_TRANSPORT',
-      `the rclnodejs transport is unavailable: rclnodejs is not installed (${(err as Error).message.split('\n')[0]}). On the robot: source /opt/ros/foxy/setup.bash and the unitree_ros2 workspace, then 'npm install rclnodejs@0.22.2' (see docs/ros.md); elsewhere use transport dds or memory`,
+      `the rclnodejs transport is unavailable: rclnodejs is not installed in ${PACKAGE_DIR} (${(err as Error).message.split('\n')[0]}). ` +
+        `With ROS 2 and the unitree_ros2 and claudia_ws workspaces sourced, run: cd ${PACKAGE_DIR} && npm install --no-save rclnodejs@0.22.2 && npx generate-ros-messages ` +
+        `(no colcon build needed afterwards; see docs/ros.md). Without ROS use --transport dds or memory`,
       { cause: err },
     );
   }

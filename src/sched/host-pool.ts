@@ -86,7 +86,9 @@ export function createHostPool<C>(deps: {
     h.health = health;
     h.since = clock.now();
     h.lastError = reason;
-    if (health === 'down') logger.warn('Ollama host taken out of service', { host: h.url, reason });
+    // A host that never answered (down from the start) was reported once at start-up (run's
+    // "LLM unreachable"); only a host that was serving and stopped is news worth a warning.
+    if (health === 'down') (was === 'unknown' ? logger.info : logger.warn).call(logger, 'Ollama host taken out of service', { host: h.url, reason });
     else if (was === 'down') logger.info('Ollama host back in service', { host: h.url });
     if (health === 'up') for (const l of listeners) l();
   }

@@ -38,6 +38,9 @@ describe('claudia-llm run / query (processes)', function () {
     await waitFor(() => err.includes('claudia_llm up'), 'the node to come up', 20000);
     expect(err).to.match(/LLM unreachable at http:\/\/127\.0\.0\.1:\d+ .*reflex-only mode/);
     expect(err.match(/LLM unreachable/g)).to.have.length(1);
+    // The README says one warning: the pool and the warm-up report the same unreachable host as info.
+    await waitFor(() => err.includes('LLM warm-up failed'), 'the warm-up attempt', 20000);
+    expect(err.match(/^\[WARN\]/gm), err).to.have.length(1);
     child.kill('SIGINT');
     const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (c, s) => r([c, s])));
     expect({ code, signal }).to.deep.equal({ code: 0, signal: null });

@@ -63,6 +63,10 @@ describe('precedence of the Ollama hosts: defaults < OLLAMA_HOST < params file <
     return configFromOptions(outcome.parsed.opts as NodeOpts, rosArgsOf(outcome.parsed.ros), e);
   }
 
+  it('tests never see the shell\'s OLLAMA_HOST (test/setup.ts moves it for the live suite), nor do the nodes they spawn', () => {
+    expect(process.env.OLLAMA_HOST).to.equal(undefined);
+  });
+
   it('the shipped defaults when nothing else is given', async () => {
     const c = await config([], {});
     expect(c.ollama.hosts).to.deep.equal(['http://127.0.0.1:11434']);

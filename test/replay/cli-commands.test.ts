@@ -1,7 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { openBag, replayTopics, writeConversationBag } from '../../src/bag';
+import { formatBagInfo, formatSize } from '../../src/bag/format-info';
+import type { BagSummary } from '../../src/bag/types';
 import { loadMessageRegistry } from '../../src/cdr';
 import { main } from '../../src/cli/main';
 import { recordSession } from '../../src/cli/record';
@@ -37,10 +39,29 @@ describe('claudia-llm bag info / replay / record', function () {
     const text = io.outText();
     expect(text).to.contain('Files:             talk_0.db3');
     expect(text).to.contain('Storage id:        sqlite3');
-    expect(text).to.contain('Duration:          4.000s');
+    // As ros2 bag info (Humble+): nanoseconds, and the size of every file in the folder, metadata.yaml included.
+    expect(text).to.contain('Duration:          4.000000000s');
+    const folderBytes = readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+    expect(folderBytes).to.be.greaterThan(statSync(path.join(dir, 'talk_0.db3')).size);
+    expect(text).to.contain(`Bag size:          ${formatSize(folderBytes)}`);
+    expect(text).to.match(/End: {15}\w{3} [ \d]\d \d{4} \d\d:\d\d:\d\d\.000000000 \(1764000004\.000000000\)/);
     expect(text).to.contain('Messages:          3');
     expect(text).to.contain('Topic information: Topic: /claudia/speech_text | Type: std_msgs/msg/String | Count: 3 | Serialization Format: cdr');
-    expect(text).to.match(/Start: {13}\w{3} [ \d]\d \d{4} \d\d:\d\d:\d\d\.000 \(1764000000\.000\)/);
+    expect(text).to.match(/Start: {13}\w{3} [ \d]\d \d{4} \d\d:\d\d:\d\d\.000000000 \(1764000000\.000000000\)/);
+  });
+
+  it('bag info keeps every nanosecond digit, as ros2 bag info does (not milliseconds)', () => {
+    const summary = {
+      dir: '/x', files: ['/x/b_0.db3'], bag_size: 1536,
+      metadata: { version: 4, storage_identifier: 'sqlite3', relative_file_paths: ['b_0.db3'], starting_time_ns: 1604063583423456789n, duration_ns: 9997000001n, message_count: 0, topics_with_message_count: [] },
+    } as unknown as BagSummary;
+    const text = formatBagInfo(summary);
+    expect(text).to.contain('Bag size:          1.5 KiB');
+    expect(text).to.contain('Duration:          9.997000001s');
+    expect(text).to.match(/Start: {13}.* \d\d:\d\d:\d\d\.423456789 \(1604063583\.423456789\)/);
+    expect(text).to.match(/End: {15}.* \d\d:\d\d:\d\d\.420456790 \(1604063593\.420456790\)/);
+    expect(formatSize(1023)).to.equal('1023 B');
+    expect(formatSize(1024)).to.equal('1.0 KiB');
   });
 
   it('bag info --json gives the metadata with int64 as decimal strings', async () => {

@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { parseCommandLine } from '../../src/cli/main';
 import { configFromOptions, type NodeOpts } from '../../src/cli/node-options';
-import { readParamsFile } from '../../src/config/load';
+import { configWith, readParamsFile } from '../../src/config/load';
+import { createTransport } from '../../src/ros/create-transport';
+import { createSystemClock } from '../../src/util/clock';
+import { createSilentLogger } from '../../src/util/logger';
 import type { RclNode, RclnodejsApi } from '../../src/ros/rclnodejs-api';
 import { declareConfigParameters } from '../../src/ros/rclnodejs-params';
 import { parseRosArgs } from '../../src/ros/ros-args';
@@ -57,7 +60,7 @@ print(json.dumps(found))`;
     expect(Object.keys(declared)).to.include.members(['namespace', 'params_file', 'transport', 'ollama_host', 'model', 'remappings']);
     expect(declared.namespace).to.equal('claudia');
     expect(declared.transport).to.equal('rclnodejs');
-    expect(declared.params_file).to.equal('<expr>');
+    expect(declared.params_file).to.equal('');
   });
 
   it("the launch file's remapping and argument helpers behave (run without ROS via ast)", function () {
@@ -133,13 +136,13 @@ print(json.dumps({'name': p.name, 'format': p.package_format, 'build_type': p.ge
   // not make the rclnodejs transport warn "ROS parameter overrides that the running config
   // does not hold" (they did for transport.kind and robot.actions_file).
   describe('the launch file and params.yaml do not warn against each other', () => {
-    function launchArguments(args: { transport?: string; ollama_host?: string; model?: string; log_level?: string }): string[] {
+    function launchArguments(args: { params_file?: string; transport?: string; ollama_host?: string; model?: string; log_level?: string }): { arguments: string[]; parameters: string[] } {
       if (!python) throw new Error('python3 is needed to run the launch file helpers');
       const code = `
 import ast, json, sys
 tree = ast.parse(open(sys.argv[1]).read())
 ns = {'TRANSPORTS': ('rclnodejs', 'dds', 'memory')}
-funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'node_arguments']
+funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in ('node_arguments', 'node_parameters')]
 exec(compile(ast.Module(body=funcs, type_ignores=[]), 'launch', 'exec'), ns)
 defaults = {}
 for n in ast.walk(tree):
@@ -148,22 +151,24 @@ for n in ast.walk(tree):
         defaults[n.args[0].value] = d.value if isinstance(d, ast.Constant) else None
 given = json.loads(sys.argv[2])
 v = lambda k: given.get(k, defaults[k])
-print(json.dumps(ns['node_arguments'](v('transport'), v('ollama_host'), v('model'), v('log_level'))))`;
+print(json.dumps({'arguments': ns['node_arguments'](v('transport'), v('ollama_host'), v('model'), v('log_level')), 'parameters': ns['node_parameters'](v('params_file'))}))`;
       const r = py(python, code, [LAUNCH, JSON.stringify(args)]);
       if (r.status !== 0) throw new Error(r.err);
-      return JSON.parse(r.out) as string[];
+      return JSON.parse(r.out) as { arguments: string[]; parameters: string[] };
     }
 
     /** The node as `ros2 launch` starts it (bin/claudia_llm_node adds --transport), with rcl's view of its parameters. */
-    async function differing(paramsFile: string, args: Parameters<typeof launchArguments>[0], extraRos: string[] = [], env: Record<string, string> = {}, rclExtra: Array<[string, unknown]> = []): Promise<string[]> {
-      const ros = ['--ros-args', '-r', '__node:=claudia_llm', '-r', '__ns:=/claudia', '--params-file', paramsFile, ...extraRos];
-      const argv = ['run', '--transport', 'rclnodejs', ...launchArguments(args), ...ros];
+    async function differing(args: Parameters<typeof launchArguments>[0], extraRos: string[] = [], env: Record<string, string> = {}, rclExtra: Array<[string, unknown]> = []): Promise<string[]> {
+      const launch = launchArguments(args);
+      // launch_ros passes each entry of parameters= as --params-file.
+      const ros = ['--ros-args', '-r', '__node:=claudia_llm', '-r', '__ns:=/claudia', ...launch.parameters.flatMap((f) => ['--params-file', f]), ...extraRos];
+      const argv = ['run', '--transport', 'rclnodejs', ...launch.arguments, ...ros];
       const outcome = await parseCommandLine(argv, { out: () => undefined, err: () => undefined });
       if (!('parsed' in outcome)) throw new Error(`the CLI refused ${argv.join(' ')}`);
       const rosArgs = parseRosArgs(outcome.parsed.ros);
       const config = configFromOptions(outcome.parsed.opts as NodeOpts, rosArgs, env);
       // rcl's parameter overrides: the params file for this node, then -p.
-      const overrides = [...readParamsFile(paramsFile, 'claudia_llm'), ...rosArgs.params, ...rclExtra].map(([name, value]) => ({ name, type: 0, value }));
+      const overrides = [...launch.parameters.flatMap((f) => [...readParamsFile(f, 'claudia_llm')]), ...rosArgs.params, ...rclExtra].map(([name, value]) => ({ name, type: 0, value }));
       const rcl = { Parameter: class { constructor(public name: string, public type: number, public value: unknown) {} } } as unknown as RclnodejsApi;
       const node = { getParameterOverrides: () => overrides, declareParameter: (p: unknown) => p, addOnSetParametersCallback: () => undefined } as unknown as RclNode;
       return declareConfigParameters(rcl, node, config).differing;
@@ -173,13 +178,17 @@ print(json.dumps(ns['node_arguments'](v('transport'), v('ollama_host'), v('model
 
     it('default ros2 launch (the package params file, transport rclnodejs): no warning', async function () {
       if (!python) this.skip();
-      expect(await differing(shipped, {})).to.deep.equal([]);
+      expect(launchArguments({}).parameters, 'no params file: the node runs on its own defaults').to.deep.equal([]);
+      expect(await differing({})).to.deep.equal([]);
+      // params_file:= naming the installed copy of the shipped file (share/claudia_llm/config/params.yaml).
+      expect(await differing({ params_file: shipped })).to.deep.equal([]);
     });
 
     it('with launch arguments, OLLAMA_HOST and -p: no warning', async function () {
       if (!python) this.skip();
-      expect(await differing(shipped, { transport: 'dds', ollama_host: 'http://10.0.0.2:11434', model: 'qwen2.5:3b', log_level: 'debug' }, ['-p', 'cache.ttl_s:=60'], { OLLAMA_HOST: '10.0.0.3' })).to.deep.equal([]);
-      expect(await differing(shipped, {}, [], { OLLAMA_HOST: '10.0.0.3' })).to.deep.equal([]);
+      expect(await differing({ params_file: shipped, transport: 'dds', ollama_host: 'http://10.0.0.2:11434', model: 'qwen2.5:3b', log_level: 'debug' }, ['-p', 'cache.ttl_s:=60'], { OLLAMA_HOST: '10.0.0.3' })).to.deep.equal([]);
+      expect(await differing({}, [], { OLLAMA_HOST: '10.0.0.3' })).to.deep.equal([]);
+      expect(await differing({ params_file: shipped }, [], { OLLAMA_HOST: '10.0.0.3' })).to.deep.equal([]);
     });
 
     it("a user's copy of params.yaml elsewhere (relative actions_file beside it): no warning", async function () {
@@ -187,13 +196,65 @@ print(json.dumps(ns['node_arguments'](v('transport'), v('ollama_host'), v('model
       const dir = mkdtempSync(path.join(os.tmpdir(), 'claudia-launch-params-'));
       writeFileSync(path.join(dir, 'params.yaml'), readFileSync(shipped, 'utf8'));
       writeFileSync(path.join(dir, 'actions.yaml'), readFileSync(path.join(ROOT, 'config', 'actions.yaml'), 'utf8'));
-      expect(await differing(path.join(dir, 'params.yaml'), { transport: 'rclnodejs' })).to.deep.equal([]);
+      expect(await differing({ params_file: path.join(dir, 'params.yaml'), transport: 'rclnodejs' })).to.deep.equal([]);
     });
 
     it('an override rcl holds and the config does not is still reported', async function () {
       if (!python) this.skip();
-      expect(await differing(shipped, {}, [], {}, [['ollama.model', 'not-what-the-node-runs']])).to.deep.equal(['ollama.model']);
-      expect(await differing(shipped, {}, [], {}, [['robot.actions_file', 'elsewhere.yaml']])).to.deep.equal(['robot.actions_file']);
+      expect(await differing({ params_file: shipped }, [], {}, [['ollama.model', 'not-what-the-node-runs']])).to.deep.equal(['ollama.model']);
+      expect(await differing({ params_file: shipped }, [], {}, [['robot.actions_file', 'elsewhere.yaml']])).to.deep.equal(['robot.actions_file']);
     });
+  });
+});
+
+// colcon build cannot run here (no ROS): the install layout it makes is rebuilt by hand from
+// CMakeLists.txt's install() rules and the node's start script is run in it.
+describe('install layout: the node runs from the package folder, so rclnodejs may be installed after colcon build', function () {
+  this.timeout(30_000);
+  const cmake = readFileSync(path.join(ROOT, 'CMakeLists.txt'), 'utf8');
+
+  it('CMakeLists.txt copies no node_modules or dist into install/ and writes the package folder to share/claudia_llm/claudia_llm_source', () => {
+    const installs = cmake.split('\n').filter((l) => /^\s*install\(/.test(l));
+    expect(installs.join('\n')).to.not.match(/node_modules|\bdist\b/);
+    expect(cmake).to.match(/file\(WRITE "\$\{CMAKE_CURRENT_BINARY_DIR\}\/claudia_llm_source" "\$\{CMAKE_CURRENT_SOURCE_DIR\}\\n"\)/);
+    expect(installs.join('\n')).to.contain('install(FILES "${CMAKE_CURRENT_BINARY_DIR}/claudia_llm_source" DESTINATION ${SHARE_DIR})');
+    expect(installs.join('\n')).to.contain('install(PROGRAMS bin/claudia_llm_node DESTINATION lib/${PROJECT_NAME})');
+  });
+
+  function installTree(source: string): string {
+    const prefix = mkdtempSync(path.join(os.tmpdir(), 'claudia-install-'));
+    mkdirSync(path.join(prefix, 'lib', 'claudia_llm'), { recursive: true });
+    mkdirSync(path.join(prefix, 'share', 'claudia_llm'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'bin', 'claudia_llm_node'), path.join(prefix, 'lib', 'claudia_llm', 'claudia_llm_node'));
+    writeFileSync(path.join(prefix, 'share', 'claudia_llm', 'claudia_llm_source'), `${source}\n`);
+    return path.join(prefix, 'lib', 'claudia_llm', 'claudia_llm_node');
+  }
+
+  it('lib/claudia_llm/claudia_llm_node starts the CLI of the package folder (run, --transport rclnodejs by default)', function () {
+    if (!existsSync(path.join(ROOT, 'dist', 'cli', 'entry.js'))) this.skip(); // built by npm ci (prepare)
+    const r = spawnSync('sh', [installTree(ROOT), '--help'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).to.equal('');
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/^Usage: claudia-llm run /m);
+  });
+
+  it('says what to do when the package folder has gone', () => {
+    const gone = path.join(os.tmpdir(), 'claudia-no-such-package-folder');
+    const r = spawnSync('sh', [installTree(gone), '--help'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.contain(`${gone}/bin/claudia-llm.js is missing`);
+    expect(r.stderr).to.contain('colcon build --packages-select claudia_llm');
+  });
+
+  it('without rclnodejs, the error names the folder and the exact commands', async function () {
+    try {
+      require.resolve('rclnodejs');
+      this.skip();
+    } catch {
+      // not installed: the case to check
+    }
+    const err = await createTransport('rclnodejs', { namespace: '/claudia', nodeName: 'claudia_llm', clock: createSystemClock(), logger: createSilentLogger(), config: configWith({}) }).then(() => undefined, (e: unknown) => e as Error);
+    expect(err?.message).to.contain(`run: cd ${ROOT} && npm install --no-save rclnodejs@0.22.2 && npx generate-ros-messages`);
+    expect(err?.message).to.contain('no colcon build needed afterwards');
   });
 });
