@@ -22,6 +22,9 @@ export function exactKey(tag: string, a: Analysed, promptType = '', clusterTags 
   return `${tag}:${lang}:${promptType || 'auto'}:${clusterTags ? `{${h.slice(0, 2)}}${h.slice(2)}` : h}`;
 }
 
+/** How many hash-tag groups cluster keys fall into (two hex digits). */
+export const CLUSTER_TAG_GROUPS = 256;
+
 /** The hash tag of a key ('' when it has none): keys with the same tag share a cluster slot. */
 export function slotGroup(key: string): string {
   const open = key.indexOf('{');

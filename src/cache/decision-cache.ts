@@ -76,6 +76,9 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
         topology: redisTopology(c),
         clock,
         logger,
+        // What this node writes is bounded; the index name never matches the entries' SCAN pattern.
+        maxEntries: c.redis_max_entries,
+        indexKey: `_index:${config.node.namespace}/${config.node.name}`,
       })
     : undefined;
   const pending = new Set<Promise<unknown>>();

@@ -1,7 +1,7 @@
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import { createRedisConnection, currentMasters, currentReplicas, describeTarget, scanTargets, SINGLE, type RedisConnectionOptions, type RedisMode, type RedisTopology } from './redis-connection';
-import { slotGroup } from './cache-key';
+import { createRedisConnection, currentMasters, currentReplicas, describeTarget, scanTargets, SINGLE, type RedisClient, type RedisConnectionOptions, type RedisMode, type RedisTopology } from './redis-connection';
+import { CLUSTER_TAG_GROUPS, slotGroup } from './cache-key';
 
 export { redactUrl } from './redis-connection';
 
@@ -55,7 +55,36 @@ export interface RedisTierOptions {
   clock: Clock;
   logger: Logger;
   onState?: (state: RedisState) => void;
+  /**
+   * Bound on the entries this writer keeps (cache.redis_max_entries): every write also adds
+   * its key to a sorted-set index (score = write time) and deletes the oldest keys beyond
+   * the bound, in the same round trip (one Lua script, atomic on one server).
+   */
+  maxEntries?: number;
+  /** The index key (unprefixed); one per node, so the bound is what one node writes. */
+  indexKey?: string;
 }
+
+/**
+ * KEYS[1] entry, KEYS[2] index; ARGV value, ttl ms, now ms, max entries. Index members whose
+ * TTL has passed are dropped first, then the oldest beyond the bound are deleted with their
+ * entries. The index lives as long as the newest entry.
+ */
+const BOUNDED_SET_LUA = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if over > 0 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
+  for _, k in ipairs(old) do redis.call('DEL', k) end
+end
+return over
+`;
+
+type BoundedClient = RedisClient & { claudiaBoundedSet(key: string, index: string, value: string, ttlMs: number, nowMs: number, max: number): Promise<number> };
 
 /** Reconnect delay: 50 ms doubling to 2 s, plus up to 20 % jitter so a fleet does not reconnect in step. */
 export function reconnectDelay(times: number, random: () => number = Math.random): number {
@@ -70,7 +99,7 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
   const waiters = new Set<() => void>();
   const client = createRedisConnection({ ...conn, retryStrategy: (times) => reconnectDelay(times) });
   const target = describeTarget({ ...conn, retryStrategy: reconnectDelay });
-  const bounded: <T>(p: Promise<T>) => Promise<T> = conn.mode === 'single' ? (p) => p : (p) => withTimeout(p, conn.commandTimeoutMs, opts.clock);
+  const timed: <T>(p: Promise<T>) => Promise<T> = conn.mode === 'single' ? (p) => p : (p) => withTimeout(p, conn.commandTimeoutMs, opts.clock);
 
   /**
    * A failover: in sentinel (or single) mode the master's address changed; in cluster mode
@@ -89,6 +118,19 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
     }
     for (const r of currentReplicas(client)) replicasSeen.add(r);
     stats.masters = now;
+  }
+
+  const bounded = opts.maxEntries !== undefined && opts.indexKey !== undefined;
+  if (bounded) client.defineCommand('claudiaBoundedSet', { numberOfKeys: 2, lua: BOUNDED_SET_LUA });
+  /**
+   * The index the write goes to. In cluster mode a script may only touch one slot, so each
+   * hash-tag group of keys has its own index in the group's slot (`<index>:{hh}`), bounded
+   * to an equal share of the node's bound; elsewhere one index holds the whole bound.
+   */
+  function boundedWrite(key: string): { index: string; max: number } {
+    const group = conn.mode === 'cluster' ? slotGroup(key) : '';
+    if (!group) return { index: opts.indexKey as string, max: opts.maxEntries as number };
+    return { index: `${opts.indexKey as string}:{${group}}`, max: Math.max(1, Math.ceil((opts.maxEntries as number) / CLUSTER_TAG_GROUPS)) };
   }
 
   function setState(next: RedisState): void {
@@ -157,7 +199,7 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
         return undefined;
       }
       try {
-        return await bounded(client.get(key));
+        return await timed(client.get(key));
       } catch (err) {
         failed(err);
         return undefined;
@@ -169,7 +211,14 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
         return false;
       }
       try {
-        await bounded(client.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))));
+        const px = Math.max(1, Math.round(ttlMs));
+        if (bounded) {
+          const nowMs = Number(opts.clock.wallNs() / 1_000_000n);
+          const w = boundedWrite(key);
+          await timed((client as BoundedClient).claudiaBoundedSet(key, w.index, value, px, nowMs, w.max));
+        } else {
+          await timed(client.set(key, value, 'PX', px));
+        }
         return true;
       } catch (err) {
         failed(err);
@@ -178,7 +227,7 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
     },
     async del(key) {
       if (stats.state !== 'ready') return;
-      await bounded(client.del(key)).catch(failed);
+      await timed(client.del(key)).catch(failed);
     },
     async scanAll(match, max) {
       const out: Array<{ key: string; value: string; ttlMs: number }> = [];

@@ -3,6 +3,7 @@ import { asClaudiaError } from '../util/errors';
 import { jsonReplacer } from '../util/logger';
 import { EXIT } from './exit-codes';
 import type { CliCommandSpec } from './types';
+import { terminalSafe } from '../util/terminal-text';
 
 /**
  * `claudia-llm bag info <dir>`: what `ros2 bag info` prints (files, size, storage, duration,
@@ -31,8 +32,8 @@ export const spec: CliCommandSpec<{ json?: boolean; verify?: boolean }> = {
         }
         if (opts.json) io.out(JSON.stringify({ dir: s.dir, files: s.files, bag_size: s.bag_size, metadata: s.metadata, problems }, jsonReplacer));
         else {
-          io.out(formatBagInfo(s));
-          for (const p of problems) io.err(`mismatch: ${p}`);
+          io.out(terminalSafe(formatBagInfo(s), { newlines: true }));
+          for (const p of problems) io.err(terminalSafe(`mismatch: ${p}`));
         }
         return problems.length ? EXIT.FAILED : EXIT.OK;
       } finally {

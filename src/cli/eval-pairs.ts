@@ -9,6 +9,7 @@ import { exitCodeFor } from './exit-codes';
 import { numberIn } from './option-parsers';
 import { readInputFile } from './read-input-file';
 import type { CliCommandSpec, CliIo } from './types';
+import { terminalSafe } from '../util/terminal-text';
 
 /**
  * `claudia-llm eval pairs <file.jsonl> [--json]`: may the cached answer for `a` serve `b`?
@@ -37,7 +38,7 @@ async function evalPairs(file: string, values: { json?: boolean; hint: boolean; 
     for (const o of outcomes) {
       const verdict = o.hit ? 'HIT ' : 'miss';
       const ok = o.hit === o.pair.same ? 'ok   ' : o.hit ? 'FALSE' : 'MISS ';
-      io.out(`${ok} ${verdict} ${o.pair.same ? 'same' : 'diff'} ${o.pair.kind.padEnd(16)} score=${o.score.toFixed(2)} guard=${o.guard ?? '-'}  ${excerpt(o.pair.a, 40)} => ${excerpt(o.pair.b, 40)}`);
+      io.out(terminalSafe(`${ok} ${verdict} ${o.pair.same ? 'same' : 'diff'} ${o.pair.kind.padEnd(16)} score=${o.score.toFixed(2)} guard=${o.guard ?? '-'}  ${excerpt(o.pair.a, 40)} => ${excerpt(o.pair.b, 40)}`));
     }
     const s = summarisePairs(outcomes);
     io.out(`pairs ${s.pairs}: same ${s.same}, hits on same ${s.hits_on_same} (hit rate ${fmt(s.hit_rate)}); different ${s.different}, false hits ${s.false_hits} (false hit rate ${fmt(s.false_hit_rate)})`);

@@ -10,6 +10,7 @@ import { addNodeOptions, configFromOptions, rosArgsOf, type NodeOpts } from './n
 import { numberIn, integerIn, positiveSeconds } from './option-parsers';
 import { readAll, readInputFile } from './read-input-file';
 import type { CliCommandSpec, CliIo } from './types';
+import { terminalSafe } from '../util/terminal-text';
 
 interface QueryOpts extends NodeOpts {
   json?: boolean;
@@ -101,7 +102,7 @@ export const spec: CliCommandSpec<QueryOpts> = {
       heartbeat.stop();
       const e = asClaudiaError(err);
       if (opts.json) io.out(JSON.stringify({ success: false, reply: '', language: '', actions: [], source: 'fallback', latency_ms: 0, error: e.toField() }));
-      else io.err(`claudia-llm query: ${e.toField()}`);
+      else io.err(terminalSafe(`claudia-llm query: ${e.toField()}`));
       return EXIT.FAILED;
     } finally {
       heartbeat.stop();
@@ -126,9 +127,11 @@ function stageOf(e: TelemetryEvent): string | undefined {
   return undefined;
 }
 
+/** Human output: the reply and error come from the LLM or the user, so nothing in them may drive the terminal. */
 function printHuman(out: { reply: string; actions: Array<{ name: string; api_id: number | bigint; parameter: string; verdict: string }>; source: string; language: string; latency_ms: number; error: string }, io: CliIo): void {
-  io.out(`reply:   ${out.reply}`);
-  io.out(`actions: ${out.actions.length ? out.actions.map((a) => `${a.name}(${a.api_id} ${a.parameter}) ${a.verdict}`).join(', ') : '(none)'}`);
-  io.out(`source:  ${out.source}  language: ${out.language || '?'}  latency: ${out.latency_ms} ms`);
-  if (out.error) io.out(`error:   ${out.error}`);
+  const say = (line: string) => io.out(terminalSafe(line));
+  say(`reply:   ${out.reply}`);
+  say(`actions: ${out.actions.length ? out.actions.map((a) => `${a.name}(${a.api_id} ${a.parameter}) ${a.verdict}`).join(', ') : '(none)'}`);
+  say(`source:  ${out.source}  language: ${out.language || '?'}  latency: ${out.latency_ms} ms`);
+  if (out.error) say(`error:   ${out.error}`);
 }

@@ -15,6 +15,7 @@ import { startHeartbeat } from './heartbeat';
 import { addNodeOptions, configFromOptions, rosArgsOf, type NodeOpts } from './node-options';
 import { positiveSeconds, seconds } from './option-parsers';
 import type { CliCommandSpec, CliIo } from './types';
+import { terminalSafe } from '../util/terminal-text';
 
 export interface RecordRun {
   outDir: string;
@@ -176,7 +177,7 @@ async function feedUtterances(run: RecordRun, peer: RosTransport, signal: AbortS
   const sub = peer.createSubscription<LlmResponseMsg>(MSG.LlmResponse, topics.response, (r) => {
     answered++;
     const acts = r.actions.map((a) => `${a.name}${a.verdict === 'ok' ? '' : `(${a.verdict})`}`).join(', ');
-    io.out(`> ${excerpt(r.text)} -> ${r.source}: ${excerpt(r.reply)}${acts ? ` [${acts}]` : ''}`);
+    io.out(terminalSafe(`> ${excerpt(r.text)} -> ${r.source}: ${excerpt(r.reply)}${acts ? ` [${acts}]` : ''}`));
     wake?.();
   });
   const answerTimeoutMs = (config.ollama.request_timeout_s + 5) * 1000;

@@ -27,6 +27,7 @@ import { addNodeOptions, configFromOptions, rosArgsOf, type NodeOpts } from './n
 import { numberIn, seconds } from './option-parsers';
 import { readSimScript } from './sim-script';
 import type { CliCommandSpec } from './types';
+import { terminalSafe } from '../util/terminal-text';
 
 export interface ReplayRun {
   bagDir: string;
@@ -104,12 +105,12 @@ export const spec: CliCommandSpec<ReplayOpts> = {
     if (opts.json) {
       io.out(JSON.stringify({ out: outDir, played: result.played, outcomes: result.outcomes, sport_api_ids: result.sportApiIds, mismatches }, jsonReplacer));
     } else {
-      printSummary(result, outDir, (l) => io.out(l));
+      printSummary(result, outDir, (l) => io.out(terminalSafe(l, { newlines: true })));
       if (typeof llm === 'object') io.out(`  LLM answers: the project's Ollama SIMULATOR (${llm.script.length} scripted entries) — not a real model`);
       else if (llm === 'none') io.out('  LLM: none (reflex-only node)');
       if (expectations) {
         const total = expectations.utterances.length + (expectations.sport ? 1 : 0);
-        if (mismatches.length) io.out(formatMismatches(mismatches, total));
+        if (mismatches.length) io.out(terminalSafe(formatMismatches(mismatches, total), { newlines: true }));
         else io.out(`expectations: all ${total} passed`);
       }
     }

@@ -2,6 +2,7 @@ import { createApp, type App, type AppDeps } from '../app';
 import { configSource } from '../config/load';
 import type { Config } from '../config/types';
 import { attachConsole, createLogSink } from '../console/attach';
+import { MAX_TIMER_MS } from '../util/clock';
 import { asClaudiaError } from '../util/errors';
 import { createConsoleLogger, createJsonLogger, type Logger } from '../util/logger';
 import { EXIT } from './exit-codes';
@@ -16,7 +17,7 @@ interface RunOpts extends NodeOpts {
 }
 
 /**
- * `claudia-llm run`: starts the node and keeps it up until SIGINT/SIGTERM. On the way out
+ * `claudia-llm run`: starts the node and keeps it up until SIGINT, SIGTERM, SIGHUP or SIGQUIT. On the way out
  * (signal, uncaught error) the executor publishes StopMove if a Move stream is running.
  */
 export const spec: CliCommandSpec<RunOpts> = {
@@ -71,9 +72,13 @@ export const spec: CliCommandSpec<RunOpts> = {
   },
 };
 
+/** Signals that end the node; each one shuts it down the same way (StopMove first when moving). */
+export const TERMINATING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
 /**
  * Starts the node and resolves `done` with the exit code once it has shut down after
- * SIGINT, SIGTERM or an uncaught error. Closing the app ends a running Move stream with
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT or an uncaught error (bounded by
+ * node.shutdown_timeout_s). Closing the app ends a running Move stream with
  * StopMove before the process goes.
  */
 export async function startNode(config: Readonly<Config>, deps: AppDeps & { logger: Logger }): Promise<{ app: App; done: Promise<number>; shutdown: (why: string) => void }> {
@@ -84,31 +89,47 @@ export async function startNode(config: Readonly<Config>, deps: AppDeps & { logg
   let shutdownNow: (why: string) => void = () => undefined;
   const done = new Promise<number>((resolve) => {
     let stopping = false;
-    const onSigint = () => shutdown('SIGINT', 0);
-    const onSigterm = () => shutdown('SIGTERM', 0);
+    // Every signal that ends a process: SIGHUP is the SSH session that dropped, SIGQUIT Ctrl-\.
+    const handlers = TERMINATING_SIGNALS.map((sig) => [sig, () => shutdown(sig, 0)] as const);
     const onUncaught = (err: Error) => {
       logger.error(`uncaught error: ${err.stack ?? String(err)}`);
       shutdown('uncaught error', 1);
     };
-    function shutdown(why: string, code: number) {
-      if (stopping) return;
-      stopping = true;
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
+    const off = () => {
+      for (const [sig, h] of handlers) process.off(sig, h);
       process.off('uncaughtException', onUncaught);
+    };
+    function shutdown(why: string, code: number) {
+      // The handlers stay installed until shutdown has ended: a repeated signal must not kill
+      // the process by the default action half way through (before StopMove went out).
+      if (stopping) {
+        logger.warn(`${why} during shutdown: already shutting down (at most node.shutdown_timeout_s ${config.node.shutdown_timeout_s} s)`);
+        return;
+      }
+      stopping = true;
       logger.info(`shutting down (${why})`);
-      const hardExit = setTimeout(() => resolve(code), 5000);
-      hardExit.unref();
+      const finish = (c: number) => {
+        clearTimeout(hardExit);
+        off();
+        resolve(c);
+      };
+      const hardExit = setTimeout(() => {
+        logger.error(`shutdown did not finish within node.shutdown_timeout_s (${config.node.shutdown_timeout_s} s); exiting anyway`);
+        finish(code || 1);
+      }, Math.min(MAX_TIMER_MS, config.node.shutdown_timeout_s * 1000));
+      // The app closes the pipeline, then the executor (StopMove when a Move stream runs), then the rest.
       app.close().then(
-        () => resolve(code),
+        () => {
+          logger.info('shut down');
+          finish(code);
+        },
         (err: unknown) => {
           logger.error(`shutdown error: ${String(err)}`);
-          resolve(code || 1);
+          finish(code || 1);
         },
       );
     }
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
+    for (const [sig, h] of handlers) process.on(sig, h);
     process.on('uncaughtException', onUncaught);
     shutdownNow = (why) => shutdown(why, 0);
   });

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../util/errors';
@@ -10,6 +10,17 @@ import { validateConfig } from './validate';
 /** Flat ROS parameter map: `ollama.model` -> value. */
 export type ParamMap = Map<string, unknown>;
 
+/** A params file is a few KB; this bound only stops a wrong file from being read without end. */
+export const MAX_PARAMS_FILE_BYTES = 1024 * 1024;
+
+/** Keys that would reach Object.prototype through a plain object: never a parameter name. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+function refuseForbidden(name: string, where: string): void {
+  const bad = name.split('.').find((part) => FORBIDDEN_KEYS.has(part));
+  if (bad !== undefined) throw new ConfigError(`${where} '${name}' is refused: '${bad}' is not a parameter name`);
+}
+
 /** Node-name keys accepted in a params file, as ROS 2 does (plus the wildcard). */
 const NODE_KEYS = ['/**', '**', 'claudia_llm', '/claudia_llm', '/claudia/claudia_llm', 'claudia/claudia_llm'];
 
@@ -17,8 +28,13 @@ const NODE_KEYS = ['/**', '**', 'claudia_llm', '/claudia_llm', '/claudia/claudia
 export function readParamsFile(file: string, nodeName = 'claudia_llm'): ParamMap {
   let text: string;
   try {
+    // Only a regular file of bounded size: /dev/zero or a FIFO would be read forever.
+    const st = statSync(file);
+    if (!st.isFile()) throw new ConfigError(`params file ${file} is not a regular file; pass a YAML file`);
+    if (st.size > MAX_PARAMS_FILE_BYTES) throw new ConfigError(`params file ${file} is ${st.size} bytes; the limit is ${MAX_PARAMS_FILE_BYTES}`);
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(`cannot read params file ${file}: ${(err as Error).message}`);
   }
   return parseParamsYaml(text, file, nodeName);
@@ -51,6 +67,7 @@ export function parseParamsYaml(text: string, where = 'params', nodeName = 'clau
 function flatten(obj: Record<string, unknown>, prefix: string, out: ParamMap): void {
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix ? `${prefix}.${k}` : k;
+    refuseForbidden(key, 'parameter');
     if (isPlainObject(v)) flatten(v, key, out);
     else out.set(key, v);
   }
@@ -78,11 +95,13 @@ export function parseParamAssignment(arg: string): [string, unknown] {
 export function applyParams(base: Config, params: ParamMap, where = 'parameter'): Config {
   const cfg = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
   for (const [name, value] of params) {
+    refuseForbidden(name, where);
     const dot = name.indexOf('.');
     const section = dot > 0 ? name.slice(0, dot) : '';
     const key = dot > 0 ? name.slice(dot + 1) : name;
-    const sec = cfg[section];
-    if (!sec || !(key in sec)) throw new ConfigError(`${where} '${name}' is unknown; see config/params.yaml for the list`);
+    // Own properties only: an inherited name (toString, __proto__) is not a parameter.
+    const sec = Object.hasOwn(cfg, section) ? cfg[section] : undefined;
+    if (!sec || !Object.hasOwn(sec, key)) throw new ConfigError(`${where} '${name}' is unknown; see config/params.yaml for the list`);
     sec[key] = coerce(name, sec[key], value, where);
   }
   return cfg as unknown as Config;
@@ -192,10 +211,11 @@ export function loadConfig(opts: LoadOptions = {}): Readonly<Config> {
 export function configWith(overrides: DeepPartial<Config> = {}): Readonly<Config> {
   const cfg = structuredClone(DEFAULT_CONFIG) as Config;
   for (const [section, values] of Object.entries(overrides)) {
-    const sec = (cfg as unknown as Record<string, Record<string, unknown>>)[section];
+    const all = cfg as unknown as Record<string, Record<string, unknown>>;
+    const sec = Object.hasOwn(all, section) ? all[section] : undefined;
     if (!sec) throw new ConfigError(`unknown config section '${section}'`);
     for (const [k, v] of Object.entries(values as Record<string, unknown>)) {
-      if (!(k in sec)) throw new ConfigError(`unknown config key '${section}.${k}'`);
+      if (!Object.hasOwn(sec, k)) throw new ConfigError(`unknown config key '${section}.${k}'`);
       sec[k] = v;
     }
   }

@@ -46,8 +46,10 @@ export function checkInput(input: QueryInput, maxChars: number): CheckedInput {
   if (typeof timeoutS !== 'number' || !Number.isFinite(timeoutS) || timeoutS < 0) {
     throw new BadInputError(`timeout_s must be a number >= 0; got ${String(timeoutS)}`);
   }
-  const confidence = input.confidence ?? -1;
-  if (typeof confidence !== 'number' || Number.isNaN(confidence)) throw new BadInputError('confidence must be a number (negative = unscored)');
+  const raw = input.confidence ?? -1;
+  if (typeof raw !== 'number') throw new BadInputError('confidence must be a number (negative or NaN = unscored)');
+  // NaN is what recognisers send when they did not score: unscored, as the contract says.
+  const confidence = Number.isNaN(raw) ? -1 : raw;
   return {
     text,
     language: language as CheckedInput['language'],

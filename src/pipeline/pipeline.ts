@@ -73,6 +73,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     sizeOf: (rec) => JSON.stringify(rec, jsonReplacer).length * 2,
   });
   const inflight = new Set<AbortController>();
+  const longestDeadlineMs = Math.max(config.sched.deadline_urgent_s, config.sched.deadline_high_s, config.sched.deadline_medium_s, config.sched.deadline_low_s) * 1000;
   let arrivals = 0;
   let closed = false;
 
@@ -183,7 +184,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       sessionId: input.sessionId ?? '',
       priority: checked.priority,
       dryRun: input.dryRun === true,
-      timeoutMs: checked.timeoutMs ?? config.ollama.request_timeout_s * 1000,
+      // An operator's timeout_s never outlasts the longest lane deadline (and never overflows a timer).
+      timeoutMs: Math.min(checked.timeoutMs ?? config.ollama.request_timeout_s * 1000, longestDeadlineMs),
       receivedAt: t0,
       epoch: epochAtArrival,
       arrivalSeq: ++arrivals,
@@ -218,6 +220,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const outcome = await askLlm(
         req,
         (proposals) => {
+          if (early) return; // one decision, one execution
           earlyProposals = proposals;
           early = act(proposals);
         },

@@ -66,6 +66,10 @@ function createWindow<T>(clock: Clock, windowMs: () => number, maxBytes: number)
       bytes += more;
       prune();
     },
+    delete(key: string): void {
+      const e = entries.get(key);
+      if (e) drop(key, e);
+    },
     size: () => entries.size,
     bytes: () => bytes,
   };
@@ -84,8 +88,12 @@ export function createUtteranceGate<T>(opts: UtteranceGateOptions) {
   const textKey = (input: GateInput): string | undefined =>
     opts.crossTopicWindowMs > 0 && SPEECH_TOPICS.has(input.origin) && typeof input.text === 'string' ? opts.normalise(input.text) || undefined : undefined;
 
-  /** The earlier run `input` repeats, if any. */
-  function prior(input: GateInput): Promise<T> | undefined {
+  /**
+   * The earlier run `input` repeats, if any. A cross-topic match pairs one message of each
+   * topic: `consume` forgets the text then, so the user saying it again (both topics once
+   * more) runs again.
+   */
+  function prior(input: GateInput, consume = false): Promise<T> | undefined {
     if (input.utteranceId) {
       const e = ids.get(input.utteranceId);
       if (e) return e.result;
@@ -94,26 +102,32 @@ export function createUtteranceGate<T>(opts: UtteranceGateOptions) {
     if (key === undefined) return undefined;
     const e = texts.get(key);
     // The same text twice on one topic is the user repeating it: that runs again.
-    return e && e.origin !== input.origin ? e.result : undefined;
+    if (!e || e.origin === input.origin) return undefined;
+    if (consume) texts.delete(key);
+    return e.result;
+  }
+
+  function track(win: ReturnType<typeof createWindow<T>>, key: string, input: GateInput, result: Promise<T>): void {
+    const e: Entry<T> = { at: opts.clock.now(), bytes: ENTRY_OVERHEAD_BYTES + key.length * 2, result, origin: input.origin };
+    win.set(key, e);
+    if (opts.sizeOf) result.then((r) => win.grow(key, e, opts.sizeOf!(r)), () => undefined);
   }
 
   function remember(input: GateInput, result: Promise<T>): void {
-    const at = opts.clock.now();
-    const track = (win: ReturnType<typeof createWindow<T>>, key: string) => {
-      const e: Entry<T> = { at, bytes: ENTRY_OVERHEAD_BYTES + key.length * 2, result, origin: input.origin };
-      win.set(key, e);
-      if (opts.sizeOf) result.then((r) => win.grow(key, e, opts.sizeOf!(r)), () => undefined);
-    };
-    if (input.utteranceId) track(ids, input.utteranceId);
+    if (input.utteranceId) track(ids, input.utteranceId, input, result);
     const key = textKey(input);
-    if (key !== undefined) track(texts, key);
+    if (key !== undefined) track(texts, key, input, result);
   }
 
   return {
     /** Runs `run` unless `input` repeats an earlier utterance; then returns that run's result. */
     once(input: GateInput, run: () => Promise<T>): Promise<T> {
-      const p = prior(input);
-      if (p) return p;
+      const p = prior(input, true);
+      if (p) {
+        // Matched by text on the other topic: its id is that utterance too (a later replay of it is a repeat).
+        if (input.utteranceId && !ids.get(input.utteranceId)) track(ids, input.utteranceId, input, p);
+        return p;
+      }
       const result = run();
       remember(input, result);
       return result;

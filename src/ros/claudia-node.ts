@@ -59,12 +59,14 @@ export function createClaudiaNode(deps: ClaudiaNodeDeps): ClaudiaNode {
   const responsePub = transport.createPublisher<LlmResponseMsg>(MSG.LlmResponse, t.response);
   const sportRequest = transport.createPublisher<UnitreeRequestMsg>(MSG.Request, t.sport_request);
   const diagnostics = transport.createPublisher<DiagnosticArrayMsg>(MSG.DiagnosticArray, t.diagnostics);
-  const published = new Set<string>();
+  // A repeat of an utterance (the other speech topic, a replayed id) gets the same record
+  // object from the pipeline's utterance gate: it went out once. Held weakly, so the set is
+  // bounded by what the gate still remembers, not by a count.
+  const published = new WeakSet<AnswerRecord>();
 
   const publishAnswer = (rec: AnswerRecord) => {
-    if (published.has(rec.requestId)) return; // the second topic of one utterance gets the same record
-    published.add(rec.requestId);
-    if (published.size > 1024) published.delete(published.values().next().value as string);
+    if (published.has(rec)) return;
+    published.add(rec);
     try {
       responsePub.publish(llmResponseFromRecord(rec, timeFromNs(transport.clock.wallNs())));
     } catch (err) {

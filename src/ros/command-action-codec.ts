@@ -28,8 +28,8 @@ export function queryInputFromGoal(goal: unknown): QueryInput {
     promptType: str('prompt_type'),
     sessionId: str('session_id'),
     ...(utteranceId ? { utteranceId } : {}),
-    // Unscored unless the caller says otherwise (a CLI goal has no ASR behind it).
-    confidence: num('confidence', -1),
+    // Unscored unless the caller says otherwise (a CLI goal has no ASR behind it); NaN is unscored too.
+    confidence: typeof g.confidence === 'number' && Number.isNaN(g.confidence) ? -1 : num('confidence', -1),
     priority: num('priority', 0),
     dryRun: g.dry_run === true,
     timeoutS: num('timeout_s', 0),

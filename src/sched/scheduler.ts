@@ -63,6 +63,8 @@ interface Job<T, C, P> {
   host?: HostState<C>;
   ctl?: AbortController;
   progress?: P;
+  /** The caller that received the progress and acts on it; nobody else may act on this run (one decision, one execution). */
+  owner?: Waiter<T, P>;
   preempting: boolean;
   preemptions: number;
   attempts: number;
@@ -142,10 +144,10 @@ export function createScheduler<T, C, P>(deps: {
         job.ctl?.abort(err instanceof Error ? err : new ClaudiaError('E_ABORTED', 'no caller left'));
       }
     } else if (w.leader) {
-      // The next caller leads: it gets what has streamed so far and will act on it.
+      // The next caller leads. What streamed was already handed to the caller that left and
+      // acted on it: it is never handed out again (the robot would do it twice).
       const next = job.waiters[0] as Waiter<T, P>;
       next.leader = true;
-      if (job.progress !== undefined) deliver(next, job.progress);
     }
   }
 
@@ -155,7 +157,9 @@ export function createScheduler<T, C, P>(deps: {
     forget(job);
     for (const w of waiters) {
       detach(w);
-      if ('value' in outcome) w.resolve({ value: outcome.value, host: job.host?.url ?? '', queueMs: Math.max(0, job.startedAt - w.submittedAt), coalesced: !w.leader, preemptions: job.preemptions });
+      // Once a caller has acted on the streamed progress, every other caller is a follower, even one that leads now.
+      const coalesced = job.owner ? job.owner !== w : !w.leader;
+      if ('value' in outcome) w.resolve({ value: outcome.value, host: job.host?.url ?? '', queueMs: Math.max(0, job.startedAt - w.submittedAt), coalesced, preemptions: job.preemptions });
       else w.reject(outcome.error);
     }
     if ('error' in outcome) st.failed++;
@@ -186,8 +190,13 @@ export function createScheduler<T, C, P>(deps: {
       progress(p) {
         if (job.ctl !== ctl || job.progress !== undefined) return;
         job.progress = p;
+        // A run restarted after preemption streams again: its first stream was already acted on.
+        if (job.owner) return;
         const lead = job.waiters.find((w) => w.leader);
-        if (lead) deliver(lead, p);
+        if (lead) {
+          job.owner = lead;
+          deliver(lead, p);
+        }
       },
     };
     let run: Promise<T>;

@@ -14,6 +14,9 @@ export interface TimerHandle {
   readonly id: number;
 }
 
+/** The longest delay setTimeout honours (about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function createSystemClock(): Clock {
   const origin = process.hrtime.bigint();
   const wallOrigin = BigInt(Date.now()) * 1_000_000n;
@@ -24,10 +27,11 @@ export function createSystemClock(): Clock {
     wallNs: () => wallOrigin + (process.hrtime.bigint() - origin),
     setTimeout(fn, ms) {
       const id = ++seq;
+      // Node fires a timer longer than 2^31-1 ms at once (with a warning): clamp, never overflow into "now".
       const t = setTimeout(() => {
         timers.delete(id);
         fn();
-      }, Math.max(0, ms));
+      }, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
       timers.set(id, t);
       return { id };
     },

@@ -70,7 +70,8 @@ describe('cache on Redis Cluster (own 6-node cluster)', function () {
         .map(async (n) => {
           const r = await redisAt(n.port);
           try {
-            return (await r.scan('0', 'MATCH', `${prefix}*`, 'COUNT', 1000))[1].length;
+            // Entries only: the per-group indexes of cache.redis_max_entries live beside them.
+            return (await r.scan('0', 'MATCH', `${prefix}*`, 'COUNT', 1000))[1].filter((k) => !k.startsWith(`${prefix}_index:`)).length;
           } finally {
             r.disconnect();
           }
@@ -81,6 +82,37 @@ describe('cache on Redis Cluster (own 6-node cluster)', function () {
     const fresh = await make();
     expect(await fresh.warm()).to.equal(60);
     expect((await fresh.lookup(req(texts[17] as string))).tier).to.equal('memory');
+  });
+
+  it('bounds what one node writes per hash-tag group, each index in its group\'s slot (redis_max_entries / 256 each)', async () => {
+    // 512 / 256 = 2 per group: at the bound both stay, one above it the oldest goes.
+    const writer = await make({ redis_max_entries: 512 });
+    const byGroup = new Map<string, string[]>();
+    for (let i = 0; i < 2000; i++) {
+      const t = `記念撮影${i}をして`;
+      const g = slotGroup(fullKey(t));
+      byGroup.set(g, [...(byGroup.get(g) ?? []), t]);
+    }
+    const [g, same] = [...byGroup.entries()].find(([, v]) => v.length >= 3) as [string, string[]];
+    for (const t of same.slice(0, 3)) {
+      await writer.store(req(t), llmDecision('', `写真:${t}`));
+      await writer.flush();
+      await new Promise((res) => setTimeout(res, 3));
+      if (t === same[1]) {
+        const atBound = await make();
+        expect((await atBound.lookup(req(same[0] as string))).tier, 'at the bound').to.equal('redis');
+      }
+    }
+    const reader = await make();
+    expect((await reader.lookup(req(same[0] as string))).tier, 'oldest, one above the bound').to.not.equal('redis');
+    expect((await reader.lookup(req(same[1] as string))).tier).to.equal('redis');
+    expect((await reader.lookup(req(same[2] as string))).tier).to.equal('redis');
+    const r = await redisAt((cluster as ClusterSet).ports[0] as number);
+    const slotOfIndex = (await r.call('CLUSTER', 'KEYSLOT', `${prefix}_index:x:{${g}}`)) as number;
+    const slotOfEntry = (await r.call('CLUSTER', 'KEYSLOT', fullKey(same[0] as string))) as number;
+    r.disconnect();
+    expect(slotOfIndex).to.equal(slotOfEntry);
+    expect(writer.status().values['redis_errors']).to.equal(0);
   });
 
   it('keeps reading through a slot migration: ASK while MIGRATING/IMPORTING, MOVED after it', async () => {

@@ -53,6 +53,22 @@ describe('utterance gate (unit, virtual time)', () => {
     expect(await gate.once({ text: 'お座り', origin: 'speech_text' }, async () => 'second'), 'the user said it again').to.equal('second');
     expect(await gate.once({ text: 'お座り', origin: 'service' }, async () => 'service'), 'other entry points are never matched by text').to.equal('service');
   });
+
+  it('a cross-topic match pairs one message of each topic: the user saying it twice within the window runs twice', async () => {
+    const clock = new VirtualClock();
+    const gate = gateOn(clock);
+    let runs = 0;
+    const order = [{ origin: 'speech_text' as const }, { origin: 'speech' as const, utteranceId: 'u1' }, { origin: 'speech_text' as const }, { origin: 'speech' as const, utteranceId: 'u2' }];
+    const got: string[] = [];
+    for (const o of order) {
+      got.push(await gate.once({ text: '座って', ...o }, async () => `run${++runs}`));
+      await clock.advance(100);
+    }
+    expect(got).to.deep.equal(['run1', 'run1', 'run2', 'run2']);
+    // u1 was matched by its text: replayed later (past the cross-topic window) it is still the first utterance.
+    await clock.advance(60_000);
+    expect(await gate.once({ text: '座って', origin: 'speech', utteranceId: 'u1' }, async () => `run${++runs}`)).to.equal('run1');
+  });
 });
 
 describe('utterance gate (node on the memory transport)', function () {
@@ -71,6 +87,20 @@ describe('utterance gate (node on the memory transport)', function () {
     await h.app.pipeline.handle({ text: '座って', origin: 'speech', utteranceId: 'old' });
     await new Promise((r) => setTimeout(r, 50));
     expect(h.go2.apiIds().length - before, 'nothing published for the replay').to.equal(0);
+  });
+
+  it('an old utterance_id replayed on the speech topic after 1,100 others gets no second response', async () => {
+    h = await startHarness({ withLlm: false, config: { robot: { initial_posture: 'standing' } } });
+    const pub = speech();
+    pub.publish(msg('old', '座って'));
+    await waitFor(() => h.responses.length === 1, 'the first response');
+    for (let i = 0; i < 1100; i++) pub.publish(msg(`other-${i}`, 'こんにちは'));
+    await waitFor(() => h.responses.length === 1101, 'the other responses', 10000);
+    const sent = h.go2.apiIds().length;
+    pub.publish(msg('old', '座って'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.responses.length).to.equal(1101);
+    expect(h.go2.apiIds().length).to.equal(sent);
   });
 
   it('the same utterance on speech (SpeechText) and speech_text (String) executes once and answers once', async () => {

@@ -107,21 +107,54 @@ describe('sched/scheduler: lanes, coalescing, supersede, backpressure, deadlines
     expect(h.sched.stats().coalesced).to.equal(4);
   });
 
-  it('when the leader leaves, the next caller leads and receives what already streamed', async () => {
+  /** Three identical callers; the first leaves (aborted) with the stream before or after that moment. */
+  async function leaderLeaves(streamsBeforeLeaving: boolean) {
     const h = harness();
     const seen: string[] = [];
-    h.progressHooks.set('x', (p) => p(['sit']));
+    let stream: ((x: string[]) => void) | undefined;
+    h.progressHooks.set('x', (p) => (streamsBeforeLeaving ? p(['sit']) : (stream = p)));
     const leaderCtl = new AbortController();
     const a = codeOf(h.sched.submit(h.task('x', 'high', { coalesceKey: 'k' }), { signal: leaderCtl.signal, onProgress: () => seen.push('a') }));
     await settle();
     const b = h.sched.submit(h.task('x', 'high', { coalesceKey: 'k' }), { onProgress: () => seen.push('b') });
+    const c = h.sched.submit(h.task('x', 'high', { coalesceKey: 'k' }), { onProgress: () => seen.push('c') });
     leaderCtl.abort(new ClaudiaError('E_ABORTED', 'caller gone'));
     await settle();
+    stream?.(['sit']);
     h.ctl.finish('x');
-    expect(await a).to.equal('E_ABORTED');
-    expect((await b).coalesced).to.equal(false);
-    expect(seen).to.deep.equal(['a', 'b']);
-    expect(h.ctl.aborted).to.deep.equal([]); // the run went on for b
+    return { leader: await a, followers: [(await b).coalesced, (await c).coalesced], seen, aborted: h.ctl.aborted };
+  }
+
+  it('when the leader leaves after progress streamed, nobody receives it again and every other caller is a follower (one decision, one execution)', async () => {
+    const r = await leaderLeaves(true);
+    expect(r.leader).to.equal('E_ABORTED');
+    expect(r.followers).to.deep.equal([true, true]);
+    expect(r.seen).to.deep.equal(['a']);
+    expect(r.aborted).to.deep.equal([]); // the run went on for b and c
+  });
+
+  it('when the leader leaves before anything streamed, the next caller leads: it gets the progress and acts', async () => {
+    const r = await leaderLeaves(false);
+    expect(r.leader).to.equal('E_ABORTED');
+    expect(r.followers).to.deep.equal([false, true]);
+    expect(r.seen).to.deep.equal(['b']);
+  });
+
+  it('a preempted run that had streamed restarts, but its new stream is not handed out a second time', async () => {
+    const h = harness({ preempt: true });
+    const seen: string[] = [];
+    h.progressHooks.set('low', (p) => p(['hello']));
+    const low = h.sched.submit(h.task('low', 'low'), { onProgress: (p) => seen.push(p.join()) });
+    await settle();
+    const high = h.sched.submit(h.task('high', 'high'));
+    await settle();
+    h.ctl.finish('high');
+    await settle();
+    expect(h.ctl.started).to.deep.equal(['low', 'high', 'low']);
+    h.ctl.finish('low');
+    expect((await low).coalesced, 'the caller acted on the first stream: it leads').to.equal(false);
+    expect(seen).to.deep.equal(['hello']);
+    await high;
   });
 
   it('never coalesces work without a key (session-memory requests)', async () => {
