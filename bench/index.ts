@@ -22,7 +22,7 @@ import { nowMs } from './stats';
 import type { BenchContext, BenchResult, BenchRow, Benchmark } from './types';
 
 /** The benchmark files the harness looks for, in run order (bench/<name>.ts). */
-export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', 'mix', 'http', 'fleet'] as const;
+export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', 'mix', 'http', 'engine', 'fleet'] as const;
 
 /** Every key of the final JSON object (issue 9), in its order, with the file that fills it. */
 export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
@@ -55,6 +55,9 @@ export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['action_first_feedback_p99_ms', 'dds'],
   ['replay_msgs_per_s', 'replay'],
   ['http_stop_p99_ms', 'http'],
+  ['engine_ttft_ms_cold', 'engine'],
+  ['engine_ttft_ms_prefix', 'engine'],
+  ['engine_overhead_p99_ms', 'engine'],
   ['fleet_llm_calls_per_utt_1', 'fleet'],
   ['fleet_llm_calls_per_utt_2', 'fleet'],
   ['fleet_llm_calls_per_utt_4', 'fleet'],

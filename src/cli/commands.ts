@@ -15,6 +15,7 @@ export const COMMANDS: CommandEntry[] = [
   { words: ['record'], summary: "record the node's topics into a Foxy bag", load: async () => (await import('./record')).spec },
   { words: ['replay'], summary: 'replay the speech in a bag into a fresh node and check expectations', load: async () => (await import('./replay')).spec },
   { words: ['run'], summary: 'start the node', load: async () => (await import('./run')).spec },
+  { words: ['tiny-model'], summary: 'write a tiny random-weight GGUF model for engine smoke tests (not a model of anything)', load: async () => (await import('./tiny-model')).spec },
   { words: ['sim-ollama'], summary: "run the project's Ollama SIMULATOR (not a model)", load: async () => (await import('./sim-ollama')).spec },
 ];
 

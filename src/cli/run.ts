@@ -47,7 +47,10 @@ export const spec: CliCommandSpec<RunOpts> = {
     const sink = createLogSink();
     const logger: Logger = opts.jsonLog ? createJsonLogger({ level: config.log.level, write: sink.write }) : createConsoleLogger({ level: config.log.level, write: sink.write });
 
-    if (config.ollama.enabled) {
+    if (config.ollama.enabled && config.llm.backend === 'embedded') {
+      // In-process engine: no server to probe; the model loads at start (ollama.warmup) or on the first call.
+      logger.info(`LLM: embedded engine (node-llama-cpp), model ${config.llm.model_path}, ${config.ollama.num_parallel} sequence(s) of ${config.ollama.num_ctx} tokens`);
+    } else if (config.ollama.enabled) {
       logger.info(`LLM hosts ${config.ollama.hosts.join(', ')} (set by ${configSource(config, 'ollama.hosts') ?? 'default'}; lowest first: default < OLLAMA_HOST < params file < -p / --ros-args -p < --ollama-host)`);
       const probe = await probeOllama(config.ollama.hosts, config.ollama.connect_timeout_s * 1000);
       if (!probe.reachable) {

@@ -33,7 +33,7 @@ export const DEFAULT_CONFIG: Config = {
     embed_model: '',
     health_interval_s: 5,
   },
-  llm: { backend: 'ollama', api_key: '', openai_model: '' },
+  llm: { backend: 'ollama', api_key: '', openai_model: '', model_path: '', threads: 0 },
   cache: {
     enabled: true,
     memory_max_entries: 10000,

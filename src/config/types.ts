@@ -42,6 +42,10 @@ export interface Config {
     backend: 'ollama' | 'openai' | 'embedded';
     api_key: string;
     openai_model: string;
+    /** embedded backend: the GGUF model file. */
+    model_path: string;
+    /** embedded backend: CPU threads (0 = every core). */
+    threads: number;
   };
   cache: {
     enabled: boolean;

@@ -43,6 +43,8 @@ export function validateConfig(cfg: Config): void {
   atLeast('ollama.num_parallel', 1);
   atLeast('ollama.num_ctx', 256);
   atLeast('ollama.request_timeout_s', 0.1);
+  between('llm.threads', 0, 1024);
+  if (!Number.isInteger(cfg.llm.threads)) throw new ConfigError(`llm.threads must be a whole number of threads (0 = every core); got ${cfg.llm.threads}`);
   atLeast('cache.memory_max_entries', 1);
   atLeast('cache.memory_max_bytes', 1024);
   atLeast('cache.ttl_s', 1);

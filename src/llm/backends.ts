@@ -1,9 +1,11 @@
 import type { Config } from '../config/types';
 import { ConfigError } from '../util/errors';
 import { registerBackend, registeredBackend, type BackendFactory } from './backend';
+import { embeddedBackendFactory } from './embedded/embedded-backend';
 import { ollamaBackendFactory } from './ollama-backend';
 
 registerBackend(ollamaBackendFactory);
+registerBackend(embeddedBackendFactory);
 
 /** The factory of the backend `llm.backend` names; E_CONFIG when that backend is not built in. */
 export function backendFactoryFor(config: Readonly<Config>): BackendFactory {

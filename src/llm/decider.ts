@@ -57,6 +57,7 @@ const TIME_OR_STATE = /何時|なんじ|今日|きょう|明日|昨日|天気|�
 export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
   const { config, catalogue, clock, logger, telemetry } = deps;
   const factory = backendFactoryFor(config);
+  factory.validate?.(config);
   const model = factory.model(config);
   const sessions = createSessionMemory({ turnsPerSession: config.prompt.session_memory_turns, maxSessions: config.prompt.session_max });
   const builder = createPromptBuilder({ config, catalogue, sessions });

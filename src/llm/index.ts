@@ -10,3 +10,6 @@ export { normaliseOllamaModel } from './ollama-model-name';
 export { createOutputParser } from './output-parser';
 export type { OutputParser, ParsedOutput } from './output-parser';
 export { replyFitsLanguage } from './reply-language';
+export { createEmbeddedBackend, embeddedBackendFactory } from './embedded/embedded-backend';
+export type { EmbeddedBackend, EmbeddedBackendOptions } from './embedded/embedded-backend';
+export { tinyModelGguf } from './embedded/tiny-model';

@@ -34,7 +34,9 @@ describe('llm/backend: one seam, Ollama as its first implementation', () => {
     expect(f.kind).to.equal('ollama');
     expect(f.hosts(llmConfig([url]))).to.deep.equal([url]);
     expect(f.model(llmConfig([url]))).to.equal('qwen2.5:7b');
-    expect(() => backendFactoryFor(llmConfig([url], { llm: { backend: 'embedded' } }))).to.throw(ConfigError, /llm\.backend 'embedded' is not available/);
+    expect(backendFactoryFor(llmConfig([url], { llm: { backend: 'embedded' } })).kind).to.equal('embedded');
+    const unknown = { ...llmConfig([url]), llm: { ...llmConfig([url]).llm, backend: 'tensorrt' as never } };
+    expect(() => backendFactoryFor(unknown)).to.throw(ConfigError, /llm\.backend 'tensorrt' is not available/);
   });
 
   it('streams content then one done chunk with usage; chat, health and warm-up work through the interface', async () => {
