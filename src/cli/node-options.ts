@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { loadConfig } from '../config/load';
+import { validateBackendSettings } from '../llm/backends';
 import type { Config } from '../config/types';
 import { parseRosArgs, type RosArgs } from '../ros/ros-args';
 import { BadInputError } from '../util/errors';
@@ -84,7 +85,11 @@ export function configFromOptions(opts: NodeOpts, ros: RosArgs | undefined, env:
   if (ros?.namespace) flags.push(['node.namespace', ros.namespace.startsWith('/') ? ros.namespace : `/${ros.namespace}`, '--ros-args -r __ns']);
   if (ros?.nodeName) flags.push(['node.name', ros.nodeName, '--ros-args -r __node']);
   const paramsFile = opts.params ?? ros?.paramsFiles.at(-1);
-  return loadConfig({ paramsFile, overrides, flags, env, nodeName: ros?.nodeName });
+  const config = loadConfig({ paramsFile, overrides, flags, env, nodeName: ros?.nodeName });
+  // The backend's own settings (an embedded engine that is not installed, a missing
+  // llm.model_path) are configuration too: refused here with the rest, before anything starts.
+  if (config.ollama.enabled) validateBackendSettings(config);
+  return config;
 }
 
 function parseScalar(v: string): unknown {

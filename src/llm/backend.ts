@@ -27,6 +27,9 @@ export type BackendKind = 'ollama' | 'openai' | 'embedded';
 
 export const BACKEND_KINDS: readonly BackendKind[] = ['ollama', 'openai', 'embedded'];
 
+/** What one member of the fleet is called in status texts and logs (plural: + 's'), by backend. */
+export const BACKEND_HOST_NOUN: Record<BackendKind, string> = { ollama: 'Ollama host', openai: 'OpenAI-compatible server', embedded: 'embedded llama.cpp engine' };
+
 /** The options a call carries: the runner configuration plus one template's sampling (Ollama's names; backends map them). */
 export type LlmOptions = RunnerOptions & Partial<SamplingOptions>;
 

@@ -16,6 +16,11 @@ export function backendFactoryFor(config: Readonly<Config>): BackendFactory {
   return f;
 }
 
+/** The configured backend's own checks (ConfigError); a backend not built in is refused later, when the LLM path is built. */
+export function validateBackendSettings(config: Readonly<Config>): void {
+  registeredBackend(config.llm.backend)?.validate?.(config);
+}
+
 /** The model name the configured backend is asked for (part of every cache key). */
 export function llmModelName(config: Readonly<Config>): string {
   return backendFactoryFor(config).model(config);

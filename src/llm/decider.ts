@@ -9,7 +9,7 @@ import type { Clock } from '../util/clock';
 import { asClaudiaError, ClaudiaError } from '../util/errors';
 import { excerpt, type Logger } from '../util/logger';
 import type { ComponentStatus, Lane, StatusSource, Telemetry } from '../util/telemetry';
-import { isHostFailure, type LlmBackend, type LlmRequest, type LlmUsage } from './backend';
+import { BACKEND_HOST_NOUN, isHostFailure, type LlmBackend, type LlmRequest, type LlmUsage } from './backend';
 import { backendFactoryFor } from './backends';
 import { createOutputParser } from './output-parser';
 import { replyFitsLanguage } from './reply-language';
@@ -62,6 +62,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
   const sessions = createSessionMemory({ turnsPerSession: config.prompt.session_memory_turns, maxSessions: config.prompt.session_max });
   const builder = createPromptBuilder({ config, catalogue, sessions });
   const runner = runnerOptions(config);
+  const hostNoun = BACKEND_HOST_NOUN[factory.kind];
   const pool = createHostPool<LlmBackend>({
     urls: factory.hosts(config),
     slots: config.ollama.num_parallel,
@@ -71,6 +72,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
     intervalMs: config.ollama.health_interval_s * 1000,
     probeTimeoutMs: config.ollama.connect_timeout_s * 1000,
     reserveForHigh: config.sched.reserve_slot_for_high,
+    hostNoun,
     probe: async (h, signal) => ({ modelLoaded: (await h.client.health(signal)).modelLoaded }),
   });
   const scheduler = createScheduler<LlmOutcome, LlmBackend, Proposal[]>({
@@ -79,6 +81,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
     logger,
     telemetry,
     isHostFailure,
+    hostNoun,
     limits: {
       laneMax: { urgent: config.sched.lane_max_urgent, high: config.sched.lane_max_high, medium: config.sched.lane_max_medium, low: config.sched.lane_max_low },
       preempt: config.sched.reserve_slot_for_high,
@@ -105,6 +108,8 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
     try {
       if (config.sched.streaming) {
         for await (const chunk of host.client.chatStream(req, signal)) {
+          // Aborted (a stop, supersede, deadline): what was still buffered is never acted on.
+          signal.throwIfAborted();
           if (ttftMs === undefined && chunk.content) ttftMs = clock.now() - t0;
           if (chunk.usage) usage = chunk.usage;
           const acts = parser.push(chunk.content);
@@ -189,6 +194,9 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
     );
   }
 
+  /** No host can serve: named as the backend names its hosts, with the first host's reason (what to do). */
+  const noneReachable = () => `no ${hostNoun} can serve (${pool.hosts.map((h) => h.url).join(', ')}): ${pool.hosts[0]?.lastError || 'unreachable'}`;
+
   const ollamaStatus: StatusSource = {
     component: 'ollama',
     status(): ComponentStatus {
@@ -198,14 +206,14 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
       const known = pool.hosts.some((h) => h.modelLoaded !== undefined);
       const evicted = !loadedSomewhere && pool.hosts.some((h) => h.everLoaded);
       const modelState = loadedSomewhere ? 'loaded' : !known ? 'unknown' : evicted ? 'evicted' : 'cold';
-      const values: Record<string, string | number | boolean> = { model, hosts_total: pool.hosts.length, hosts_up: up, model_state: modelState, num_ctx: runner.num_ctx };
+      const values: Record<string, string | number | boolean> = { backend: factory.kind, model, hosts_total: pool.hosts.length, hosts_up: up, model_state: modelState, num_ctx: runner.num_ctx };
       pool.hosts.forEach((h, i) => {
         values[`host_${i}`] = `${h.url} ${h.health}${h.lastError ? ` (${h.lastError})` : ''}`;
       });
       if (closed) return { level: 'stale', message: 'shut down', values };
       // The reason of the first host says what to do (e.g. "run `ollama pull qwen2.5:7b` there").
-      if (usable === 0) return { level: 'error', message: `no LLM host can serve (${pool.hosts.map((h) => h.url).join(', ')}): ${pool.hosts[0]?.lastError || 'unreachable'}`, values };
-      if (usable < pool.hosts.length) return { level: 'warn', message: `${pool.hosts.length - usable} of ${pool.hosts.length} Ollama hosts down`, values };
+      if (usable === 0) return { level: 'error', message: noneReachable(), values };
+      if (usable < pool.hosts.length) return { level: 'warn', message: `${pool.hosts.length - usable} of ${pool.hosts.length} ${hostNoun}s down`, values };
       if (modelState === 'cold' || modelState === 'evicted')
         return { level: 'warn', message: `model ${model} is ${modelState === 'cold' ? 'not loaded yet (cold)' : 'evicted'}: the next call pays the load time`, values };
       return { level: 'ok', message: `${up} host(s) up, model ${modelState}`, values };
@@ -257,6 +265,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
       return reply && replyFitsLanguage(reply, built.language) ? reply : '';
     },
     available: () => !closed && pool.anyUsable(),
+    unavailableReason: noneReachable,
     async warmup() {
       // Same runner options as every inference call: a different num_ctx would reload the model later.
       await Promise.allSettled(

@@ -83,7 +83,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const rejectedBusy = new Counter({ name: 'claudia_requests_rejected_busy_total', help: 'Requests refused because their lane was full', labelNames: ['lane'], registers });
   const timeouts = new Counter({ name: 'claudia_request_timeouts_total', help: 'Requests whose deadline expired (fallback reply)', labelNames: ['lane'], registers });
   const preempted = new Counter({ name: 'claudia_requests_preempted_total', help: 'LLM calls preempted for a more urgent lane', labelNames: ['lane'], registers });
-  const llmCalls = new Counter({ name: 'claudia_llm_calls_total', help: 'Ollama calls by host and outcome', labelNames: ['host', 'outcome'], registers });
+  const llmCalls = new Counter({ name: 'claudia_llm_calls_total', help: 'LLM calls (Ollama, OpenAI-compatible or embedded engine) by host and outcome', labelNames: ['host', 'outcome'], registers });
   const safetyBlocks = new Counter({ name: 'claudia_safety_blocks_total', help: 'Actions refused by the safety compiler, by normalised reason', labelNames: ['reason', 'action'], registers });
   const commands = new Counter({ name: 'claudia_commands_published_total', help: 'Unitree sport requests published, by action', labelNames: ['action'], registers });
   const robotResponses = new Counter({ name: 'claudia_robot_responses_total', help: 'Unitree response codes (unknown = executor timeout)', labelNames: ['api_id', 'code'], registers });
@@ -126,7 +126,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   });
   new Gauge({
     name: 'claudia_ollama_in_flight',
-    help: 'Ollama calls in flight, by host (from the status source, else counted from scheduler events)',
+    help: 'LLM calls in flight, by host (from the status source, else counted from scheduler events)',
     labelNames: ['host'],
     registers,
     collect() {
@@ -143,7 +143,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   });
   new Gauge({
     name: 'claudia_ollama_host_up',
-    help: '1 when the Ollama host is healthy, else 0',
+    help: '1 when the LLM host (server or embedded engine) is healthy, else 0',
     labelNames: ['host'],
     registers,
     collect() {
@@ -153,7 +153,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   });
   new Gauge({
     name: 'claudia_ollama_model_loaded',
-    help: '1 when the configured model is loaded on at least one Ollama host, 0 when cold or evicted (absent when unknown)',
+    help: '1 when the configured model is loaded on at least one LLM host, 0 when cold or evicted (absent when unknown)',
     labelNames: ['model'],
     registers,
     collect() {

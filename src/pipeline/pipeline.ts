@@ -64,6 +64,10 @@ function canceledError(): ClaudiaError {
   return new ClaudiaError('E_CANCELED', 'canceled by the caller');
 }
 
+function stoppedError(why: string): ClaudiaError {
+  return new ClaudiaError('E_ABORTED', `the LLM call was aborted by an emergency stop (${why}); nothing of its answer runs`);
+}
+
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, clock, telemetry, logger } = deps;
   const maxChars = config.language.max_input_chars;
@@ -77,7 +81,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     normalise: (text) => (text.length > maxChars ? '' : normaliseText(text)),
     sizeOf: (rec) => JSON.stringify(rec, jsonReplacer).length * 2,
   });
-  const inflight = new Set<AbortController>();
+  /** Every LLM call in flight, with the stop epoch its request arrived in (a stop aborts the older ones). */
+  const inflight = new Map<AbortController, number>();
   const longestDeadlineMs = Math.max(config.sched.deadline_urgent_s, config.sched.deadline_high_s, config.sched.deadline_medium_s, config.sched.deadline_low_s) * 1000;
   let arrivals = 0;
   let closed = false;
@@ -95,11 +100,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (typeof rawText !== 'string' || rawText.length === 0) return undefined;
     const hit = deps.emergency.match(rawText);
     if (!hit) return undefined;
-    deps.epoch.bump();
+    abortBeforeStop(deps.epoch.bump(), `stop word '${hit.word}'`);
     const published = deps.executor.emergencyStop(`reflex:${hit.word}`);
     const at = clock.now();
     telemetry.emit({ type: 'stop', word: hit.word, latencyMs: at - t0 });
     return { ...hit, report: stopReport(published, at) };
+  }
+
+  /**
+   * A stop ends every LLM call of a request accepted before it (through the scheduler's
+   * cancel path, so the call is aborted and its slot freed): whatever it would answer is
+   * dropped anyway. Calls accepted since (the stop's own emergency reply) go on.
+   */
+  function abortBeforeStop(epoch: number, why: string): void {
+    for (const [ctl, reqEpoch] of inflight) if (reqEpoch < epoch) ctl.abort(stoppedError(why));
   }
 
   function stopAction(): CompiledAction {
@@ -245,7 +259,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (outcome instanceof ClaudiaError) {
         // Actions that streamed before the failure may already be moving the robot: the record says what ran.
         const ran = early ? { plan: early.plan, report: await early.report } : undefined;
-        const reply = outcome.code === 'E_CANCELED' ? progress.replyText : fallbackReply(lang, dflt);
+        const stopped = outcome.code === 'E_ABORTED' && deps.epoch.current() > req.epoch;
+        // A dry run publishes nothing, so the executor marks nothing: what the stop cut off is said here.
+        if (stopped && ran && req.dryRun) for (const a of ran.plan.actions) if (a.verdict === 'ok' || a.verdict === 'inserted') a.verdict = 'dropped:superseded_by_stop';
+        const reply =
+          outcome.code === 'E_CANCELED' ? progress.replyText
+          // The stop is the last word on this request, whatever else its plan refused.
+          : stopped ? deps.catalogue.blockedReply('superseded_by_stop', lang || dflt)
+          : fallbackReply(lang, dflt);
         return record({
           id, input, t0, language: lang, reply, actions: ran?.plan.actions ?? [], source: ran ? 'llm' : 'fallback', error: outcome, promptType: req.promptType,
           proposals: earlyProposals, report: ran?.report, firstEffectAt: ran?.report.firstPublishAt,
@@ -290,9 +311,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function askLlm(req: Request, onActions: (p: Proposal[]) => void, onReply: (soFar: string) => void, cancel: AbortSignal | undefined): Promise<Decision | ClaudiaError> {
     const llm = deps.llm;
     if (!llm || !config.ollama.enabled) return new ClaudiaError('E_LLM_UNAVAILABLE', 'no LLM is configured (reflex-only mode); set ollama.enabled and ollama.hosts');
-    if (!llm.available()) return new ClaudiaError('E_LLM_UNAVAILABLE', `Ollama is unreachable at ${config.ollama.hosts.join(', ')}; answering from reflexes and cache only`);
+    if (!llm.available()) return new ClaudiaError('E_LLM_UNAVAILABLE', `${llm.unavailableReason?.() ?? 'the LLM is unreachable'}; answering from reflexes and cache only`);
+    // Accepted before a stop that has already happened: the call would be aborted at once.
+    if (deps.epoch.current() > req.epoch) return stoppedError('before the LLM was asked');
     const ctl = new AbortController();
-    inflight.add(ctl);
+    inflight.set(ctl, req.epoch);
     const timer = clock.setTimeout(() => ctl.abort(new ClaudiaError('E_LLM_TIMEOUT', `no answer within ${req.timeoutMs} ms (timeout_s / ollama.request_timeout_s)`)), req.timeoutMs);
     const onCancel = () => ctl.abort(canceledError());
     cancel?.addEventListener('abort', onCancel, { once: true });
@@ -301,6 +324,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     } catch (err) {
       const reason: unknown = ctl.signal.aborted ? ctl.signal.reason : err;
       const e = asClaudiaError(reason, 'E_LLM_UNAVAILABLE');
+      if (deps.epoch.current() > req.epoch && e.code === 'E_ABORTED') {
+        logger.info('LLM call aborted by an emergency stop', { request_id: req.id, error: e.toField() });
+        return e;
+      }
       logger.warn('LLM path failed; answering with the fallback reply', { request_id: req.id, text: excerpt(req.analysed.raw), error: e.toField() });
       return e;
     } finally {
@@ -380,7 +407,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     partial: (input: QueryInput): AnswerRecord | undefined => partialStop(input),
     stop(input: { origin: Origin; text: string }): AnswerRecord {
       const t0 = clock.now();
-      deps.epoch.bump();
+      abortBeforeStop(deps.epoch.bump(), `explicit stop (${input.origin})`);
       const published = deps.executor.emergencyStop(`${input.origin}:stop`);
       const at = clock.now();
       telemetry.emit({ type: 'stop', word: 'explicit', latencyMs: at - t0 });
@@ -388,7 +415,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     },
     async close() {
       closed = true;
-      for (const ctl of inflight) ctl.abort(new ClaudiaError('E_ABORTED', 'the node is shutting down'));
+      for (const ctl of inflight.keys()) ctl.abort(new ClaudiaError('E_ABORTED', 'the node is shutting down'));
     },
   };
 

@@ -55,8 +55,10 @@ export interface LlmDecider {
   decide(req: Request, opts: LlmDecideOptions): Promise<Decision>;
   /** Reply for an emergency (danger word): short, urgent lane; may reject when no LLM. */
   emergencyReply?(req: Request, opts: { signal: AbortSignal }): Promise<string>;
-  /** True when at least one Ollama host is believed reachable. */
+  /** True when at least one LLM host (server or engine) is believed reachable. */
   available(): boolean;
+  /** Why the LLM is unavailable, naming the backend and its hosts (for the record's error). */
+  unavailableReason?(): string;
   close(): Promise<void>;
 }
 

@@ -61,8 +61,11 @@ export function createHostPool<C>(deps: {
   intervalMs: number;
   probeTimeoutMs: number;
   reserveForHigh: boolean;
+  /** What a host is called in logs (the backend's name for it); default 'LLM host'. */
+  hostNoun?: string;
 }): HostPool<C> {
   const { clock, logger } = deps;
+  const noun = deps.hostNoun ?? 'LLM host';
   const hosts: HostState<C>[] = deps.urls.map((url) => ({
     url,
     client: deps.makeClient(url),
@@ -91,8 +94,8 @@ export function createHostPool<C>(deps: {
     h.lastError = reason;
     // A host that never answered (down from the start) was reported once at start-up (run's
     // "LLM unreachable"); only a host that was serving and stopped is news worth a warning.
-    if (health === 'down') (was === 'unknown' ? logger.info : logger.warn).call(logger, 'Ollama host taken out of service', { host: h.url, reason });
-    else if (was === 'down') logger.info('Ollama host back in service', { host: h.url });
+    if (health === 'down') (was === 'unknown' ? logger.info : logger.warn).call(logger, `${noun} taken out of service`, { host: h.url, reason });
+    else if (was === 'down') logger.info(`${noun} back in service`, { host: h.url });
     if (health === 'up') for (const l of listeners) l();
   }
 

@@ -93,6 +93,8 @@ export function createScheduler<T, C, P>(deps: {
   limits: SchedulerLimits;
   /** True when an error means the host is gone (take it out, maybe retry elsewhere). */
   isHostFailure(err: unknown): boolean;
+  /** What a host is called in errors (the backend's name for it); default 'LLM host'. */
+  hostNoun?: string;
 }): Scheduler<T, C, P> {
   const { pool, clock, telemetry, limits } = deps;
   const queues: Record<Lane, Array<Job<T, C, P>>> = { urgent: [], high: [], medium: [], low: [] };
@@ -340,7 +342,7 @@ export function createScheduler<T, C, P>(deps: {
         try {
           if (closed) throw new ClaudiaError('E_ABORTED', 'scheduler is shut down');
           opts.signal?.throwIfAborted();
-          if (!pool.anyUsable()) throw new ClaudiaError('E_LLM_UNAVAILABLE', `no Ollama host is reachable (${pool.hosts.map((h) => h.url).join(', ')}); it is probed every ollama.health_interval_s`);
+          if (!pool.anyUsable()) throw new ClaudiaError('E_LLM_UNAVAILABLE', `no ${deps.hostNoun ?? 'LLM host'} is reachable (${pool.hosts.map((h) => h.url).join(', ')}); it is probed every ollama.health_interval_s`);
           st.submitted++;
           const lane = task.lane;
           const sessionId = task.sessionId ?? '';

@@ -86,11 +86,11 @@ describe('console (streams, no terminal)', function () {
     expect(quits).to.deep.equal(['ctrl-c', 'quit', 'eof']);
   });
 
-  it('keeps several utterances apart by number (a stop typed during a long answer is answered at once)', async () => {
+  it('keeps several utterances apart by number (a stop typed during a long answer is answered at once, and aborts that answer)', async () => {
     type('今日はどんな一日だった？');
     type('止まって');
     await waitFor(() => /\[2\] reflex · stop ok/.test(out), 'the stop answer');
-    await waitFor(() => /\[1\] llm/.test(out), 'the LLM answer', 10_000);
+    await waitFor(() => /\[1\] E_ABORTED: the LLM call was aborted by an emergency stop/.test(out), 'the aborted LLM answer', 10_000);
   });
 });
 

@@ -99,7 +99,7 @@ describe('monitor /diagnostics with the real components', function () {
     await rig.sim?.close();
     await until('ollama ERROR', (l) => l['ollama'] === 2);
     const last = received[received.length - 1] as DiagnosticArrayMsg;
-    expect(last.status.find((s) => s.name === 'claudia_llm: ollama')?.message).to.match(/no LLM host can serve .*unreachable/);
+    expect(last.status.find((s) => s.name === 'claudia_llm: ollama')?.message).to.match(/no Ollama host can serve .*unreachable/);
     for (const s of last.status) expect(s.hardware_id).to.equal('go2');
     await Promise.all(pending);
   });

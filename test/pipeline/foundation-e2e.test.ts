@@ -208,7 +208,7 @@ describe('foundation: end to end on the memory transport', function () {
     expect(h.responses).to.have.length(1);
   });
 
-  it('stop epoch: an LLM answer that arrives after a stop executes nothing, and its reply does not announce the action', async () => {
+  it('stop epoch: an LLM call in flight when a stop arrives is aborted, executes nothing, and its reply does not announce the action', async () => {
     h = await startHarness({
       simProfile: { ...FIXED_PROFILE, fixedServiceMs: 400 },
       script: [{ match: '疲れたからちょっと休もうか', content: { a: ['lie_down'], r: '伏せます。' } }],
@@ -217,7 +217,10 @@ describe('foundation: end to end on the memory transport', function () {
     await waitFor(() => h.sim!.stats().chat === 1, 'the LLM call to start');
     say('止まって！');
     const res = await pending;
-    expect(res.actions.map((a) => a.verdict)).to.include('dropped:superseded_by_stop');
+    // The stop aborted the call (it no longer runs to its end holding a slot): nothing of its answer is known, nothing runs.
+    expect(res.error).to.match(/^E_ABORTED: the LLM call was aborted by an emergency stop/);
+    expect(res.actions.filter((a) => a.verdict !== 'dropped:superseded_by_stop')).to.deep.equal([]);
+    await waitFor(() => h.sim!.stats().aborted === 1, 'the simulator to see the abort');
     // From config/actions.yaml blocked_replies.superseded_by_stop, not the LLM's 伏せます。
     expect(res.reply).to.equal('止まれと言われたので、やめておきます。');
     expect(h.go2.apiIds()).to.deep.equal([1003]);

@@ -240,6 +240,11 @@ export function createEmbeddedBackend(opts: EmbeddedBackendOptions): EmbeddedBac
     const aborted = new Promise<void>((r) => ctl.signal.addEventListener('abort', () => r(), { once: true }));
     try {
       for (;;) {
+        // Aborted: the pieces still buffered are not handed out (a stop ends the answer at once).
+        if (ctl.signal.aborted) {
+          if (!settled && !(await settledOrGivenUp())) givenUp = true;
+          throw ctl.signal.reason;
+        }
         const piece = pieces.shift();
         if (piece !== undefined) {
           yield { content: piece, done: false };

@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIo } from '../../../src/cli/types';
 import { findEngineEntry, INSTALL_COMMAND } from '../../../src/llm/embedded/engine-loader';
 import { tinyModelGguf } from '../../../src/llm/embedded/tiny-model';
-import type { PipelineEvent, QueryInput, StageEvent } from '../../../src/pipeline/types';
+import type { AnswerRecord, PipelineEvent, QueryInput, StageEvent } from '../../../src/pipeline/types';
+import { createMemoryLogger } from '../../../src/util/logger';
 import { startHarness, waitFor, type Harness } from '../../helpers/app-harness';
 
 function capture(): CliIo & { outText(): string; errText(): string } {
@@ -70,20 +71,42 @@ describe('the node on the embedded engine (real llama.cpp, tiny random model)', 
     expect(rec.reply).to.be.a('string').and.not.equal('');
   });
 
-  it('a stop during a generation stops the robot, drops that answer\'s actions, and the same slot answers the next request', async () => {
+  it('a stop during a generation aborts it within a token or so, and the same sequence answers the next request', async () => {
+    const logger = createMemoryLogger();
     h = await startHarness({
+      logger,
       config: { llm: { backend: 'embedded', model_path: model, threads: 1 }, ollama: { num_ctx: 4096, num_parallel: 1, warmup: true }, robot: { initial_posture: 'standing' } },
     });
+    const calls: Array<{ ok: boolean; error?: string }> = [];
+    h.app.telemetry.on((e) => {
+      if (e.type === 'llm_call') calls.push({ ok: e.ok, error: e.error });
+    });
     const events: PipelineEvent[] = [];
-    // Cold: ~2,400 prompt tokens to evaluate, so the stop lands while the engine is busy.
-    const first = h.app.pipeline.handle(input('could you please walk over to the kitchen and look around'), { onEvent: (e) => events.push(e) });
-    await waitFor(() => events.some((e) => e.type === 'stage' && e.stage === 'deciding'), 'deciding', 10_000);
-    const stop = await h.app.pipeline.handle(input('stop'));
-    expect(stop.source).to.match(/^reflex/);
-    expect(h.go2.apiIds()).to.include(1003);
+    // Wait until the engine is generating (reply text has streamed), then stop. Dry run: the
+    // random model's actions stream before its reply, and must not move the robot here.
+    let stop: AnswerRecord | undefined;
+    let streamedAtStop = 0;
+    const hh = h;
+    const first = h.app.pipeline.handle({ ...input('tell me a long story about your day in the park'), dryRun: true }, {
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type !== 'stage' || e.stage !== 'decided' || stop) return;
+        streamedAtStop = events.filter((x) => x.type === 'reply').length;
+        stop = hh.app.pipeline.stop({ origin: 'cli', text: '' });
+      },
+    });
+    await waitFor(() => stop !== undefined, 'the engine to stream reply text', 20_000);
+    expect(stop?.source).to.equal('reflex');
     const rec = await first;
-    // The stop epoch: whatever the engine answered for the earlier request moves nothing.
-    expect(rec.source).to.equal('llm');
+    await waitFor(() => h!.go2.apiIds().includes(1003), 'StopMove on the wire');
+    // The generation was aborted (not run to its end): a token or two may still have been on their way.
+    expect(rec.error).to.match(/^E_ABORTED: the LLM call was aborted by an emergency stop/);
+    const streamedAfterStop = events.filter((e) => e.type === 'reply' && !e.replaced).length - streamedAtStop;
+    expect(streamedAfterStop).to.be.at.most(2);
+    expect(rec.reply).to.equal("I was told to stop, so I won't do that.");
+    // The answer does not wait for the engine; the engine's call ends (aborted) just after.
+    await waitFor(() => calls.length > 0, 'the engine call to end', 5_000);
+    expect(calls).to.deep.equal([{ ok: false, error: 'E_ABORTED' }]);
     for (const a of rec.actions) expect(a.verdict).to.not.equal('ok');
     expect(h.go2.apiIds().filter((id) => id !== 1003)).to.deep.equal([]);
     const next = await h.app.pipeline.handle(input('what do you think about the weather in spring'), { onEvent: (e) => events.push(e) });
@@ -91,5 +114,43 @@ describe('the node on the embedded engine (real llama.cpp, tiny random model)', 
     expect(next.source).to.equal('llm');
     expect(next.reply).to.not.equal('');
     expect(events.filter((e): e is StageEvent => e.type === 'stage').map((e) => e.stage).slice(-4)).to.deep.equal(['deciding', 'decided', 'executing', 'done']);
+    // The engine stopped after the abort, so its sequence was kept (not replaced by a fresh one).
+    expect(logger.lines.filter((l) => /replacing its sequence/.test(l.msg))).to.deep.equal([]);
+  });
+
+  it('status texts name the embedded engine, not an Ollama host (/diagnostics, the record\'s error)', async () => {
+    // A file that exists but is no GGUF: accepted at start, the engine cannot load it, the probe takes it out.
+    const bad = path.join(mkdtempSync(path.join(tmpdir(), 'claudia-bad-model-')), 'broken.gguf');
+    writeFileSync(bad, 'not a model');
+    h = await startHarness({ config: { llm: { backend: 'embedded', model_path: bad, threads: 1 }, ollama: { warmup: false, health_interval_s: 0.2 } } });
+    const llm = h.app.statusSources.find((s) => s.component === 'ollama');
+    expect(llm?.status().values?.backend).to.equal('embedded');
+    await waitFor(() => llm?.status().level === 'error', 'the engine to be taken out', 10_000);
+    expect(llm?.status().message).to.match(/^no embedded llama\.cpp engine can serve \(embedded:broken\.gguf\): .*cannot load .*broken\.gguf/);
+    const rec = await h.app.pipeline.handle(input('tell me about your day'));
+    expect(rec.error).to.match(/^E_LLM_UNAVAILABLE: no embedded llama\.cpp engine can serve \(embedded:broken\.gguf\): .*; answering from reflexes and cache only$/);
+    expect(rec.error).to.not.match(/ollama/i);
+  });
+});
+
+describe('a missing engine or an invalid llm.model_path is a configuration error (exit 2)', () => {
+  for (const command of ['query', 'run'] as const) {
+    for (const [what, modelPath, message] of [
+      ['a model file that does not exist', '/nonexistent/tiny.gguf', /E_CONFIG: llm\.model_path '\/nonexistent\/tiny\.gguf' does not exist/],
+      ['an empty llm.model_path', '', /E_CONFIG: llm\.backend is embedded but llm\.model_path is empty/],
+    ] as const) {
+      it(`${command} with ${what}: exit 2 and the fix`, async () => {
+        const c = capture();
+        const argv = command === 'query' ? ['query', 'hello', '--json', '--dry-run'] : ['run', '--transport', 'memory', '--no-console', '--metrics-port', '0'];
+        const code = await main([...argv, '-p', 'llm.backend=embedded', '-p', `llm.model_path=${modelPath}`], c);
+        expect(code, c.errText() + c.outText()).to.equal(2);
+        expect(c.errText() + c.outText()).to.match(message);
+      });
+    }
+  }
+
+  it('--no-llm does not check the embedded backend (the LLM is off): query answers from the reflexes', async () => {
+    const c = capture();
+    expect(await main(['query', '座って', '--json', '--dry-run', '--no-llm', '-p', 'llm.backend=embedded', '-p', 'llm.model_path=/nonexistent/tiny.gguf'], c), c.errText()).to.equal(0);
   });
 });
