@@ -22,7 +22,7 @@ import { nowMs } from './stats';
 import type { BenchContext, BenchResult, BenchRow, Benchmark } from './types';
 
 /** The benchmark files the harness looks for, in run order (bench/<name>.ts). */
-export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', 'mix', 'http', 'engine'] as const;
+export const MODULES = ['robot', 'cache', 'llm', 'dds', 'replay', 'emergency', 'mix', 'http', 'engine', 'fleet'] as const;
 
 /** Every key of the final JSON object (issue 9), in its order, with the file that fills it. */
 export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
@@ -32,6 +32,7 @@ export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['answer_8mb_ms', 'emergency'],
   ['memory_hit_p99_ms', 'cache'],
   ['redis_hit_p99_ms', 'cache'],
+  ['redis_bare_get_p99_ms', 'cache'],
   ['semantic_lookup_p99_ms_10k', 'cache'],
   ['rss_mb_10k', 'cache'],
   ['llm_overhead_p99_ms', 'llm'],
@@ -61,6 +62,12 @@ export const KEY_OWNERS: ReadonlyArray<readonly [string, string]> = [
   ['engine_ttft_ms_cold', 'engine'],
   ['engine_ttft_ms_prefix', 'engine'],
   ['engine_overhead_p99_ms', 'engine'],
+  ['fleet_llm_calls_per_utt_1', 'fleet'],
+  ['fleet_llm_calls_per_utt_2', 'fleet'],
+  ['fleet_llm_calls_per_utt_4', 'fleet'],
+  ['fleet_llm_calls_per_utt_8', 'fleet'],
+  ['fleet_hit_rate_8', 'fleet'],
+  ['fleet_redis_hit_p99_ms_8', 'fleet'],
 ];
 export const ALL_KEYS: readonly string[] = KEY_OWNERS.map(([k]) => k);
 

@@ -1,3 +1,4 @@
+import { createHistogram } from 'node:perf_hooks';
 import { percentileSorted } from '../src/util/percentile';
 
 /** Percentiles from a full sorted sample (exact, so p99 of n >= 100 is a real observation). */
@@ -13,4 +14,14 @@ export function summarize(samples: number[]): { n: number; p50: number; p95: num
 /** High-resolution wall time in ms. */
 export function nowMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/**
+ * p50/p99 from an HDR histogram (node:perf_hooks, ns resolution): how the Redis latency
+ * keys are defined, so the tier's lookup and the bare GET are summarised the same way.
+ */
+export function histogramSummary(samplesMs: number[]): { n: number; p50: number; p99: number; max: number } {
+  const h = createHistogram();
+  for (const ms of samplesMs) h.record(Math.max(1, Math.round(ms * 1e6)));
+  return { n: samplesMs.length, p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
 }

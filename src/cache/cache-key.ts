@@ -14,7 +14,20 @@ export function versionTag(version: string): string {
   return createHash('sha256').update(version).digest('hex').slice(0, 12);
 }
 
-export function exactKey(tag: string, a: Analysed, promptType = ''): string {
+export function exactKey(tag: string, a: Analysed, promptType = '', clusterTags = false): string {
   const lang = a.languageCertain ? a.language || 'u' : 'x';
-  return `${tag}:${lang}:${promptType || 'auto'}:${createHash('sha256').update(a.normalised).digest('hex').slice(0, 32)}`;
+  const h = createHash('sha256').update(a.normalised).digest('hex').slice(0, 32);
+  // Cluster mode: the first two hash digits are a hash tag, so the keys fall into 256
+  // groups spread over the masters, and a pipeline (warm-up's GET+PTTL) stays in one slot.
+  return `${tag}:${lang}:${promptType || 'auto'}:${clusterTags ? `{${h.slice(0, 2)}}${h.slice(2)}` : h}`;
+}
+
+/** How many hash-tag groups cluster keys fall into (two hex digits). */
+export const CLUSTER_TAG_GROUPS = 256;
+
+/** The hash tag of a key ('' when it has none): keys with the same tag share a cluster slot. */
+export function slotGroup(key: string): string {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : '';
 }

@@ -10,11 +10,16 @@ import { decodeEntry, encodeEntry, entryBytes, type CacheEntry } from './cache-e
 import { exactKey, versionTag } from './cache-key';
 import { isVolatileQuestion, refuseToStore } from './cache-policy';
 import { createMemoryLru } from './memory-lru';
+import { redisTopology } from './redis-connection';
 import { createRedisTier, type RedisTier } from './redis-tier';
 import { createAnalysers } from './semantic/analysers';
 import type { Analysers } from './semantic/features';
 import { createKuromojiAnalyser, loadKuromojiTokenizer } from './semantic/kuromoji-analyser';
 import { createSemanticIndex } from './semantic/semantic-index';
+
+/** Read-throughs join the semantic index after this long without a lookup, or at this many. */
+const INDEX_IDLE_MS = 5;
+const INDEX_QUEUE_MAX = 256;
 
 /** The app's cache: memory LRU -> Redis -> guarded semantic matching, configured from `cache.*`. */
 export function createDecisionCache(deps: Omit<DecisionCacheDeps, 'analysers'>): TieredDecisionCache {
@@ -50,6 +55,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
   const c = config.cache;
   const tag = versionTag(deps.version);
   const ttlMs = c.ttl_s * 1000;
+  const clusterTags = c.redis_enabled && c.redis_mode === 'cluster';
   const counters = { lookups: 0, memoryHits: 0, redisHits: 0, semanticHits: 0, misses: 0, stores: 0, refused: 0, corrupt: 0, evictions: 0 };
   const index = createSemanticIndex<true>({ analysers: deps.analysers, threshold: c.semantic_threshold });
   const memory = createMemoryLru<CacheEntry>({
@@ -67,6 +73,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
         keyPrefix: c.redis_key_prefix,
         commandTimeoutMs: c.redis_command_timeout_ms,
         connectTimeoutMs: c.redis_connect_timeout_ms,
+        topology: redisTopology(c),
         clock,
         logger,
         // What this node writes is bounded; the index name never matches the entries' SCAN pattern.
@@ -98,15 +105,42 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     );
   }
 
+  /**
+   * Redis read-throughs waiting to join the semantic index. Indexing one costs ~50-100 µs
+   * of feature extraction; done on the next event-loop turn it landed on the following
+   * request (the old redis_hit_p99_ms of 1.3 ms). So it waits until the cache has been idle
+   * for INDEX_IDLE_MS, or until a semantic lookup, status or flush needs the index.
+   */
+  const toIndex = new Map<string, CacheEntry>();
+  let indexTimer: NodeJS.Timeout | undefined;
+  let lastLookupAt = 0;
+  function drainIndex(): void {
+    if (indexTimer) clearTimeout(indexTimer);
+    indexTimer = undefined;
+    if (toIndex.size === 0) return;
+    for (const [key, entry] of toIndex) if (memory.peek(key) === entry) index.add(key, analysedOf(entry), true);
+    toIndex.clear();
+  }
+  function indexWhenIdle(): void {
+    indexTimer = setTimeout(() => {
+      const idle = performance.now() - lastLookupAt >= INDEX_IDLE_MS;
+      if (idle) drainIndex();
+      else indexWhenIdle();
+    }, INDEX_IDLE_MS);
+    indexTimer.unref();
+  }
+
   function remember(key: string, entry: CacheEntry, json: string, ttl: number, deferIndex = false): void {
     memory.set(key, entry, entryBytes(entry, json), ttl);
     if (!c.semantic_enabled) return;
-    const addToIndex = () => {
-      if (memory.peek(key) === entry) index.add(key, analysedOf(entry), true);
-    };
-    // On a Redis read-through the caller is waiting: index the entry after answering.
-    if (deferIndex) setImmediate(addToIndex);
-    else addToIndex();
+    if (!deferIndex) {
+      index.add(key, analysedOf(entry), true);
+      return;
+    }
+    // On a Redis read-through the caller is waiting: index the entry once the cache is idle.
+    toIndex.set(key, entry);
+    if (toIndex.size >= INDEX_QUEUE_MAX) drainIndex();
+    else if (!indexTimer) indexWhenIdle();
   }
 
   function serve(entry: CacheEntry, tier: 'memory' | 'redis' | 'semantic', score: number): CacheLookup {
@@ -130,7 +164,8 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     const a = req.analysed;
     if (!c.enabled || !a.normalised || isVolatileQuestion(a)) return {};
     counters.lookups++;
-    const key = exactKey(tag, a, req.promptType);
+    lastLookupAt = performance.now();
+    const key = exactKey(tag, a, req.promptType, clusterTags);
     const mem = memory.get(key);
     if (mem && mem.text === a.normalised) {
       counters.memoryHits++;
@@ -157,6 +192,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       }
       telemetry?.emit({ type: 'cache_lookup', tier: 'redis', hit: false });
     }
+    if (c.semantic_enabled) drainIndex();
     if (c.semantic_enabled && index.size() > 0) {
       const m = index.lookup(a);
       if (m.hit && m.id) {
@@ -201,7 +237,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       language: decision.language,
       at: Number(clock.wallNs() / 1_000_000n),
     };
-    const key = exactKey(tag, a, req.promptType);
+    const key = exactKey(tag, a, req.promptType, clusterTags);
     const json = encodeEntry(entry);
     remember(key, entry, json, ttlMs);
     counters.stores++;
@@ -240,10 +276,13 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
   }
 
   function status(): ComponentStatus {
+    drainIndex();
     const r = redis?.stats();
     const redisDown = r !== undefined && r.state !== 'ready';
     const level = !c.enabled ? 'ok' : redisDown ? 'warn' : 'ok';
-    const message = !c.enabled ? 'cache disabled' : redisDown ? `redis ${r.state}: serving from memory` : r ? 'memory + redis' : 'memory only';
+    // /healthz shows only the message: it names the mode, the master(s) and the failovers seen.
+    const where = r ? ` (${r.mode}${r.masters.length ? `, master ${r.masters.join(' ')}` : ''}, ${r.failovers} failover${r.failovers === 1 ? '' : 's'})` : '';
+    const message = !c.enabled ? 'cache disabled' : redisDown ? `redis ${r.state}: serving from memory${where}` : r ? `memory + redis${where}` : 'memory only';
     return {
       level,
       message,
@@ -267,6 +306,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
         redis_timeouts: r?.timeouts ?? 0,
         redis_skipped: r?.skipped ?? 0,
         redis_reconnects: r?.reconnects ?? 0,
+        ...(r ? { redis_mode: r.mode, redis_master: r.masters.join(','), redis_failovers: r.failovers } : {}),
       },
     };
   }
@@ -278,9 +318,11 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     warm,
     status,
     async flush() {
+      drainIndex();
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
     async close() {
+      if (indexTimer) clearTimeout(indexTimer);
       await Promise.allSettled([...pending]);
       await redis?.close();
     },

@@ -1,6 +1,9 @@
-import Redis from 'ioredis';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
+import { createRedisConnection, currentMasters, currentReplicas, describeTarget, scanTargets, SINGLE, type RedisClient, type RedisConnectionOptions, type RedisMode, type RedisTopology } from './redis-connection';
+import { CLUSTER_TAG_GROUPS, slotGroup } from './cache-key';
+
+export { redactUrl } from './redis-connection';
 
 /**
  * The shared tier: one ioredis client per cache. It must never slow a request down:
@@ -9,6 +12,9 @@ import type { Logger } from '../util/logger';
  * skips Redis entirely while it is not `ready`. Reconnection is ioredis' own, with a
  * capped exponential back-off plus jitter. `keyPrefix` is applied by ioredis to normal
  * commands but not to SCAN's MATCH, and SCAN returns prefixed keys: scanAll() handles both.
+ * The connection (single, sentinel or cluster) comes from redis-connection.ts; in sentinel
+ * and cluster modes each command is also raced against the command timeout here, because
+ * ioredis may hold a command across a redirection or failover retry longer than that.
  */
 export type RedisState = 'connecting' | 'ready' | 'down' | 'closed';
 
@@ -19,6 +25,11 @@ export interface RedisTierStats {
   skipped: number;
   reconnects: number;
   lastError: string;
+  mode: RedisMode;
+  /** host:port of the master(s) in use: one in single/sentinel mode, every master in cluster mode. */
+  masters: string[];
+  /** Times the master set changed after the first connection (a sentinel or cluster failover). */
+  failovers: number;
 }
 
 export interface RedisTier {
@@ -39,6 +50,8 @@ export interface RedisTierOptions {
   keyPrefix: string;
   commandTimeoutMs: number;
   connectTimeoutMs: number;
+  /** Sentinel or cluster; `single` (the URL) when absent. */
+  topology?: RedisTopology;
   clock: Clock;
   logger: Logger;
   onState?: (state: RedisState) => void;
@@ -71,7 +84,7 @@ end
 return over
 `;
 
-type BoundedClient = Redis & { claudiaBoundedSet(key: string, index: string, value: string, ttlMs: number, nowMs: number, max: number): Promise<number> };
+type BoundedClient = RedisClient & { claudiaBoundedSet(key: string, index: string, value: string, ttlMs: number, nowMs: number, max: number): Promise<number> };
 
 /** Reconnect delay: 50 ms doubling to 2 s, plus up to 20 % jitter so a fleet does not reconnect in step. */
 export function reconnectDelay(times: number, random: () => number = Math.random): number {
@@ -80,33 +93,62 @@ export function reconnectDelay(times: number, random: () => number = Math.random
 }
 
 export function createRedisTier(opts: RedisTierOptions): RedisTier {
-  const stats: RedisTierStats = { state: 'connecting', errors: 0, timeouts: 0, skipped: 0, reconnects: 0, lastError: '' };
+  const conn: Omit<RedisConnectionOptions, 'retryStrategy'> = { ...(opts.topology ?? SINGLE), url: opts.url, keyPrefix: opts.keyPrefix, commandTimeoutMs: opts.commandTimeoutMs, connectTimeoutMs: opts.connectTimeoutMs };
+  const keyPrefix = conn.keyPrefix;
+  const stats: RedisTierStats = { state: 'connecting', errors: 0, timeouts: 0, skipped: 0, reconnects: 0, lastError: '', mode: conn.mode, masters: [], failovers: 0 };
   const waiters = new Set<() => void>();
-  const client = new Redis(opts.url, {
-    keyPrefix: opts.keyPrefix,
-    enableOfflineQueue: false,
-    enableAutoPipelining: true,
-    commandTimeout: opts.commandTimeoutMs,
-    connectTimeout: opts.connectTimeoutMs,
-    maxRetriesPerRequest: 0,
-    lazyConnect: true,
-    retryStrategy: (times) => reconnectDelay(times),
-  });
+  const client = createRedisConnection({ ...conn, retryStrategy: (times) => reconnectDelay(times) });
+  const target = describeTarget({ ...conn, retryStrategy: reconnectDelay });
+  const timed: <T>(p: Promise<T>) => Promise<T> = conn.mode === 'single' ? (p) => p : (p) => withTimeout(p, conn.commandTimeoutMs, opts.clock);
+
+  /**
+   * A failover: in sentinel (or single) mode the master's address changed; in cluster mode
+   * a node seen before as a replica is now a master. (A cluster pool fills in over the first
+   * slot refreshes, so masters merely appearing are not failovers.)
+   */
+  const replicasSeen = new Set<string>();
+  function noteMasters(): void {
+    const now = currentMasters(client);
+    if (now.length === 0) return;
+    const promoted = conn.mode === 'cluster' ? now.some((m) => replicasSeen.has(m)) : stats.masters.length > 0 && now.join(',') !== stats.masters.join(',');
+    if (promoted) {
+      stats.failovers++;
+      opts.logger.warn('redis master changed', { mode: conn.mode, from: stats.masters.join(','), to: now.join(',') });
+      for (const m of now) replicasSeen.delete(m);
+    }
+    for (const r of currentReplicas(client)) replicasSeen.add(r);
+    stats.masters = now;
+  }
 
   const bounded = opts.maxEntries !== undefined && opts.indexKey !== undefined;
   if (bounded) client.defineCommand('claudiaBoundedSet', { numberOfKeys: 2, lua: BOUNDED_SET_LUA });
+  /**
+   * The index the write goes to. In cluster mode a script may only touch one slot, so each
+   * hash-tag group of keys has its own index in the group's slot (`<index>:{hh}`), bounded
+   * to an equal share of the node's bound; elsewhere one index holds the whole bound.
+   */
+  function boundedWrite(key: string): { index: string; max: number } {
+    const group = conn.mode === 'cluster' ? slotGroup(key) : '';
+    if (!group) return { index: opts.indexKey as string, max: opts.maxEntries as number };
+    return { index: `${opts.indexKey as string}:{${group}}`, max: Math.max(1, Math.ceil((opts.maxEntries as number) / CLUSTER_TAG_GROUPS)) };
+  }
 
   function setState(next: RedisState): void {
     if (stats.state === next || stats.state === 'closed') return;
     const prev = stats.state;
     stats.state = next;
     const log = next === 'down' ? opts.logger.warn : opts.logger.info;
-    log(`redis ${prev} -> ${next}`, { url: redactUrl(opts.url) });
+    log(`redis ${prev} -> ${next}`, { target, mode: conn.mode, ...(stats.masters.length ? { master: stats.masters.join(',') } : {}) });
     if (next === 'ready') for (const w of [...waiters]) w();
     opts.onState?.(next);
   }
 
-  client.on('ready', () => setState('ready'));
+  client.on('ready', () => {
+    noteMasters();
+    setState('ready');
+  });
+  // Cluster: the slot map was refreshed or a node came or went (a replica promoted).
+  for (const ev of ['refresh', '+node', '-node']) client.on(ev, () => noteMasters());
   client.on('close', () => setState('down'));
   client.on('end', () => setState('down'));
   client.on('reconnecting', () => {
@@ -125,6 +167,31 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
     stats.lastError = msg.slice(0, 200);
   }
 
+  /** GET + PTTL per key, one pipeline per hash-slot group (a cluster pipeline must stay in one slot). */
+  async function readWithTtl(keys: string[]): Promise<Array<{ key: string; value: string; ttlMs: number }>> {
+    const groups = new Map<string, string[]>();
+    for (const k of keys) {
+      const g = conn.mode === 'cluster' ? slotGroup(k) : '';
+      const list = groups.get(g);
+      if (list) list.push(k);
+      else groups.set(g, [k]);
+    }
+    const out: Array<{ key: string; value: string; ttlMs: number }> = [];
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const p = client.pipeline();
+        for (const k of group) p.get(k).pttl(k);
+        const res = (await p.exec().catch(() => null)) ?? [];
+        group.forEach((k, i) => {
+          const value = res[i * 2]?.[1];
+          const ttl = res[i * 2 + 1]?.[1];
+          if (typeof value === 'string' && typeof ttl === 'number' && ttl > 0) out.push({ key: k, value, ttlMs: ttl });
+        });
+      }),
+    );
+    return out;
+  }
+
   return {
     async get(key) {
       if (stats.state !== 'ready') {
@@ -132,7 +199,7 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
         return undefined;
       }
       try {
-        return await client.get(key);
+        return await timed(client.get(key));
       } catch (err) {
         failed(err);
         return undefined;
@@ -147,9 +214,10 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
         const px = Math.max(1, Math.round(ttlMs));
         if (bounded) {
           const nowMs = Number(opts.clock.wallNs() / 1_000_000n);
-          await (client as BoundedClient).claudiaBoundedSet(key, opts.indexKey as string, value, px, nowMs, opts.maxEntries as number);
+          const w = boundedWrite(key);
+          await timed((client as BoundedClient).claudiaBoundedSet(key, w.index, value, px, nowMs, w.max));
         } else {
-          await client.set(key, value, 'PX', px);
+          await timed(client.set(key, value, 'PX', px));
         }
         return true;
       } catch (err) {
@@ -159,26 +227,23 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
     },
     async del(key) {
       if (stats.state !== 'ready') return;
-      await client.del(key).catch(failed);
+      await timed(client.del(key)).catch(failed);
     },
     async scanAll(match, max) {
       const out: Array<{ key: string; value: string; ttlMs: number }> = [];
       if (stats.state !== 'ready') return out;
-      let cursor = '0';
-      do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${opts.keyPrefix}${match}*`, 'COUNT', 500);
-        cursor = next;
-        const bare = keys.map((k) => (k.startsWith(opts.keyPrefix) ? k.slice(opts.keyPrefix.length) : k)).slice(0, max - out.length);
-        if (bare.length === 0) continue;
-        const p = client.pipeline();
-        for (const k of bare) p.get(k).pttl(k);
-        const res = (await p.exec()) ?? [];
-        bare.forEach((k, i) => {
-          const value = res[i * 2]?.[1];
-          const ttl = res[i * 2 + 1]?.[1];
-          if (typeof value === 'string' && typeof ttl === 'number' && ttl > 0) out.push({ key: k, value, ttlMs: ttl });
-        });
-      } while (cursor !== '0' && out.length < max);
+      // Every master of a cluster holds its own share of the keys; single/sentinel: one.
+      for (const node of scanTargets(client)) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${keyPrefix}${match}*`, 'COUNT', 500);
+          cursor = next;
+          const bare = keys.map((k) => (k.startsWith(keyPrefix) ? k.slice(keyPrefix.length) : k)).slice(0, max - out.length);
+          if (bare.length === 0) continue;
+          out.push(...(await readWithTtl(bare)));
+        } while (cursor !== '0' && out.length < max);
+        if (out.length >= max) break;
+      }
       return out;
     },
     whenReady(timeoutMs) {
@@ -194,7 +259,11 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
         const timer = opts.clock.setTimeout(() => done(false), timeoutMs);
       });
     },
-    stats: () => ({ ...stats }),
+    stats: () => {
+      // The pool changes without an event of its own when a dead node's connection ends.
+      if (stats.state === 'ready') noteMasters();
+      return { ...stats, masters: [...stats.masters] };
+    },
     async close() {
       setState('closed');
       waiters.clear();
@@ -207,7 +276,19 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
   };
 }
 
-/** A URL without its password, for logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+/** Rejects with a timeout error once `ms` pass (the promise itself is left to settle). */
+function withTimeout<T>(p: Promise<T>, ms: number, clock: Clock): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = clock.setTimeout(() => reject(new Error(`Command timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clock.clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clock.clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 }

@@ -60,6 +60,13 @@ export interface Config {
     redis_connect_timeout_ms: number;
     redis_warm_max: number;
     redis_max_entries: number;
+    redis_mode: 'single' | 'sentinel' | 'cluster';
+    redis_sentinels: string[];
+    redis_sentinel_name: string;
+    redis_cluster_nodes: string[];
+    redis_password: string;
+    redis_sentinel_password: string;
+    redis_tls: boolean;
     semantic_enabled: boolean;
     semantic_threshold: number;
   };

@@ -13,6 +13,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'llm.backend': ['ollama', 'openai', 'embedded'],
   'robot.arbitration': ['newest_wins', 'queue'],
   'service.reply_at': ['decision', 'completion'],
+  'cache.redis_mode': ['single', 'sentinel', 'cluster'],
 };
 
 /** Throws ConfigError naming the parameter and what it must be; runs before anything connects. */
@@ -76,6 +77,7 @@ export function validateConfig(cfg: Config): void {
   } catch (err) {
     throw new ConfigError(`ollama.keep_alive must be a number of seconds (-1 = forever, 0 = unload at once) or a Go duration such as "30m" or "1h30m"; got ${JSON.stringify(cfg.ollama.keep_alive)} (${(err as Error).message})`);
   }
+  validateRedisTopology(cfg.cache);
   if (cfg.ollama.enabled && cfg.ollama.hosts.length === 0) throw new ConfigError('ollama.hosts must list at least one host (or set ollama.enabled false)');
   for (const h of cfg.ollama.hosts) {
     try {
@@ -84,4 +86,26 @@ export function validateConfig(cfg: Config): void {
       throw new ConfigError(`ollama.hosts entry '${h}' is not a host URL like http://127.0.0.1:11434`);
     }
   }
+}
+
+/** Sentinel and cluster modes need their node lists, each entry a host:port. */
+function validateRedisTopology(c: Config['cache']): void {
+  const lists: Array<[string, unknown]> = [
+    ['cache.redis_sentinels', c.redis_sentinels],
+    ['cache.redis_cluster_nodes', c.redis_cluster_nodes],
+  ];
+  for (const [name, v] of lists) {
+    if (!Array.isArray(v)) throw new ConfigError(`${name} must be a list of host:port; got ${JSON.stringify(v)}`);
+    for (const e of v) {
+      if (typeof e !== 'string' || !/^[^\s:]+:\d{1,5}$/.test(e) || Number(e.slice(e.lastIndexOf(':') + 1)) > 65535) {
+        throw new ConfigError(`${name} entry ${JSON.stringify(e)} is not host:port (e.g. 10.0.0.5:26379)`);
+      }
+    }
+  }
+  if (!c.redis_enabled) return;
+  if (c.redis_mode === 'sentinel' && c.redis_sentinels.length === 0) throw new ConfigError('cache.redis_mode sentinel needs cache.redis_sentinels (host:port list)');
+  if (c.redis_mode === 'sentinel' && !c.redis_sentinel_name) throw new ConfigError('cache.redis_mode sentinel needs cache.redis_sentinel_name');
+  // A brace in the prefix would become every key's hash tag and put the whole cache in one slot.
+  if (c.redis_mode === 'cluster' && /[{}]/.test(c.redis_key_prefix)) throw new ConfigError(`cache.redis_key_prefix must not contain { or } in cluster mode; got ${JSON.stringify(c.redis_key_prefix)}`);
+  if (c.redis_mode === 'cluster' && c.redis_cluster_nodes.length === 0) throw new ConfigError('cache.redis_mode cluster needs cache.redis_cluster_nodes (host:port list)');
 }

@@ -32,6 +32,15 @@ export function llmDecision(action: string, reply: string, language: Decision['l
 
 export async function scanKeys(prefix: string, url = REDIS_URL): Promise<string[]> {
   const r = await rawClient(url);
+  try {
+    return await scanNode(r, prefix);
+  } finally {
+    await r.quit();
+  }
+}
+
+/** Every key of one server (one cluster node) under the prefix, by SCAN. */
+export async function scanNode(r: Redis, prefix: string): Promise<string[]> {
   const out: string[] = [];
   let cursor = '0';
   do {
@@ -39,7 +48,6 @@ export async function scanKeys(prefix: string, url = REDIS_URL): Promise<string[
     cursor = next;
     out.push(...keys);
   } while (cursor !== '0');
-  await r.quit();
   return out;
 }
 
@@ -76,8 +84,8 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts a throw-away redis-server (nothing on disk) and resolves once it accepts commands. */
-export async function startRedisServer(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+export async function startRedisServer(port: number, extra: string[] = []): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' });
   const deadline = Date.now() + 5000;
   for (;;) {
     const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

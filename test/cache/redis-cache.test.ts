@@ -4,14 +4,31 @@ import { createRedisTier } from '../../src/cache/redis-tier';
 import { analyse } from '../../src/lang';
 import { createSystemClock, VirtualClock } from '../../src/util/clock';
 import { createSilentLogger } from '../../src/util/logger';
-import { cacheConfig, deletePrefix, scanKeys, llmDecision, rawClient, REDIS_URL, req, uniquePrefix, waitFor } from './helpers';
+import type { RedisMode } from '../../src/cache/redis-connection';
+import { cacheConfig, llmDecision, req, uniquePrefix, waitFor } from './helpers';
+import { startTarget, type RedisTarget } from './redis-ha';
 
-/** Against the real Redis at 127.0.0.1:6379, each test under its own key prefix. */
-describe('cache with the real Redis', function () {
-  this.timeout(10_000);
+/**
+ * Against a real Redis in each mode, each test under its own key prefix: `single` is the
+ * shared server at 127.0.0.1:6379; `sentinel` (master, replica, sentinel) and `cluster`
+ * (3 masters + 3 replicas) are redis-server processes this file starts and stops.
+ */
+for (const mode of ['single', 'sentinel', 'cluster'] as RedisMode[]) describe(`cache with the real Redis (${mode})`, function () {
+  this.timeout(20_000);
   let prefix = '';
   const open: TieredDecisionCache[] = [];
+  let target: RedisTarget;
+  const clusterTags = mode === 'cluster';
+  const rawClient = () => target.raw();
+  const scanKeys = (p: string) => target.scanKeys(p);
+  const deletePrefix = (p: string) => target.deletePrefix(p);
 
+  before(async () => {
+    target = await startTarget(mode);
+  });
+  after(async () => {
+    await target?.stop();
+  });
   beforeEach(function () {
     prefix = uniquePrefix(this.currentTest?.title.slice(0, 12).replace(/\W+/g, '-') ?? 't');
   });
@@ -22,7 +39,7 @@ describe('cache with the real Redis', function () {
 
   function make(over: Parameters<typeof cacheConfig>[0] = {}, version = 'cat1:qwen:p1', clock = createSystemClock()): TieredDecisionCache {
     const cache = createDecisionCache({
-      config: cacheConfig({ redis_enabled: true, redis_url: REDIS_URL, redis_key_prefix: prefix, ...over }),
+      config: cacheConfig({ redis_enabled: true, ...target.cache, redis_key_prefix: prefix, ...over }),
       version,
       clock,
       logger: createSilentLogger(),
@@ -75,12 +92,12 @@ describe('cache with the real Redis', function () {
     await writer.store(req('伏せて'), llmDecision('lie_down', '伏せます'));
     await writer.flush();
     const r = await rawClient();
-    const key = `${prefix}${exactKey(versionTag('v'), analyse('伏せて'))}`;
+    const key = `${prefix}${exactKey(versionTag('v'), analyse('伏せて'), '', clusterTags)}`;
     const ttl = await r.pttl(key);
     expect(ttl).to.be.within(1, 300);
     await new Promise((res) => setTimeout(res, 400));
     expect(await r.exists(key)).to.equal(0);
-    await r.quit();
+    r.disconnect();
     const reader = make({ ttl_s: 0.3 }, 'v');
     await ready(reader);
     expect((await reader.lookup(req('伏せて'))).decision).to.equal(undefined);
@@ -104,8 +121,8 @@ describe('cache with the real Redis', function () {
     await writer.flush();
     const otherPrefix = uniquePrefix('other');
     const r = await rawClient();
-    await r.set(`${otherPrefix}${exactKey(versionTag('cat1:qwen:p1'), analyse('99歩進んで'))}`, 'x', 'PX', 5000);
-    await r.quit();
+    await r.set(`${otherPrefix}${exactKey(versionTag('cat1:qwen:p1'), analyse('99歩進んで'), '', clusterTags)}`, 'x', 'PX', 5000);
+    r.disconnect();
     try {
       const full = make();
       expect(await full.warm()).to.equal(30);
@@ -123,7 +140,7 @@ describe('cache with the real Redis', function () {
   });
 
   it('ignores a corrupted value in Redis and replaces it on the next store', async () => {
-    const key = exactKey(versionTag('cat1:qwen:p1'), analyse('お手'));
+    const key = exactKey(versionTag('cat1:qwen:p1'), analyse('お手'), '', clusterTags);
     const r = await rawClient();
     await r.set(`${prefix}${key}`, '{"v":1,"text":"お手","actions":[{"name":', 'PX', 5000);
     const cache = make();
@@ -139,11 +156,11 @@ describe('cache with the real Redis', function () {
     expect(hit.tier).to.equal('redis');
     expect(hit.decision?.reply).to.equal('お手！');
     expect(JSON.parse((await r.get(`${prefix}${key}`)) as string)).to.include({ reply: 'お手！' });
-    await r.quit();
+    r.disconnect();
   });
 
   it('the tier scans with the prefix in MATCH and returns keys without it', async () => {
-    const tier = createRedisTier({ url: REDIS_URL, keyPrefix: prefix, commandTimeoutMs: 200, connectTimeoutMs: 1000, clock: createSystemClock(), logger: createSilentLogger() });
+    const tier = createRedisTier({ url: target.url, topology: target.topology, keyPrefix: prefix, commandTimeoutMs: 200, connectTimeoutMs: 1000, clock: createSystemClock(), logger: createSilentLogger() });
     try {
       expect(await tier.whenReady(2000)).to.equal(true);
       for (let i = 0; i < 5; i++) expect(await tier.set(`abc:${i}`, `v${i}`, 5000)).to.equal(true);
