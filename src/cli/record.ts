@@ -8,7 +8,7 @@ import { createTransport } from '../ros/create-transport';
 import { createMemoryTransport, MemoryGraph } from '../ros/memory-transport';
 import { MSG, type LlmResponseMsg, type StringMsg } from '../ros/messages';
 import type { RosTransport } from '../ros/types';
-import { createSystemClock, type Clock } from '../util/clock';
+import { createSystemClock, type Clock, type TimerHandle } from '../util/clock';
 import { createConsoleLogger, excerpt, type Logger } from '../util/logger';
 import { EXIT } from './exit-codes';
 import { startHeartbeat } from './heartbeat';
@@ -120,7 +120,7 @@ export async function recordSession(run: RecordRun): Promise<void> {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   run.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = run.durationMs !== undefined ? clock.setTimeout(() => stop.abort(), run.durationMs) : undefined;
+  let timer: TimerHandle | undefined;
   try {
     if (config.transport.kind === 'memory') {
       const graph = new MemoryGraph();
@@ -137,6 +137,8 @@ export async function recordSession(run: RecordRun): Promise<void> {
       peer = await createTransport(config.transport.kind, { namespace: '/', nodeName: `${config.node.name}_recorder`, clock, logger, config });
     }
     const recorder = createTopicRecorder({ transport: peer, registry, writer, topics: run.topics, clock, logger });
+    // --duration counts from here, when the recorder listens: start-up (DDS discovery, the node) is not recording time.
+    if (run.durationMs !== undefined) timer = clock.setTimeout(() => stop.abort(), run.durationMs);
     heartbeat = run.progress ? startHeartbeat({ io, prefix: 'claudia-llm record', firstAfterMs: 3000, describe: (s) => progressLine(recorder.counts(), s) }) : undefined;
     if (app) await feedUtterances(run, peer, stop.signal);
     else await waitAborted(stop.signal);

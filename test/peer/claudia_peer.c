@@ -467,10 +467,12 @@ static int action_goal(struct action_client *c, long long k, int quiet, double *
   g.goal.timeout_s = (float)opt_d("timeout-s", 0);
   dds_write(c->goal_w, &g);
   double end = now_ms() + timeout, replied_at = -1, first_feedback_at = -1;
-  int accepted = -1, asked_result = 0, canceled = 0, done = 0, got_feedback = 0;
+  int accepted = -1, asked_result = 0, canceled = 0, done = 0, got_feedback = 0, got_end_status = 0, got_cancel_reply = 0;
   double done_at = 0;
-  /* The result and the feedback travel on different topics: after the result, wait a little for feedback not seen yet. */
-  while (now_ms() < end && !(done && (got_feedback || now_ms() > done_at + 500))) {
+  /* The result, the feedback, this goal's terminal status and the cancel reply travel on different
+   * topics, with no order between them: after the result, wait a little for any not seen yet. */
+#define SETTLED (got_feedback && got_end_status && (canceled != 1 || got_cancel_reply))
+  while (now_ms() < end && !(done && (SETTLED || now_ms() > done_at + 500))) {
     dds_waitset_wait(c->ws, NULL, 0, DDS_MSECS((int64_t)((done ? done_at + 500 : end) - now_ms()) + 1));
     if (serve_robot(c, !quiet, cancel_api) && !canceled) canceled = 2;
     void *ptrs[1];
@@ -545,6 +547,11 @@ static int action_goal(struct action_client *c, long long k, int quiet, double *
         printf("]}\n");
         fflush(stdout);
       }
+      /* SUCCEEDED 4, CANCELED 5, ABORTED 6: this goal's last status. */
+      for (uint32_t i = 0; si.valid_data && i < st.status_list._length; i++) {
+        const action_msgs_msg_dds__GoalStatus_ *x = &st.status_list._buffer[i];
+        if (memcmp(x->goal_info.goal_id.uuid, g.goal_id.uuid, 16) == 0 && x->status >= 4) got_end_status = 1;
+      }
       dds_sample_free(&st, &action_msgs_msg_dds__GoalStatusArray__desc, DDS_FREE_CONTENTS);
       memset(&st, 0, sizeof st);
     }
@@ -552,6 +559,7 @@ static int action_goal(struct action_client *c, long long k, int quiet, double *
     memset(&cr, 0, sizeof cr);
     ptrs[0] = &cr;
     while (dds_take(c->cancel_r, ptrs, &si, 1, 1) > 0) {
+      if (si.valid_data && cr.header.client_guid == c->guid_cancel) got_cancel_reply = 1;
       if (si.valid_data && cr.header.client_guid == c->guid_cancel && !quiet) {
         printf("{\"kind\":\"cancel_reply\",\"seq\":%" PRId64 ",\"return_code\":%d,\"goals_canceling\":[", cr.header.sequence_number, cr.return_code);
         for (uint32_t i = 0; i < cr.goals_canceling._length; i++) {
@@ -590,6 +598,7 @@ static int action_goal(struct action_client *c, long long k, int quiet, double *
       memset(&rr, 0, sizeof rr);
     }
   }
+#undef SETTLED
   /* Feedback and the send_goal reply travel on different topics; when the feedback came first the wait was 0. */
   if (first_feedback_ms && got_feedback && replied_at >= 0) *first_feedback_ms = first_feedback_at > replied_at ? first_feedback_at - replied_at : 0;
   /* Late robot requests (the StopMove after a cancel) still get their answer and are printed. */
