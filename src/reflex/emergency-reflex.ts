@@ -244,26 +244,36 @@ function compileLead(list: string[]): { exec(t: string): string | undefined } {
  * end a word ("no nonsense" is one "no").
  */
 function compileRepeated(list: string[], particles: string[]): { exec(t: string): { word: string; count: number; whole: boolean } | undefined } {
-  const alt = (xs: string[]) => [...new Set(xs.flatMap(forms))].sort((a, b) => b.length - a.length).map((w) => (/^[a-z]/.test(w) ? `${escape(w)}(?![\\p{L}\\p{N}])` : escape(w)));
-  const alts = alt(list);
-  if (!alts.length) return { exec: () => undefined };
+  const words = [...new Set(list.flatMap(forms))];
+  const alt = (xs: string[]) => xs.map((w) => (/^[a-z]/.test(w) ? `${escape(w)}(?![\\p{L}\\p{N}])` : escape(w)));
+  const longestFirst = alt([...words].sort((a, b) => b.length - a.length));
+  if (!longestFirst.length) return { exec: () => undefined };
+  const particleAlts = alt([...new Set(particles.flatMap(forms))].sort((a, b) => b.length - a.length));
   // A sentence-final particle or an elongation may follow each one ("不要啦不要啦", "あかんてあかん", "だめーだめー").
   // Not when the "particle" starts the next negation (the や of "やだやだ").
-  const tail = `(?:\\s*(?!${alts.join('|')})(?:${[...alt(particles), 'ー+', '[っッ〜~ぁぃぅぇぉ]+'].join('|')}))*`;
-  const unit = new RegExp(`\\s*(?:${alts.join('|')})${tail}`, 'iuy');
+  const tail = `(?:\\s*(?!${longestFirst.join('|')})(?:${[...particleAlts, 'ー+', '[っッ〜~ぁぃぅぇぉ]+'].join('|')}))*`;
+  const unitOf = (alts: string[]) => new RegExp(`\\s*(?:${alts.join('|')})${tail}`, 'iuy');
+  // Longest first, and also shortest first: one negation can begin with another ("やめや" and
+  // "やめ"), and the longer one can swallow the start of the repeat ("やめやめ").
+  const units = [unitOf(longestFirst), unitOf(alt([...words].sort((a, b) => a.length - b.length)))];
+  const run = (unit: RegExp, t: string) => {
+    let at = 0;
+    let count = 0;
+    for (;;) {
+      unit.lastIndex = at;
+      const m = unit.exec(t);
+      if (!m || unit.lastIndex === at) break;
+      at = unit.lastIndex;
+      count++;
+    }
+    return { at, count };
+  };
   return {
     exec(t) {
-      let at = 0;
-      let count = 0;
-      for (;;) {
-        unit.lastIndex = at;
-        const m = unit.exec(t);
-        if (!m) break;
-        at = unit.lastIndex;
-        count++;
-      }
-      if (count === 0) return undefined;
-      return { word: t.slice(0, at).trim().toLowerCase(), count, whole: t.slice(at).trim() === '' };
+      const [a, b] = units.map((u) => run(u, t)) as [{ at: number; count: number }, { at: number; count: number }];
+      const best = b.count > a.count ? b : a;
+      if (best.count === 0) return undefined;
+      return { word: t.slice(0, best.at).trim().toLowerCase(), count: best.count, whole: t.slice(best.at).trim() === '' };
     },
   };
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { shippedPhrasebook, PHRASE_LANGUAGES } from '../../src/lang/phrasebook';
 import { createEmergencyReflex } from '../../src/reflex/emergency-reflex';
 
 /**
@@ -19,6 +20,16 @@ describe('reflex: emergency reflex by form of the exclamation', () => {
   const silent = (lines: string[]) => {
     for (const t of lines) expect(l0.match(t), t).to.equal(undefined);
   };
+
+  it('every repeated-negation word of the shipped phrasebook said twice stops, also when a longer one starts with it (やめ / やめや)', () => {
+    const book = shippedPhrasebook();
+    // Japanese and Chinese: words that run together without spaces (English repeats are tested below).
+    const words = PHRASE_LANGUAGES.filter((l) => l !== 'en').flatMap((l) => book[l].stop_repeated);
+    const prefixed = words.filter((w) => words.some((o) => o !== w && o.startsWith(w)));
+    expect(prefixed, 'the phrasebook has such pairs (else this test proves nothing)').to.include('やめ');
+    fires(words.map((w) => w + w), 'stop');
+    fires(prefixed.map((w) => `${w}${w}！`), 'stop');
+  });
 
   it('a dialect or colloquial negation said twice is a stop (Kansai あかん, いかん, ちゃう)', () => {
     fires(['あかんあかん', 'あかんて、あかん！', 'アカンアカンアカン', 'いかんいかん！', 'ちゃうちゃう', 'あかんあかんそっちちゃう'], 'stop');
