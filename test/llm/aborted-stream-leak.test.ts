@@ -25,8 +25,9 @@ describe('llm/ollama-client: aborted streams do not leak (heap with --expose-gc)
       const r = await abortedStreamGrowthKb({ host: url, model: 'qwen2.5:7b', n: 500, warmup: 100, kind });
       expect(r.tracked).to.equal(0);
       // Without the fix: 6-7 KB per stream here (and 1 tracked stream each). GC noise over 500
-      // streams stays under 1 KB per stream; 2.5 KB still catches the leak.
-      expect(r.kbPerStream).to.be.below(2.5);
+      // streams is under 1 KB per stream on a quiet machine and reached 2.9 KB on a loaded one
+      // (JIT code, not streams); 4.5 KB still catches the leak. `tracked` above is the exact check.
+      expect(r.kbPerStream).to.be.below(4.5);
     });
   }
 });
