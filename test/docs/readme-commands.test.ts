@@ -78,10 +78,12 @@ describe('docs: every claudia-llm command line in the README and docs code block
     const lines = codeLines(text);
     const commands = lines.flatMap((l) => invocations(l.text).map((argv) => ({ line: l.line, argv })));
 
-    it(`${doc}: no code line runs a bare \`claudia-llm\` (not on PATH after npm ci: use npx) and nothing reads ../shared`, () => {
+    it(`${doc}: no code line runs a bare \`claudia-llm\` (not on PATH after npm ci: use npx) and no code line reaches outside the clone (a \`../\` path)`, () => {
       const bare = lines.filter((l) => /(?:^\s*(?:\$ )?|\|\s*)claudia-llm\s/.test(l.text));
       expect(bare.map((l) => `${doc}:${l.line}: ${l.text.trim()}`)).to.deep.equal([]);
-      expect(text).to.not.contain('../shared');
+      // A user's clone has nothing beside it: a pasted command must not read a sibling folder.
+      const outside = lines.filter((l) => /(?:^|[\s'"=:(])\.\.\//.test(l.text));
+      expect(outside.map((l) => `${doc}:${l.line}: ${l.text.trim()}`)).to.deep.equal([]);
     });
 
     if (commands.length === 0) continue;
