@@ -23,10 +23,13 @@ describe('a stop aborts the LLM calls in flight (simulator)', function () {
     h = undefined;
   });
 
-  async function longAnswerThenStop(stop: (h: Harness) => Promise<AnswerRecord | undefined> | AnswerRecord | undefined): Promise<{ rec: AnswerRecord; stopRec: AnswerRecord | undefined; streamedBeforeStop: number }> {
+  async function longAnswerThenStop(
+    stop: (h: Harness) => Promise<AnswerRecord | undefined> | AnswerRecord | undefined,
+    backend: 'ollama' | 'openai' = 'ollama',
+  ): Promise<{ rec: AnswerRecord; stopRec: AnswerRecord | undefined; streamedBeforeStop: number }> {
     h = await startHarness({
       simProfile: SLOW_DECODE,
-      config: { ollama: { num_parallel: 1, ...QUIET_PROBES }, robot: { initial_posture: 'standing' } },
+      config: { llm: { backend }, ollama: { num_parallel: 1, ...QUIET_PROBES }, robot: { initial_posture: 'standing' } },
       script: [
         { match: LONG_QUESTION, content: { a: [], r: LONG_REPLY } },
         { match: NEXT_QUESTION, content: { a: [], r: 'ボールです。' } },
@@ -88,20 +91,9 @@ describe('a stop aborts the LLM calls in flight (simulator)', function () {
   });
 
   it('the same on the OpenAI-compatible backend (the simulator speaks its wire too)', async () => {
-    h = await startHarness({
-      simProfile: SLOW_DECODE,
-      config: { llm: { backend: 'openai' }, ollama: { num_parallel: 1, ...QUIET_PROBES }, robot: { initial_posture: 'standing' } },
-      script: [
-        { match: LONG_QUESTION, content: { a: [], r: LONG_REPLY } },
-        { match: NEXT_QUESTION, content: { a: [], r: 'ボールです。' } },
-      ],
-    });
-    const events: PipelineEvent[] = [];
-    const pending = h.app.pipeline.handle(input(LONG_QUESTION), { onEvent: (e) => events.push(e) });
-    await waitFor(() => events.some((e) => e.type === 'reply'), 'the reply to stream', 10_000);
-    await h.app.pipeline.handle(input('止まって'));
-    expect(h.sim!.stats().byEndpoint['/v1/chat/completions'], 'spoken on the OpenAI wire').to.equal(1);
-    await expectAbortedAndSlotFree(await pending);
+    const { rec } = await longAnswerThenStop((hh) => hh.app.pipeline.handle(input('止まって')), 'openai');
+    expect(h!.sim!.stats().byEndpoint['/v1/chat/completions'], 'spoken on the OpenAI wire').to.equal(1);
+    await expectAbortedAndSlotFree(rec);
   });
 
   it('a request that arrives after the stop is not aborted by it', async () => {
