@@ -362,13 +362,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return record({ id, input, t0, language: lang, reply, actions: [stopAction()], source: 'reflex', detail, firstEffectAt: stopAt, promptType: hit.kind === 'danger' ? 'emergency' : '', report: hit.report });
   }
 
-  /** A partial ASR result (or a repeated utterance id): only the emergency reflex sees it. */
+  /** A partial ASR result, or a request an adapter refused before the pipeline (HTTP): only the emergency reflex sees it. */
   function partialStop(input: QueryInput): AnswerRecord | undefined {
     const t0 = clock.now();
     return stopRecord(input, t0, tryStop(input.text, t0));
   }
 
-  /** The record of a stop L0 fired on outside run() (a partial result, a repeated utterance). */
+  /** The record of a stop L0 fired on outside run(): a partial or refused input, or a repeated utterance id. */
   function stopRecord(input: QueryInput, t0: number, hit: (StopHit & { report: ExecReport }) | undefined): AnswerRecord | undefined {
     if (!hit) return undefined;
     const analysed = analyse(String(input.text), typeof input.language === 'string' && ['ja', 'zh', 'en'].includes(input.language) ? input.language : '', maxChars, deps.phrases);
