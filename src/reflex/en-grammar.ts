@@ -163,7 +163,8 @@ function parseMove(t: string): ParsedIntent | undefined {
   // "go ahead" usually means "you may", not "walk forward".
   if (core2 === 'go ahead') return undefined;
   const mv = MOVE_RE.exec(core2);
-  const bare = BARE_MOVE[core2];
+  // Own keys only: "constructor" or "tostring" is no direction.
+  const bare = Object.hasOwn(BARE_MOVE, core2) ? BARE_MOVE[core2] : undefined;
   if (bare) action = bare;
   else if (mv) {
     const d = mv[1] as string;
