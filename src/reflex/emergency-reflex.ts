@@ -54,10 +54,11 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
 
   /**
    * Every rule, on text that was folded one way; `whole` when the text is the whole utterance.
-   * `tried` holds the pieces this utterance's other foldings already found nothing in.
+   * `tried` holds the pieces this utterance's other foldings already found nothing in;
+   * `stopsSearched` when the stop words were already looked for in this very text.
    */
-  function scan(text: string, whole: boolean, tried?: string[]): StopHit | undefined {
-    const s = firstMatch(stop, text);
+  function scan(text: string, whole: boolean, tried?: string[], stopsSearched = false): StopHit | undefined {
+    const s = stopsSearched ? undefined : firstMatch(stop, text);
     if (s) return { word: s, kind: 'stop' };
     if (!whole || text.length > HEAD_MAX) return undefined;
     return exclaimedOnce(text, tried) ?? exclaimedOnce(stripLead(text), tried);
@@ -132,7 +133,8 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     // A hyphen inside a word joins it ("non-stop" is one word, not "non stop"; "e-stop" is "estop").
     const norm = normaliseText(HYPHEN.test(raw) ? raw.replace(JOINING_HYPHEN, '') : raw);
     const tried: string[] = [];
-    const viaNorm = scan(norm, true, tried);
+    // Text that was already folded (lower case, no punctuation) is its own normal form.
+    const viaNorm = scan(norm, true, tried, norm === raw);
     if (viaNorm) return viaNorm;
     // Shouted, stretched words: "ストーップ", "stooop", "haaalt".
     const unstretched = unstretch(norm);

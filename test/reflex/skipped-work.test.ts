@@ -47,6 +47,13 @@ describe('reflex: work skipped on a cheap test is still done at its edge', () =>
     expect(word('ねえ、あぶねえよ')).to.deep.equal({ word: 'あぶねえ', kind: 'danger' });
   });
 
+  it('L0: text that is its own normal form is searched for stop words once; text one character off it is searched again', () => {
+    expect(word('please stop now')).to.deep.equal({ word: 'stop', kind: 'stop' });
+    expect(word('please sto\u200bp now')).to.deep.equal({ word: 'stop', kind: 'stop' });
+    expect(word('ｓｔｏｐ')).to.deep.equal({ word: 'stop', kind: 'stop' });
+    expect(word('please sit down')).to.equal(undefined);
+  });
+
   it('L0: the head and the unstretched text are still tried when the other foldings found nothing', () => {
     expect(word('ストーップ、何するの')).to.deep.equal({ word: 'ストップ', kind: 'stop' });
     expect(word('痛い！何するの')?.kind).to.equal('danger');
