@@ -29,10 +29,19 @@ const COMBINING = /[\p{Mn}\p{Me}](?<![\u3099\u309a])/gu;
  * ideographic space, iteration marks and everything else take them.
  */
 export const FOLD_FREE = /^[\t\n\r\x20-\x7e\u3001\u3002\u300c\u300d\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff]*$/;
+/**
+ * The same with the full-width ASCII forms and the ideographic space (！？，：, common in CJK
+ * recogniser output): NFKC maps each of them to its ASCII character, alone and next to any
+ * FOLD_FREE character.
+ */
+export const FOLD_FREE_OR_WIDE = /^[\t\n\r\x20-\x7e\u3000-\u3002\u300c\u300d\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff\uff01-\uff5e]*$/;
+const WIDE = /[\u3000\uff01-\uff5e]/g;
+const narrow = (c: string) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 
 /** Invisible characters out, NFKC, stray combining marks out: what every matcher sees first. */
 export function foldInvisible(text: string): string {
   if (FOLD_FREE.test(text)) return text;
+  if (FOLD_FREE_OR_WIDE.test(text)) return text.replace(WIDE, narrow);
   return text.replace(INVISIBLE, '').normalize('NFKC').replace(COMBINING, '');
 }
 const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}ー々〆';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FOLD_FREE, foldInvisible, INVISIBLE, NEEDS_PUNCTUATION_PASS, normaliseText } from '../../src/lang/normalise';
+import { FOLD_FREE, FOLD_FREE_OR_WIDE, foldInvisible, INVISIBLE, NEEDS_PUNCTUATION_PASS, normaliseText } from '../../src/lang/normalise';
 
 /** Every code point a character class (a one-class regex over the BMP) accepts. */
 function members(re: RegExp): number[] {
@@ -20,6 +20,28 @@ describe('lang: normaliseText skips the passes that cannot change the text', () 
     expect(changed.map((cp) => cp.toString(16))).to.deep.equal([]);
     // The ideographic space, full-width forms and iteration marks are not in it: NFKC or the iteration pass changes them.
     for (const c of ['\u3000', 'Ｓ', '！', 'ｽ', 'ゝ', '\u200b', '\u0301']) expect(FOLD_FREE.test(c), c).to.equal(false);
+  });
+
+  it('the full-width ASCII forms and the ideographic space NFKC to ASCII, alone and beside any FOLD_FREE character', () => {
+    const wide = members(FOLD_FREE_OR_WIDE).filter((cp) => !FOLD_FREE.test(String.fromCharCode(cp)));
+    expect(wide.map((cp) => cp.toString(16))).to.deep.equal(['3000', ...Array.from({ length: 0x5e }, (_v, i) => (0xff01 + i).toString(16))]);
+    const ascii = (cp: number) => (cp === 0x3000 ? ' ' : String.fromCharCode(cp - 0xfee0));
+    const bad: string[] = [];
+    // Beside every FOLD_FREE character outside the ideographs (those have no compositions at all), both ways round.
+    const neighbours = members(FOLD_FREE).filter((cp) => cp < 0x4e00);
+    for (const w of wide) {
+      const c = String.fromCharCode(w);
+      if (c.normalize('NFKC') !== ascii(w)) bad.push(c);
+      for (const n of neighbours) {
+        const x = String.fromCharCode(n);
+        if ((x + c).normalize('NFKC') !== x + ascii(w) || (c + x).normalize('NFKC') !== ascii(w) + x) bad.push(x + c);
+      }
+    }
+    expect(bad).to.deep.equal([]);
+    expect(normaliseText('座って！')).to.equal('座って');
+    expect(normaliseText('ｓｔｏｐ，ｐｌｅａｓｅ')).to.equal('stop please');
+    expect(normaliseText('ＳＴＯＰ\u200b！')).to.equal('stop');
+    expect(normaliseText('ｽﾄｯﾌﾟ！')).to.equal('ストップ');
   });
 
   it('text that is FOLD_FREE except for one character still takes the Unicode passes', () => {
