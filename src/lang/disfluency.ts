@@ -1,5 +1,6 @@
 import { foldKana, normaliseText } from './normalise';
 import { createNameMatcher, type NameMatcher } from './fuzzy-name';
+import { groupBy } from './group-by';
 import { PHRASE_LANGUAGES, shippedPhrasebook, type Phrasebook } from './phrasebook';
 
 const matchers = new WeakMap<readonly string[], NameMatcher>();
@@ -24,17 +25,8 @@ const NONE: readonly string[] = [];
 function wakeIndex(wakeWords: readonly string[]): WakeIndex {
   let ix = wakeIndexes.get(wakeWords);
   if (!ix) {
-    const byFirst = new Map<string, string[]>();
-    const byLast = new Map<string, string[]>();
-    const add = (map: Map<string, string[]>, key: string, w: string) => {
-      const group = map.get(key);
-      if (group) group.push(w);
-      else map.set(key, [w]);
-    };
-    for (const w of wakeWords) {
-      add(byFirst, w.charAt(0), w);
-      add(byLast, w.charAt(w.length - 1), w);
-    }
+    const byFirst = groupBy(wakeWords, (w) => w.charAt(0));
+    const byLast = groupBy(wakeWords, (w) => w.charAt(w.length - 1));
     // An empty word starts and ends every text: then the whole list, in order.
     const all = wakeWords.includes('');
     ix = {

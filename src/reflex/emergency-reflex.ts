@@ -1,4 +1,5 @@
 import { toTraditionalForms } from '../lang/chinese-script';
+import { groupBy } from '../lang/group-by';
 import { foldKana, normaliseText } from '../lang/normalise';
 import { shippedPhrasebook, PHRASE_LANGUAGES, type LanguagePhrases, type Phrasebook } from '../lang/phrasebook';
 import type { EmergencyReflex, StopHit } from '../pipeline/stages';
@@ -320,12 +321,7 @@ function compileSquashed(list: string[], particles: string[]): (t: string) => st
     }
   }
   // Longest first, grouped by first character: only the words that can start the piece are tried.
-  const byFirst = new Map<string, string[]>();
-  for (const w of [...words].sort((a, b) => b.length - a.length)) {
-    const group = byFirst.get(w.charAt(0));
-    if (group) group.push(w);
-    else byFirst.set(w.charAt(0), [w]);
-  }
+  const byFirst = groupBy([...words].sort((a, b) => b.length - a.length), (w) => w.charAt(0));
   const tails = [...new Set(particles.flatMap(forms).map(squash))].filter(Boolean).sort((a, b) => b.length - a.length);
   return (t) => {
     if (!HAS_KANA_CHAR.test(t) || t.length > HEAD_MAX || !byFirst.has(squashedFirst(t))) return undefined;

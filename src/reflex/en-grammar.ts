@@ -1,3 +1,4 @@
+import { groupBy } from '../lang/group-by';
 import { normaliseText } from '../lang/normalise';
 import { finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 
@@ -50,12 +51,7 @@ export function createEnGrammar(actionPhrases: Record<string, string[]>): Langua
   const phrases = new Map<string, string>();
   for (const [action, list] of Object.entries(actionPhrases)) for (const p of list) phrases.set(normaliseText(p), action);
   // For cut-off commands: only the phrases that begin as the text does.
-  const phrasesByFirst = new Map<string, Array<[string, string]>>();
-  for (const [p, a] of phrases) {
-    const group = phrasesByFirst.get(p.charAt(0));
-    if (group) group.push([p, a]);
-    else phrasesByFirst.set(p.charAt(0), [[p, a]]);
-  }
+  const phrasesByFirst = groupBy(phrases, ([p]) => p.charAt(0));
 
   return {
     parse(text) {

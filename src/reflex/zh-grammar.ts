@@ -1,3 +1,4 @@
+import { groupBy } from '../lang/group-by';
 import { normaliseText } from '../lang/normalise';
 import { CJK_NUMBER, finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 
@@ -33,12 +34,7 @@ const MOVES: Array<[string, string]> = ([
   ['转个圈', 'spin'], ['转一圈', 'spin'], ['转圈', 'spin'], ['转圈圈', 'spin'], ['原地转圈', 'spin'], ['转', 'turn_any'],
 ] as Array<[string, string]>).sort((a, b) => b[0].length - a[0].length);
 /** The movement cores by first character, longest first as above. */
-const MOVES_BY_FIRST = new Map<string, Array<[string, string]>>();
-for (const mv of MOVES) {
-  const group = MOVES_BY_FIRST.get(mv[0].charAt(0));
-  if (group) group.push(mv);
-  else MOVES_BY_FIRST.set(mv[0].charAt(0), [mv]);
-}
+const MOVES_BY_FIRST = groupBy(MOVES, ([w]) => w.charAt(0));
 const PARAM_RE = new RegExp(`^(${CJK_NUMBER})(?:个)?(米|公尺|厘米|公分|步|度|秒钟|秒)`, 'u');
 
 export function createZhGrammar(actionPhrases: Record<string, string[]>): LanguageGrammar {
