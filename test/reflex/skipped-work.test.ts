@@ -54,6 +54,15 @@ describe('reflex: work skipped on a cheap test is still done at its edge', () =>
     expect(word('please sit down')).to.equal(undefined);
   });
 
+  it('L0: an alarm at the start is the longest listed one that ends there, found once for phrases that share their start', () => {
+    expect(word("you're going to fall over there")).to.deep.equal({ word: "you're going to fall", kind: 'danger' });
+    expect(word("you're going to fallen")).to.equal(undefined);
+    expect(word("you're tired")).to.equal(undefined);
+    expect(word('WATCH OUT THERE IS A STEP')).to.deep.equal({ word: 'watch out', kind: 'danger' });
+    expect(word('watch outside the house')).to.equal(undefined);
+    expect(word('アブナイ前見て')).to.deep.equal({ word: 'アブナイ', kind: 'danger' });
+  });
+
   it('L0: the head and the unstretched text are still tried when the other foldings found nothing', () => {
     expect(word('ストーップ、何するの')).to.deep.equal({ word: 'ストップ', kind: 'stop' });
     expect(word('痛い！何するの')?.kind).to.equal('danger');
