@@ -33,15 +33,10 @@ const EXTRA = [
 ];
 
 function utterances(): string[] {
-  const files = [path.join(__dirname, '..', 'test', 'reflex', 'heldout-intents.jsonl'), path.resolve(__dirname, '..', '..', 'shared', 'data', 'intents.dev.jsonl')];
+  const root = path.resolve(__dirname, '..');
+  const files = [path.join(root, 'test', 'reflex', 'heldout-intents.jsonl'), path.join(root, 'data', 'intents.dev.jsonl')];
   const out: string[] = [];
-  for (const f of files) {
-    try {
-      for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) out.push((JSON.parse(line) as { text: string }).text);
-    } catch {
-      // The shared dev set is optional outside this workspace.
-    }
-  }
+  for (const f of files) for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) out.push((JSON.parse(line) as { text: string }).text);
   return [...out, ...EXTRA];
 }
 

@@ -70,15 +70,26 @@ export function analyse(text: string, hint = '', maxChars = 2000, phrases?: Phra
     }
   }
   const lead = leadWords(phrases);
-  const front = stripWakeWord(stripDisfluency(expandContractions(full, lead.rewrite), lead), lead.wake);
-  const back = stripTrailingWakeWord(stripDisfluency(front.rest, lead), lead.wake);
+  // Most utterances have no wake word and nothing to strip: the same text comes back to be
+  // stripped again, and gets the answer it got.
+  let lastIn: string | undefined;
+  let lastOut = '';
+  const strip = (s: string): string => {
+    if (s !== lastIn) {
+      lastIn = s;
+      lastOut = stripDisfluency(s, lead);
+    }
+    return lastOut;
+  };
+  const front = stripWakeWord(strip(expandContractions(full, lead.rewrite)), lead.wake);
+  const back = stripTrailingWakeWord(strip(front.rest), lead.wake);
   const wake = front.wake || back.wake;
-  const cleaned = stripDisfluency(back.rest, lead);
+  const cleaned = strip(back.rest);
   // Detect on the text without the wake word: "hey claudia 坐下" is Chinese.
   const { language, certain } = detectLanguage(cleaned || raw, hint);
   const out: Analysed = { raw, normalised: cleaned, language, languageCertain: certain };
   if (wake) out.wake = wake;
   if (traditional) out.script = 'traditional';
-  if (simplifiedReading) out.simplified = stripDisfluency(stripWakeWord(stripDisfluency(simplifiedReading, lead), lead.wake).rest, lead);
+  if (simplifiedReading) out.simplified = strip(stripWakeWord(strip(simplifiedReading), lead.wake).rest);
   return out;
 }

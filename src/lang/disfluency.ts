@@ -1,5 +1,6 @@
 import { foldKana, normaliseText } from './normalise';
 import { createNameMatcher, type NameMatcher } from './fuzzy-name';
+import { groupBy } from './group-by';
 import { PHRASE_LANGUAGES, shippedPhrasebook, type Phrasebook } from './phrasebook';
 
 const matchers = new WeakMap<readonly string[], NameMatcher>();
@@ -8,6 +9,37 @@ function names(wakeWords: readonly string[]): NameMatcher {
   if (!m) matchers.set(wakeWords, (m = createNameMatcher(wakeWords)));
   return m;
 }
+
+/**
+ * A wake word list grouped by first and by last character, in list order (longest first): a
+ * text is compared only with the words that can start or end it. `longest` bounds the part of
+ * the text that is folded for the comparison.
+ */
+interface WakeIndex {
+  starting(first: string): readonly string[];
+  ending(last: string): readonly string[];
+  longest: number;
+}
+const wakeIndexes = new WeakMap<readonly string[], WakeIndex>();
+const NONE: readonly string[] = [];
+function wakeIndex(wakeWords: readonly string[]): WakeIndex {
+  let ix = wakeIndexes.get(wakeWords);
+  if (!ix) {
+    const byFirst = groupBy(wakeWords, (w) => w.charAt(0));
+    const byLast = groupBy(wakeWords, (w) => w.charAt(w.length - 1));
+    // An empty word starts and ends every text: then the whole list, in order.
+    const all = wakeWords.includes('');
+    ix = {
+      starting: (c) => (all ? wakeWords : (byFirst.get(c) ?? NONE)),
+      ending: (c) => (all ? wakeWords : (byLast.get(c) ?? NONE)),
+      longest: Math.max(0, ...wakeWords.map((w) => w.length)),
+    };
+    wakeIndexes.set(wakeWords, ix);
+  }
+  return ix;
+}
+const LATIN_START = /^[a-z]/;
+const LATIN_END = /[a-z]$/;
 
 /**
  * Splits a leading wake word (config/phrases/*.yaml `wake`, the robot's name as recognisers
@@ -26,11 +58,11 @@ export function stripWakeWord(normalised: string, wakeWords: readonly string[] =
 function stripListedWake(normalised: string, wakeWords: readonly string[]): { wake: string; rest: string } {
   // Wake words are short: fold only the head, so a long utterance costs nothing here.
   const folded = foldKana(normalised.slice(0, 32));
-  for (const w of wakeWords) {
+  for (const w of wakeIndex(wakeWords).starting(folded.charAt(0))) {
     if (!folded.startsWith(w)) continue;
     const rest = normalised.slice(w.length);
     // A Latin wake word must end at a word boundary ("heyday" is not "hey").
-    if (/^[a-z]/.test(w) && rest.length > 0 && !rest.startsWith(' ')) continue;
+    if (LATIN_START.test(w) && rest.length > 0 && !rest.startsWith(' ')) continue;
     const trimmed = rest.trim();
     if (trimmed.length === 0) return { wake: '', rest: normalised };
     return { wake: normalised.slice(0, w.length), rest: trimmed };
@@ -114,28 +146,33 @@ export function expandContractions(normalised: string, rewrite: LeadWords['rewri
  * Only the robot's name and its mishearings count here, not a bare "hey".
  */
 export function stripTrailingWakeWord(normalised: string, wakeWords: readonly string[] = shippedLead().wake): { wake: string; rest: string } {
-  const folded = foldKana(normalised);
-  for (const w of wakeWords) {
-    if (w.length < 4 || !folded.endsWith(w) || folded.length === w.length) continue;
+  const ix = wakeIndex(wakeWords);
+  // Kana folding keeps the length, so the folded tail is the tail of the folded text.
+  const folded = foldKana(normalised.slice(-ix.longest));
+  for (const w of ix.ending(folded.charAt(folded.length - 1))) {
+    if (w.length < 4 || !folded.endsWith(w) || normalised.length === w.length) continue;
     const before = normalised.slice(0, normalised.length - w.length);
-    if (/^[a-z]/.test(w) && !before.endsWith(' ')) continue;
+    if (LATIN_START.test(w) && !before.endsWith(' ')) continue;
     return { wake: normalised.slice(before.length), rest: before.trim() };
   }
   const n = names(wakeWords).tail(normalised);
   const rest = n ? normalised.slice(0, normalised.length - n).trim() : '';
-  if (rest && (!/[a-z]$/.test(normalised) || normalised[normalised.length - n - 1] === ' ')) return { wake: normalised.slice(normalised.length - n), rest };
+  if (rest && (!LATIN_END.test(normalised) || normalised[normalised.length - n - 1] === ' ')) return { wake: normalised.slice(normalised.length - n), rest };
   return { wake: '', rest: normalised };
 }
 
 /** "sit sit" -> "sit", "坐下坐下" -> "坐下", "sit down sit down sit down" -> "sit down". */
+const ALL_CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+$/u;
+const HAS_HAN = /\p{Script=Han}/u;
+
 function collapseRepeat(s: string): string {
-  const compact = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]+$/u.test(s);
+  const compact = ALL_CJK.test(s);
   const unit = compact ? s : `${s} `;
   for (let n = 3; n >= 2; n--) {
     if (unit.length % n !== 0) continue;
     const part = unit.slice(0, unit.length / n);
     // A two-kana word said twice is one word (ごろごろ, ふりふり), not a repeat.
-    const mimetic = compact && part.length <= 2 && !/\p{Script=Han}/u.test(part);
+    const mimetic = compact && part.length <= 2 && !HAS_HAN.test(part);
     if (part.length >= 2 && !mimetic && part.repeat(n) === unit) return part.trim();
   }
   return s;

@@ -67,11 +67,12 @@ export function createCodeSwitch(book: Phrasebook): { read(normalised: string, p
       if (commands.length === 1) {
         const command = commands[0] as string;
         const language = segmentLanguage(command);
-        const extras = kept.filter((s) => s !== command).map((s) => sayIn(s, language));
+        const others = kept.filter((s) => s !== command);
+        const extras = others.map((s) => sayIn(s, language));
         if (extras.some((e) => e === undefined)) return undefined;
         const joinWith = language === 'en' ? ' ' : '';
         // A direction goes in front of a Japanese or Chinese verb ("右に曲がって"), a quantity after the command.
-        const dirs = extras.filter((_e, i) => DIRECTIONS.some((d) => d.en.test(kept.filter((s) => s !== command)[i] as string)));
+        const dirs = extras.filter((_e, i) => DIRECTIONS.some((d) => d.en.test(others[i] as string)));
         const qtys = extras.filter((e) => !dirs.includes(e));
         const text = language === 'en' ? [command, ...dirs, ...qtys].join(joinWith) : [...dirs, command, ...qtys].join(joinWith);
         return { text: normaliseText(text), language };

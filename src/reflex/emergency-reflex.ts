@@ -1,4 +1,5 @@
 import { toTraditionalForms } from '../lang/chinese-script';
+import { groupBy } from '../lang/group-by';
 import { foldKana, normaliseText } from '../lang/normalise';
 import { shippedPhrasebook, PHRASE_LANGUAGES, type LanguagePhrases, type Phrasebook } from '../lang/phrasebook';
 import type { EmergencyReflex, StopHit } from '../pipeline/stages';
@@ -32,6 +33,11 @@ const FULL_NORMALISE_MAX = 4096;
 const HEAD_MAX = 200;
 /** Clause breaks: the head of "痛い！何するの" is "痛い", of "wait, where are you going" "wait". */
 const CLAUSE_BREAK = /[!！?？,，、。.;；:：…\n]|\s[-–—]\s|(?<=[\u3040-\u30ff\u3400-\u9fff])\s/;
+/** A hyphen between letters joins a word; HYPHEN is the cheap test in front of it. */
+const HYPHEN = /[-‐‑]/;
+const JOINING_HYPHEN = /(?<=\p{L})[-‐‑](?=\p{L})/gu;
+const LATIN_START = /^[a-z]/;
+const HIRAGANA_NEXT = /^\s*\p{Script=Hiragana}/u;
 
 export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): EmergencyReflex {
   const book = deps.phrases ?? shippedPhrasebook();
@@ -39,7 +45,7 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     PHRASE_LANGUAGES.flatMap((l) => (l === 'zh' ? withTraditional(book.zh[section]) : book[l][section]));
   const stop = compile(all('stop'));
   const shortStop = compile(all('stop_short'));
-  const alarm = compile(all('alarm'));
+  const alarm = compileStart(all('alarm'));
   const danger = compile([...all('danger'), ...all('alarm')]);
   const exact = new Set(all('stop_exact').flatMap(forms));
   const particles = all('particles');
@@ -47,12 +53,29 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   const squashed = compileSquashed([...all('danger'), ...all('alarm'), ...all('stop_exact'), ...all('stop_short')], particles);
   const lead = compileLead([...all('wake'), ...all('filler')]);
 
-  /** Every rule, on text that was folded one way; `whole` when the text is the whole utterance. */
-  function scan(text: string, whole: boolean): StopHit | undefined {
-    const s = firstMatch(stop, text);
+  /**
+   * Every rule, on text that was folded one way; `whole` when the text is the whole utterance.
+   * `tried` holds the pieces this utterance's other foldings already found nothing in;
+   * `stopsSearched` when the stop words were already looked for in this very text.
+   */
+  function scan(text: string, whole: boolean, tried?: string[], stopsSearched = false): StopHit | undefined {
+    const s = stopsSearched ? undefined : firstMatch(stop, text);
     if (s) return { word: s, kind: 'stop' };
     if (!whole || text.length > HEAD_MAX) return undefined;
-    return exclaimed(text) ?? exclaimed(stripLead(text));
+    return exclaimedOnce(text, tried) ?? exclaimedOnce(stripLead(text), tried);
+  }
+
+  /**
+   * The exclamation rules on a piece, unless this utterance already tried the same piece: the
+   * foldings often agree (no wake word to strip, nothing stretched), and the rules depend on
+   * the piece alone.
+   */
+  function exclaimedOnce(text: string, tried?: string[]): StopHit | undefined {
+    if (!tried) return exclaimed(text);
+    const t = text.trim();
+    if (tried.includes(t)) return undefined;
+    tried.push(t);
+    return exclaimed(t);
   }
 
   /** The exclamation rules on a short piece (a whole short utterance, or its head). */
@@ -62,12 +85,13 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     // Any negation twice or more in a row, alone or in front of more ("no no!", ダメダメ, "あかんあかんそっちちゃう");
     // an English one in front of more text three times ("no no nonsense" is an opener, "no no no, ..." an alarm).
     const rep = repeated.exec(t);
-    if (rep && rep.count >= 2 && (rep.whole || rep.count >= 3 || !/^[a-z]/.test(rep.word))) return { word: rep.word, kind: 'stop' };
-    if (isShort(t, SHORT)) {
+    if (rep && rep.count >= 2 && (rep.whole || rep.count >= 3 || !LATIN_START.test(rep.word))) return { word: rep.word, kind: 'stop' };
+    const size = shortness(t);
+    if (size & SHORT_PIECE) {
       const ss = firstMatch(shortStop, t);
       if (ss) return { word: ss, kind: 'stop' };
     }
-    if (isShort(t, VERY_SHORT)) {
+    if (size & VERY_SHORT_PIECE) {
       if (exact.has(t.toLowerCase())) return { word: t.toLowerCase(), kind: 'stop' };
       const d = firstMatch(danger, t);
       if (d) return { word: d, kind: 'danger' };
@@ -77,9 +101,9 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     if (sq) return { word: sq, kind: 'danger' };
     // Alarms as the first words, unpunctuated: "watch out there's a step", "小心前面有台阶";
     // not when a hiragana ending carries the word on ("危ないことはしないで" is advice).
-    if (isShort(t, SHORT)) {
-      const a = startsWith(alarm, t);
-      if (a && !/^\s*\p{Script=Hiragana}/u.test(t.slice(a.length))) return { word: a, kind: 'danger' };
+    if (size & SHORT_PIECE) {
+      const a = alarm(t);
+      if (a && !HIRAGANA_NEXT.test(t.slice(a.length))) return { word: a, kind: 'danger' };
     }
     return undefined;
   }
@@ -108,15 +132,17 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     if (direct) return { word: direct, kind: 'stop' };
     // Then width/kana/spacing/invisible-character variants ("ＳＴＯＰ", "ｽﾄｯﾌﾟ", "止 ま っ て", "止\u200bまって").
     // A hyphen inside a word joins it ("non-stop" is one word, not "non stop"; "e-stop" is "estop").
-    const norm = normaliseText(raw.replace(/(?<=\p{L})[-‐‑](?=\p{L})/gu, ''));
-    const viaNorm = scan(norm, true);
+    const norm = normaliseText(HYPHEN.test(raw) ? raw.replace(JOINING_HYPHEN, '') : raw);
+    const tried: string[] = [];
+    // Text that was already folded (lower case, no punctuation) is its own normal form.
+    const viaNorm = scan(norm, true, tried, norm === raw);
     if (viaNorm) return viaNorm;
     // Shouted, stretched words: "ストーップ", "stooop", "haaalt".
     const unstretched = unstretch(norm);
-    const viaStretch = unstretched === norm ? undefined : scan(unstretched, true);
+    const viaStretch = unstretched === norm ? undefined : scan(unstretched, true, tried);
     if (viaStretch) return viaStretch;
     const h = head(raw);
-    return h && h !== norm ? exclaimed(h) ?? exclaimed(unstretch(h)) : undefined;
+    return h && h !== norm ? exclaimedOnce(h, tried) ?? exclaimedOnce(unstretch(h), tried) : undefined;
   }
 
   /**
@@ -294,12 +320,13 @@ function compileSquashed(list: string[], particles: string[]): (t: string) => st
       if (s.length >= 2) words.add(s);
     }
   }
-  const sorted = [...words].sort((a, b) => b.length - a.length);
+  // Longest first, grouped by first character: only the words that can start the piece are tried.
+  const byFirst = groupBy([...words].sort((a, b) => b.length - a.length), (w) => w.charAt(0));
   const tails = [...new Set(particles.flatMap(forms).map(squash))].filter(Boolean).sort((a, b) => b.length - a.length);
   return (t) => {
-    if (!/[\u3040-\u30ff]/.test(t) || t.length > HEAD_MAX) return undefined;
-    const s = squash(t.replace(/\s+/g, ''));
-    for (const w of sorted) {
+    if (!HAS_KANA_CHAR.test(t) || t.length > HEAD_MAX || !byFirst.has(squashedFirst(t))) return undefined;
+    const s = squash(t.replace(ALL_SPACES, ''));
+    for (const w of byFirst.get(s.charAt(0)) ?? NONE) {
       if (!s.startsWith(w)) continue;
       let rest = s.slice(w.length);
       // Particles after it ("あぶねえよ", "いてえってば").
@@ -308,17 +335,36 @@ function compileSquashed(list: string[], particles: string[]): (t: string) => st
         if (!p) break;
         rest = rest.slice(p.length);
       }
-      if (rest === '' || rest === w || !/^[\u3040-\u309f]/.test(rest)) return w;
+      if (rest === '' || rest === w || !HIRAGANA_START.test(rest)) return w;
     }
     return undefined;
   };
 }
 
+const HAS_KANA_CHAR = /[\u3040-\u30ff]/;
+const HIRAGANA_START = /^[\u3040-\u309f]/;
+const ALL_SPACES = /\s+/g;
+const NONE: readonly string[] = [];
+const ELONGATION = /[ーぁぃぅぇぉっ〜~]/g;
+const ELONGATION_CHAR = /[ーぁぃぅぇぉっ〜~]/;
+const WHITESPACE = /\s/;
+const REPEATED_KANA = /(\p{Script=Hiragana})\1+/gu;
+
 /** Kana folded, elongations out, a kana repeated right after itself once. */
 function squash(t: string): string {
-  return foldKana(t)
-    .replace(/[ーぁぃぅぇぉっ〜~]/g, '')
-    .replace(/(\p{Script=Hiragana})\1+/gu, '$1');
+  return foldKana(t).replace(ELONGATION, '').replace(REPEATED_KANA, '$1');
+}
+
+/** The first character of `squash` of the text without its spaces, without squashing it: most pieces start with no word's first kana. */
+function squashedFirst(t: string): string {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    // Katakana folds to hiragana as in foldKana; spaces and elongations are taken out.
+    const ch = String.fromCharCode(c >= 0x30a1 && c <= 0x30f6 ? c - 0x60 : c);
+    if (WHITESPACE.test(ch) || ELONGATION_CHAR.test(ch)) continue;
+    return ch;
+  }
+  return '';
 }
 
 /** The colloquial -ee of an adjective ending in a-row + い: あぶない -> あぶねえ, いたい -> いてえ. */
@@ -349,19 +395,64 @@ function firstMatch(c: Compiled, text: string): string | undefined {
   return undefined;
 }
 
-/** A phrase at the very start of the piece. */
-function startsWith(c: Compiled, text: string): string | undefined {
-  c.at.lastIndex = 0;
-  return c.at.exec(text)?.[0].toLowerCase();
+/**
+ * A phrase at the very start of a piece, with the same boundaries as `compile` (a Latin phrase
+ * ends a word, a katakana one is not followed by more katakana), the longest that fits. One
+ * regex with the phrases as a trie of characters: a flat alternation tries every phrase that
+ * shares the start of the text again from the start ("you're going to fall", "you're going to
+ * trip", ... against "you're tired": microseconds), the trie walks the shared start once. The
+ * boundary in front of a phrase (`compile`'s lookbehinds) always holds at the start of the text.
+ */
+function compileStart(list: string[]): (text: string) => string | undefined {
+  interface Node {
+    next: Map<string, Node>;
+    /** The end-of-phrase boundary when a phrase ends here. */
+    end?: string;
+    longest: number;
+  }
+  const root: Node = { next: new Map(), longest: 0 };
+  for (const w of new Set(list.flatMap(forms))) {
+    let n = root;
+    for (const ch of w) {
+      let k = n.next.get(ch);
+      if (!k) n.next.set(ch, (k = { next: new Map(), longest: 0 }));
+      k.longest = Math.max(k.longest, w.length);
+      n = k;
+    }
+    n.end = /^[a-z0-9]/.test(w) ? '(?![\\p{L}\\p{N}])' : /\p{Script=Katakana}$/u.test(w) ? '(?![\\p{Script=Katakana}ー])' : '';
+  }
+  // At each character the longer phrases first, the phrase ending there (if any) last.
+  const source = (n: Node): string => {
+    const alts = [...n.next].sort((a, b) => b[1].longest - a[1].longest).map(([ch, k]) => escape(ch) + source(k));
+    if (n.end !== undefined) alts.push(n.end);
+    return alts.length === 1 ? (alts[0] as string) : `(?:${alts.join('|')})`;
+  };
+  const re = root.next.size ? new RegExp(source(root), 'iuy') : undefined;
+  return (text) => {
+    if (!re) return undefined;
+    re.lastIndex = 0;
+    return re.exec(text)?.[0].toLowerCase();
+  };
 }
 
-function isShort(text: string, limit: { chars: number; words: number }): boolean {
+/** Bits of `shortness`: the piece is within SHORT, within VERY_SHORT. */
+const SHORT_PIECE = 1;
+const VERY_SHORT_PIECE = 2;
+const HAS_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const SPACE_PUNCT_SYMBOL = /[\s\p{P}\p{S}]/gu;
+const SPACES = /\s+/;
+const WORDLIKE = /[\p{L}\p{N}]/u;
+
+/** Whether a piece is short and very short (SHORT_PIECE | VERY_SHORT_PIECE bits), measured once for all the rules. */
+function shortness(text: string): number {
   // Cheap bound first: nothing this long is a short utterance, however it is spelled.
-  if (text.length > HEAD_MAX) return false;
+  if (text.length > HEAD_MAX) return 0;
   const t = text.trim();
   // CJK text has no spaces, so its length decides; Latin text counts words.
-  if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(t)) {
-    return t.replace(/[\s\p{P}\p{S}]/gu, '').length <= limit.chars;
+  if (HAS_CJK.test(t)) {
+    const n = t.replace(SPACE_PUNCT_SYMBOL, '').length;
+    return (n <= SHORT.chars ? SHORT_PIECE : 0) | (n <= VERY_SHORT.chars ? VERY_SHORT_PIECE : 0);
   }
-  return t.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length <= limit.words;
+  const n = t.split(SPACES).filter((w) => WORDLIKE.test(w)).length;
+  return (n <= SHORT.words ? SHORT_PIECE : 0) | (n <= VERY_SHORT.words ? VERY_SHORT_PIECE : 0);
 }

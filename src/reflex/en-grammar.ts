@@ -1,3 +1,4 @@
+import { groupBy } from '../lang/group-by';
 import { normaliseText } from '../lang/normalise';
 import { finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 
@@ -49,11 +50,13 @@ const SPEED: Array<[RegExp, SpeedWord]> = [
 export function createEnGrammar(actionPhrases: Record<string, string[]>): LanguageGrammar {
   const phrases = new Map<string, string>();
   for (const [action, list] of Object.entries(actionPhrases)) for (const p of list) phrases.set(normaliseText(p), action);
+  // For cut-off commands: only the phrases that begin as the text does.
+  const phrasesByFirst = groupBy(phrases, ([p]) => p.charAt(0));
 
   return {
     parse(text) {
-      let s = ` ${text.replace(/\s+/g, ' ').trim()} `;
-      s = strip(s, PREFIXES, SUFFIXES);
+      let s = ` ${text.replace(SPACES, ' ').trim()} `;
+      s = strip(s, PADDED_PREFIXES, PADDED_SUFFIXES);
       const t = s.trim();
       if (!t) return undefined;
       const move = parseMove(t);
@@ -79,25 +82,28 @@ export function createEnGrammar(actionPhrases: Record<string, string[]>): Langua
     }
     if (words.length < 2 || (words[words.length - 1] as string).length < 1) return undefined;
     const found = new Set<string>();
-    for (const [p, a] of phrases) if (p.startsWith(core) && p.split(' ').length === words.length) found.add(a);
+    for (const [p, a] of phrasesByFirst.get(core.charAt(0)) ?? NONE) if (p.startsWith(core) && p.split(' ').length === words.length) found.add(a);
     return found.size === 1 ? { action: [...found][0] as string } : undefined;
   }
 }
 
-/** Removes politeness words at either end, repeatedly; the core must stay non-empty. */
+const PADDED_PREFIXES = PREFIXES.map((p) => ` ${p} `);
+const PADDED_SUFFIXES = SUFFIXES.map((p) => ` ${p} `);
+const SPACES = /\s+/g;
+const NONE: ReadonlyArray<[string, string]> = [];
+
+/** Removes politeness words (given with a space on each side) at either end, repeatedly; the core must stay non-empty. */
 function strip(s: string, prefixes: string[], suffixes: string[]): string {
   let out = s;
   for (let changed = true; changed; ) {
     changed = false;
-    for (const p of prefixes) {
-      const w = ` ${p} `;
+    for (const w of prefixes) {
       if (out.startsWith(w) && out.length > w.length) {
         out = ' ' + out.slice(w.length);
         changed = true;
       }
     }
-    for (const p of suffixes) {
-      const w = ` ${p} `;
+    for (const w of suffixes) {
       if (out.endsWith(w) && out.length > w.length) {
         out = out.slice(0, out.length - w.length) + ' ';
         changed = true;
@@ -140,7 +146,7 @@ function parseMove(t: string): ParsedIntent | undefined {
     rest = rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length);
   }
   // "turn 90 degrees to the left": the quantity sat between verb and direction.
-  const core = rest.replace(/\s+/g, ' ').trim();
+  const core = rest.replace(SPACES, ' ').trim();
   let action: string | undefined;
   // Running is walking fast, in whatever direction follows.
   let running = false;
@@ -153,7 +159,8 @@ function parseMove(t: string): ParsedIntent | undefined {
   // "go ahead" usually means "you may", not "walk forward".
   if (core2 === 'go ahead') return undefined;
   const mv = MOVE_RE.exec(core2);
-  const bare = BARE_MOVE[core2];
+  // Own keys only: "constructor" or "tostring" is no direction.
+  const bare = Object.hasOwn(BARE_MOVE, core2) ? BARE_MOVE[core2] : undefined;
   if (bare) action = bare;
   else if (mv) {
     const d = mv[1] as string;

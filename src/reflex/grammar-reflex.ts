@@ -45,12 +45,13 @@ export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
     return i ? JSON.stringify([i.action, i.params ?? {}, i.speed ?? '']) : undefined;
   };
 
-  function candidates(a: Analysed): Array<Exclude<Language, ''>> {
+  function candidates(a: Analysed, mixed: boolean): Array<Exclude<Language, ''>> {
     const t = a.normalised;
-    const cjk = HAS_KANA.test(t) || HAS_HAN.test(t);
-    if (isMixed(t)) return [];
+    const kana = HAS_KANA.test(t);
+    const cjk = kana || HAS_HAN.test(t);
+    if (mixed) return [];
     if (!cjk) return HAS_LATIN.test(t) ? ['en'] : [];
-    if (HAS_KANA.test(t)) return ['ja'];
+    if (kana) return ['ja'];
     // Kanji only: trust a certain detection, else read it both ways.
     if (a.languageCertain && (a.language === 'ja' || a.language === 'zh')) return [a.language];
     return ['ja', 'zh'];
@@ -64,9 +65,10 @@ export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
       if (isAbilityQuestion(text)) return undefined;
       let found: { intent: ParsedIntent; lang: Exclude<Language, ''> } | undefined;
       const readings: Array<Exclude<Language, ''>> = [];
-      let langs = candidates(analysed);
+      const mixed = isMixed(text);
+      let langs = candidates(analysed, mixed);
       let source = analysed;
-      if (isMixed(text)) {
+      if (mixed) {
         // Mixed languages: per segment; the command's own words decide the language.
         const r = codeSwitch.read(text, parseReading);
         if (!r) return undefined;
@@ -114,9 +116,11 @@ function replyLanguage(a: Analysed, readings: Array<Exclude<Language, ''>>, dflt
 }
 
 /** CJK and Latin words together (a number's unit, "2m", does not count). */
+const NUMBER_WITH_UNIT = /\d+(\.\d+)?\s*(m|cm|s|met(?:er|re)s?|centimet(?:er|re)s?|steps?|degrees?|seconds?)\b/g;
+
 function isMixed(t: string): boolean {
   const cjk = HAS_KANA.test(t) || HAS_HAN.test(t);
-  return cjk && HAS_LATIN.test(t.replace(/\d+(\.\d+)?\s*(m|cm|s|met(?:er|re)s?|centimet(?:er|re)s?|steps?|degrees?|seconds?)\b/g, ''));
+  return cjk && HAS_LATIN.test(t.replace(NUMBER_WITH_UNIT, ''));
 }
 
 function sameIntent(a: ParsedIntent, b: ParsedIntent): boolean {

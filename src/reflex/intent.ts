@@ -58,7 +58,7 @@ export function parseNumber(s: string): number | undefined {
   if (t === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
   if (t === '半') return 0.5;
-  const en = EN_NUMBERS[t];
+  const en = Object.hasOwn(EN_NUMBERS, t) ? EN_NUMBERS[t] : undefined;
   if (en !== undefined) return en;
   const half = /^(.+)(半)$/u.exec(t);
   if (half?.[1]) {

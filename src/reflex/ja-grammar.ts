@@ -30,10 +30,11 @@ export function createJaGrammar(actionPhrases: Record<string, string[]> = {}): L
 
   function lookup<T extends { kind: FormKind }>(map: Map<string, T>, s: string): T | undefined {
     // Try every tail that ends the text; the remaining core must be a form that takes it.
-    for (let cut = 0; cut <= Math.min(s.length, 16); cut++) {
-      const core = s.slice(0, s.length - cut);
+    // A cut that leaves no request tail of any form needs no look-up of its core.
+    for (let cut = 0; cut <= Math.min(s.length, 16, LONGEST_TAIL); cut++) {
       const tail = s.slice(s.length - cut);
-      const hit = map.get(core);
+      if (!ANY_TAIL.has(tail)) continue;
+      const hit = map.get(s.slice(0, s.length - cut));
       if (hit && TAILS[hit.kind].includes(tail)) return hit;
     }
     return undefined;
@@ -43,7 +44,7 @@ export function createJaGrammar(actionPhrases: Record<string, string[]> = {}): L
     parse(text) {
       // A long-vowel mark after hiragana is a stretched syllable ("座りなさーい", "すわってー");
       // after katakana it is part of the word (ハート, ポーズ), so fold only the former.
-      let s = foldKana(text.replace(/(?<=\p{Script=Hiragana})ー/gu, '')).replace(/\s+/g, '');
+      let s = foldKana(text.includes('ー') ? text.replace(STRETCH_MARK, '') : text).replace(SPACES, '');
       for (const w of TRAILING_WAKE) if (s.endsWith(w) && s.length > w.length) s = s.slice(0, -w.length);
       // Fillers are tried one layer at a time: "じゃんぷ" starts with the filler "じゃ".
       for (const cand of fillerLayers(s)) {
@@ -59,6 +60,13 @@ export function createJaGrammar(actionPhrases: Record<string, string[]> = {}): L
     },
   };
 }
+
+/** Every request tail of any form, and the longest: the cuts `lookup` tries. */
+const ANY_TAIL = new Set(Object.values(TAILS).flat());
+const LONGEST_TAIL = Math.max(...[...ANY_TAIL].map((t) => t.length));
+/** A long-vowel mark after hiragana (a stretched syllable). */
+const STRETCH_MARK = /(?<=\p{Script=Hiragana})ー/gu;
+const SPACES = /\s+/g;
 
 /** A fixed phrase, alone or with a request tail ("回れ右!", "後ろを向いてください"). */
 function lookupFixed(fixed: Map<string, ParsedIntent>, s: string): ParsedIntent | undefined {
@@ -83,9 +91,10 @@ function fillerLayers(s: string): string[] {
   return out;
 }
 
+const FOLDED_SPEED_WORDS = SPEED_WORDS.map(([w, sp]) => [foldKana(w), sp] as const);
+
 function takeSpeed(s: string): { speed?: SpeedWord; rest: string } {
-  for (const [w, sp] of SPEED_WORDS) {
-    const f = foldKana(w);
+  for (const [f, sp] of FOLDED_SPEED_WORDS) {
     if (s.startsWith(f)) return { speed: sp, rest: s.slice(f.length) };
   }
   return { rest: s };

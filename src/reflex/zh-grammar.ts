@@ -1,3 +1,4 @@
+import { groupBy } from '../lang/group-by';
 import { normaliseText } from '../lang/normalise';
 import { CJK_NUMBER, finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 
@@ -32,6 +33,8 @@ const MOVES: Array<[string, string]> = ([
   ['向后转', 'turn_around'], ['掉头', 'turn_around'], ['掉个头', 'turn_around'], ['转身', 'turn_around'], ['转过身', 'turn_around'], ['转个身', 'turn_around'],
   ['转个圈', 'spin'], ['转一圈', 'spin'], ['转圈', 'spin'], ['转圈圈', 'spin'], ['原地转圈', 'spin'], ['转', 'turn_any'],
 ] as Array<[string, string]>).sort((a, b) => b[0].length - a[0].length);
+/** The movement cores by first character, longest first as above. */
+const MOVES_BY_FIRST = groupBy(MOVES, ([w]) => w.charAt(0));
 const PARAM_RE = new RegExp(`^(${CJK_NUMBER})(?:个)?(米|公尺|厘米|公分|步|度|秒钟|秒)`, 'u');
 
 export function createZhGrammar(actionPhrases: Record<string, string[]>): LanguageGrammar {
@@ -40,7 +43,7 @@ export function createZhGrammar(actionPhrases: Record<string, string[]>): Langua
 
   return {
     parse(text) {
-      let s = text.replace(/\s+/g, '');
+      let s = text.replace(SPACES, '');
       s = stripAll(s, PREFIXES, 'start');
       s = stripAll(s, SUFFIXES, 'end');
       if (!s) return undefined;
@@ -51,6 +54,8 @@ export function createZhGrammar(actionPhrases: Record<string, string[]>): Langua
     },
   };
 }
+
+const SPACES = /\s+/g;
 
 function stripAll(s: string, list: string[], where: 'start' | 'end'): string {
   let out = s;
@@ -75,7 +80,7 @@ function parseMove(s: string): ParsedIntent | undefined {
     speed = sp[1];
     rest = rest.slice(sp[0].length);
   }
-  const mv = MOVES.find(([w]) => rest.startsWith(w));
+  const mv = MOVES_BY_FIRST.get(rest.charAt(0))?.find(([w]) => rest.startsWith(w));
   if (!mv) return undefined;
   rest = rest.slice(mv[0].length);
   // 向前走 + 两米, 左转 + 90度; a trailing 走 after a direction word ("往前 走两步").

@@ -6,6 +6,7 @@ import { configWith } from '../../src/config';
 import { analyse } from '../../src/lang';
 import { createEmergencyReflex } from '../../src/reflex/emergency-reflex';
 import { createGrammarReflex } from '../../src/reflex/grammar-reflex';
+import { parseNumber } from '../../src/reflex/intent';
 import { loadCatalogue, parseCatalogue } from '../../src/robot/catalogue';
 import { dataPath } from '../helpers/repo-data';
 
@@ -174,6 +175,15 @@ describe('reflex: grammar reflex (L1)', () => {
   it('proposes high-risk actions by name (the safety compiler, not the grammar, gates them)', () => {
     expect(names('フリップして')).to.deep.equal(['front_flip']);
     expect(names('do a backflip')).to.deep.equal(['back_flip']);
+  });
+
+  it('a word that is the name of an Object.prototype property (constructor, valueOf) is no command and no number', () => {
+    for (const t of ['constructor', 'Constructor!', 'hey claudia constructor', 'valueOf', 'hasOwnProperty', 'go constructor', 'turn constructor meters', 'constructor 前に進んで']) {
+      expect(() => decide(t), t).not.to.throw();
+      expect(decide(t), t).to.equal(undefined);
+    }
+    expect(parseNumber('constructor')).to.equal(undefined);
+    expect(parseNumber('two')).to.equal(2);
   });
 
   it('never throws on arbitrary input (seeded fuzz over mixed scripts, digits and punctuation)', () => {
