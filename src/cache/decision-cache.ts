@@ -173,25 +173,35 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       return serve(mem, 'memory', 1);
     }
     telemetry?.emit({ type: 'cache_lookup', tier: 'memory', hit: false });
-    if (redis) {
-      const raw = await redis.get(key);
-      if (typeof raw === 'string') {
-        const entry = decodeEntry(raw);
-        if (entry && entry.text === a.normalised) {
-          counters.redisHits++;
-          remember(key, entry, raw, ttlMs, true);
-          telemetry?.emit({ type: 'cache_lookup', tier: 'redis', hit: true, score: 1 });
-          return serve(entry, 'redis', 1);
-        }
-        if (!entry) {
-          // Corrupted or from an incompatible writer: ignore it; the next store replaces it.
-          counters.corrupt++;
-          logger.warn('ignoring a corrupted cache value in Redis', { key });
-          background(redis.del(key));
-        }
+    // The one await; what comes after it is synchronous (and kept out of this function, so
+    // the state an awaiting lookup holds on the heap stays small).
+    const hit = redis ? fromRedis(redis, key, a.normalised, await redis.get(key)) : undefined;
+    return hit ?? semanticLookup(req);
+  }
+
+  /** A Redis answer for `text` (served and copied into memory), or undefined: missing, corrupted or another utterance's. */
+  function fromRedis(tier: RedisTier, key: string, text: string, raw: string | null | undefined): CacheLookup | undefined {
+    if (typeof raw === 'string') {
+      const entry = decodeEntry(raw);
+      if (entry && entry.text === text) {
+        counters.redisHits++;
+        remember(key, entry, raw, ttlMs, true);
+        telemetry?.emit({ type: 'cache_lookup', tier: 'redis', hit: true, score: 1 });
+        return serve(entry, 'redis', 1);
       }
-      telemetry?.emit({ type: 'cache_lookup', tier: 'redis', hit: false });
+      if (!entry) {
+        // Corrupted or from an incompatible writer: ignore it; the next store replaces it.
+        counters.corrupt++;
+        logger.warn('ignoring a corrupted cache value in Redis', { key });
+        background(tier.del(key));
+      }
     }
+    telemetry?.emit({ type: 'cache_lookup', tier: 'redis', hit: false });
+    return undefined;
+  }
+
+  function semanticLookup(req: Request): CacheLookup {
+    const a = req.analysed;
     if (c.semantic_enabled) drainIndex();
     if (c.semantic_enabled && index.size() > 0) {
       const m = index.lookup(a);

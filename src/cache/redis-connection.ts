@@ -7,6 +7,10 @@ import type { Config } from '../config/types';
  * the sentinels for the master on every reconnect), `Redis.Cluster` for `cluster` (slot map, MOVED/ASK
  * redirections and replica promotion are ioredis' and Redis' own). Every mode keeps the
  * tier's rules: no offline queue, a command timeout, no per-request retries, lazy connect.
+ * No auto-pipelining: it sends every command through a one-command Pipeline on the next
+ * setImmediate (measured: ~5 KB more garbage and 20-30 µs more CPU per GET than a plain
+ * command), and the tier's commands are one GET per lookup and one write per store, which
+ * gain nothing from batching. No ioredis `keyPrefix` either: the tier prefixes its keys.
  */
 export type RedisMode = Config['cache']['redis_mode'];
 export type RedisClient = Redis | Cluster;
@@ -27,7 +31,6 @@ export const SINGLE: RedisTopology = { mode: 'single', sentinels: [], sentinelNa
 export interface RedisConnectionOptions extends RedisTopology {
   /** single mode only */
   url: string;
-  keyPrefix: string;
   commandTimeoutMs: number;
   connectTimeoutMs: number;
   retryStrategy: (times: number) => number;
@@ -61,9 +64,7 @@ export function createRedisConnection(o: RedisConnectionOptions): RedisClient {
   };
   if (o.mode === 'cluster') {
     const options: ClusterOptions = {
-      keyPrefix: o.keyPrefix,
       enableOfflineQueue: false,
-      enableAutoPipelining: true,
       lazyConnect: true,
       // Redirections (MOVED/ASK) are followed; a cluster that is down or failing over is
       // retried only within the command timeout the tier puts around each command.
@@ -79,7 +80,7 @@ export function createRedisConnection(o: RedisConnectionOptions): RedisClient {
     };
     return new Cluster(o.clusterNodes.map(parseHostPort), options);
   }
-  const tier: RedisOptions = { ...common, keyPrefix: o.keyPrefix, enableAutoPipelining: true, retryStrategy: (times) => o.retryStrategy(times) };
+  const tier: RedisOptions = { ...common, retryStrategy: (times) => o.retryStrategy(times) };
   if (o.mode === 'sentinel') {
     return new Redis({
       ...tier,

@@ -10,8 +10,10 @@ export { redactUrl } from './redis-connection';
  * `enableOfflineQueue: false` makes commands fail at once while disconnected (instead of
  * queueing until Redis returns), `commandTimeout` bounds a slow server, and the tier
  * skips Redis entirely while it is not `ready`. Reconnection is ioredis' own, with a
- * capped exponential back-off plus jitter. `keyPrefix` is applied by ioredis to normal
- * commands but not to SCAN's MATCH, and SCAN returns prefixed keys: scanAll() handles both.
+ * capped exponential back-off plus jitter. The tier puts the key prefix on every key itself
+ * (ioredis' `keyPrefix` option looks each command up in its command table to find the
+ * keys, a few µs and ~0.5 KB per command), on SCAN's MATCH too, and strips it from the
+ * keys SCAN returns.
  * The connection (single, sentinel or cluster) comes from redis-connection.ts; in sentinel
  * and cluster modes each command is also raced against the command timeout here, because
  * ioredis may hold a command across a redirection or failover retry longer than that.
@@ -93,8 +95,9 @@ export function reconnectDelay(times: number, random: () => number = Math.random
 }
 
 export function createRedisTier(opts: RedisTierOptions): RedisTier {
-  const conn: Omit<RedisConnectionOptions, 'retryStrategy'> = { ...(opts.topology ?? SINGLE), url: opts.url, keyPrefix: opts.keyPrefix, commandTimeoutMs: opts.commandTimeoutMs, connectTimeoutMs: opts.connectTimeoutMs };
-  const keyPrefix = conn.keyPrefix;
+  const conn: Omit<RedisConnectionOptions, 'retryStrategy'> = { ...(opts.topology ?? SINGLE), url: opts.url, commandTimeoutMs: opts.commandTimeoutMs, connectTimeoutMs: opts.connectTimeoutMs };
+  const keyPrefix = opts.keyPrefix;
+  const full = (key: string) => keyPrefix + key;
   const stats: RedisTierStats = { state: 'connecting', errors: 0, timeouts: 0, skipped: 0, reconnects: 0, lastError: '', mode: conn.mode, masters: [], failovers: 0 };
   const waiters = new Set<() => void>();
   const client = createRedisConnection({ ...conn, retryStrategy: (times) => reconnectDelay(times) });
@@ -180,7 +183,7 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
     await Promise.all(
       [...groups.values()].map(async (group) => {
         const p = client.pipeline();
-        for (const k of group) p.get(k).pttl(k);
+        for (const k of group) p.get(full(k)).pttl(full(k));
         const res = (await p.exec().catch(() => null)) ?? [];
         group.forEach((k, i) => {
           const value = res[i * 2]?.[1];
@@ -192,17 +195,22 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
     return out;
   }
 
+  const missOnError = (err: unknown): undefined => {
+    failed(err);
+    return undefined;
+  };
+
   return {
-    async get(key) {
+    // Not async: on the Redis-hit path one promise (the catch) is all it adds to ioredis'.
+    get(key) {
       if (stats.state !== 'ready') {
         stats.skipped++;
-        return undefined;
+        return Promise.resolve(undefined);
       }
       try {
-        return await timed(client.get(key));
+        return timed(client.get(full(key))).catch(missOnError);
       } catch (err) {
-        failed(err);
-        return undefined;
+        return Promise.resolve(missOnError(err));
       }
     },
     async set(key, value, ttlMs) {
@@ -215,9 +223,9 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
         if (bounded) {
           const nowMs = Number(opts.clock.wallNs() / 1_000_000n);
           const w = boundedWrite(key);
-          await timed((client as BoundedClient).claudiaBoundedSet(key, w.index, value, px, nowMs, w.max));
+          await timed((client as BoundedClient).claudiaBoundedSet(full(key), full(w.index), value, px, nowMs, w.max));
         } else {
-          await timed(client.set(key, value, 'PX', px));
+          await timed(client.set(full(key), value, 'PX', px));
         }
         return true;
       } catch (err) {
@@ -227,7 +235,7 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
     },
     async del(key) {
       if (stats.state !== 'ready') return;
-      await timed(client.del(key)).catch(failed);
+      await timed(client.del(full(key))).catch(failed);
     },
     async scanAll(match, max) {
       const out: Array<{ key: string; value: string; ttlMs: number }> = [];

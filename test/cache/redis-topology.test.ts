@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import Redis, { Cluster } from 'ioredis';
 import { exactKey, versionTag } from '../../src/cache/cache-key';
 import { slotGroup } from '../../src/cache/cache-key';
@@ -17,6 +18,10 @@ describe('cache/redis modes: config, keys and clients', () => {
     const single = exactKey(tag, a, '');
     const cluster = exactKey(tag, a, '', true);
     expect(single).to.match(/^[0-9a-f]{12}:ja:auto:[0-9a-f]{32}$/);
+    // The digests are SHA-256 of the version and of the normalised text, whichever way they
+    // are computed: nodes of a fleet on different builds keep finding each other's keys.
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    expect(single).to.equal(`${sha('v').slice(0, 12)}:ja:auto:${sha(a.normalised).slice(0, 32)}`);
     expect(slotGroup(single)).to.equal('');
     expect(cluster).to.equal(single.replace(/:([0-9a-f]{2})([0-9a-f]{30})$/, ':{$1}$2'));
     expect(slotGroup(cluster)).to.equal(single.slice(-32, -30));
@@ -40,19 +45,24 @@ describe('cache/redis modes: config, keys and clients', () => {
   });
 
   it('builds a Redis for single and sentinel and a Cluster for cluster, all lazy with no offline queue', () => {
-    const base = { url: 'redis://:pw@127.0.0.1:1/0', keyPrefix: 'p:', commandTimeoutMs: 50, connectTimeoutMs: 100, retryStrategy: () => 100 };
+    const base = { url: 'redis://:pw@127.0.0.1:1/0', commandTimeoutMs: 50, connectTimeoutMs: 100, retryStrategy: () => 100 };
     const single = createRedisConnection({ ...SINGLE, ...base });
     const sentinel = createRedisConnection({ ...SINGLE, ...base, mode: 'sentinel', sentinels: ['127.0.0.1:2', '127.0.0.1:3'], sentinelName: 'm', password: 'x' });
     const cluster = createRedisConnection({ ...SINGLE, ...base, mode: 'cluster', clusterNodes: ['127.0.0.1:4'] });
     try {
       expect(single).to.be.instanceOf(Redis);
-      expect(single.options).to.include({ keyPrefix: 'p:', enableOfflineQueue: false, commandTimeout: 50, lazyConnect: true, maxRetriesPerRequest: 0 });
+      expect(single.options).to.include({ enableOfflineQueue: false, commandTimeout: 50, lazyConnect: true, maxRetriesPerRequest: 0 });
+      // Per command, auto-pipelining costs a one-command Pipeline on the next setImmediate and
+      // ioredis' keyPrefix a command-table lookup: the tier prefixes keys itself, every mode.
+      for (const c of [single, sentinel]) expect((c as Redis).options).to.include({ enableAutoPipelining: false, keyPrefix: '' });
+      expect((cluster as Cluster).options.enableAutoPipelining).to.equal(false);
+      expect((cluster as Cluster).options.keyPrefix ?? '').to.equal('');
       expect((sentinel as Redis).options.sentinels).to.deep.equal([{ host: '127.0.0.1', port: 2 }, { host: '127.0.0.1', port: 3 }]);
       expect((sentinel as Redis).options).to.include({ name: 'm', password: 'x', enableOfflineQueue: false });
       expect((sentinel as Redis).options.reconnectOnError?.(new Error('READONLY You can\'t write against a read only replica.'))).to.equal(true);
       expect((sentinel as Redis).options.reconnectOnError?.(new Error('ERR other'))).to.equal(false);
       expect(cluster).to.be.instanceOf(Cluster);
-      expect((cluster as Cluster).options).to.include({ keyPrefix: 'p:', enableOfflineQueue: false, lazyConnect: true });
+      expect((cluster as Cluster).options).to.include({ enableOfflineQueue: false, lazyConnect: true });
       expect((cluster as Cluster).options.redisOptions).to.include({ commandTimeout: 50, enableOfflineQueue: false });
       expect(single.status).to.equal('wait');
     } finally {
