@@ -13,8 +13,9 @@ import type { EmergencyReflex, StopHit } from '../pipeline/stages';
  * - stop_repeated: a negation said twice or more as the whole utterance ("no no!", ダメダメ,
  *   不要不要), or three times or more as its head ("no no no, not there");
  * - danger (pain, collision, falling): a very short utterance or its head ("help!", "痛い！何するの");
- *   alarm: danger that also fires as the first words ("watch out there's a step"); for both
- *   the emergency template writes the reply.
+ *   alarm: danger that also fires as the first words ("watch out there's a step"); hazard: a
+ *   hazard noun shouted twice or more as the whole utterance ("階段！階段！", "stairs! stairs!");
+ *   for all three the emergency template writes the reply.
  * Words inside a sentence ("can you help me with this", "a non-stop flight") do not fire
  * unless they are in `stop`.
  */
@@ -44,6 +45,7 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   const exact = new Set(all('stop_exact').flatMap(forms));
   const particles = all('particles');
   const repeated = compileRepeated(all('stop_repeated'), particles);
+  const hazard = compileRepeated(all('hazard'), particles);
   const squashed = compileSquashed([...all('danger'), ...all('alarm'), ...all('stop_exact'), ...all('stop_short')], particles);
   const lead = compileLead([...all('wake'), ...all('filler')]);
 
@@ -63,6 +65,9 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     // an English one in front of more text three times ("no no nonsense" is an opener, "no no no, ..." an alarm).
     const rep = repeated.exec(t);
     if (rep && rep.count >= 2 && (rep.whole || rep.count >= 3 || !/^[a-z]/.test(rep.word))) return { word: rep.word, kind: 'stop' };
+    // A hazard named twice or more, and nothing else ("階段！階段！", "car! car!"); said once it is only a word.
+    const hz = hazard.exec(t);
+    if (hz && hz.count >= 2 && hz.whole) return { word: hz.word, kind: 'danger' };
     if (isShort(t, SHORT)) {
       const ss = firstMatch(shortStop, t);
       if (ss) return { word: ss, kind: 'stop' };
