@@ -5,8 +5,9 @@ import { foldKana } from './normalise';
  * The robot's name as a recogniser mishears it, beyond the spellings listed in the phrasebook:
  * a word that differs from one of the listed names (config/phrases/*.yaml `wake`) by one or two
  * letters, kana or characters, compared on a folded form. Latin names are folded by sound
- * (c/k/q, y/i, w/u, au/ou/o: "klowdya" = "claudia"), kana without long marks and small kana
- * (クラウデイア = クラウディア), Chinese character by character. Longer names tolerate more.
+ * (c/k/q, y/i, w/u, au/ou/o: "klowdya" = "claudia") and may be heard as two words ("cloud ya",
+ * "claw dia"); kana without long marks and small kana (クラウデイア = クラウディア), Chinese
+ * character by character. Longer names tolerate more.
  */
 export interface NameMatcher {
   /** The length of a misheard name at the start of `text` (0 when there is none). */
@@ -69,6 +70,9 @@ export function createNameMatcher(wakeWords: readonly string[]): NameMatcher {
     head(text) {
       const m = /^[a-z]+/.exec(text);
       if (m && latinWord(m[0]) && text.length > m[0].length) return m[0].length;
+      // The name heard as two words ("cloud ya", "claw dia").
+      const two = /^([a-z]{2,}) ([a-z]{2,})(?= )/.exec(text);
+      if (two && latinWord((two[1] as string) + (two[2] as string))) return two[0].length;
       const k = /^[\u30a1-\u30fcー]+/.exec(text)?.[0];
       if (k && kanaRun(k) && text.length > k.length) return k.length;
       return hanAt(text, false);
@@ -76,6 +80,8 @@ export function createNameMatcher(wakeWords: readonly string[]): NameMatcher {
     tail(text) {
       const m = /[a-z]+$/.exec(text);
       if (m && latinWord(m[0]) && text.length > m[0].length) return m[0].length;
+      const two = /(?<= )([a-z]{2,}) ([a-z]{2,})$/.exec(text);
+      if (two && latinWord((two[1] as string) + (two[2] as string))) return two[0].length;
       const k = /[\u30a1-\u30fcー]+$/.exec(text)?.[0];
       if (k && kanaRun(k) && text.length > k.length) return k.length;
       return hanAt(text, true);
