@@ -27,14 +27,20 @@ export function toTraditional(text: string): string {
 }
 
 let toJp: ((s: string) => string) | undefined;
+/**
+ * Traditional characters the converter keeps as Japanese forms but Japanese text without kana
+ * does not use: the question particle 嗎, 們, 這, 麼, 妳, 裡 (你可以握手嗎 is Chinese).
+ */
+const NOT_JAPANESE = /[嗎們這麼妳裡]/u;
 
 /**
  * True when every character of the text is also written so in Japanese (請坐下, 今何時, 前進):
  * such kanji-only text may be Japanese, so it is not simply converted. 來, 轉, 險, 會 are not
- * Japanese forms (来, 転, 険, 会), so text holding one is Chinese.
+ * Japanese forms (来, 転, 険, 会), and 嗎, 們, 這 not Japanese words, so text holding one is Chinese.
  */
 export function isAlsoJapanese(text: string): boolean {
   if (!HAS_HAN.test(text)) return true;
+  if (NOT_JAPANESE.test(text)) return false;
   toJp ??= cn2t.Converter({ from: 't', to: 'jp' });
   return toJp(text) === text;
 }

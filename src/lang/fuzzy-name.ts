@@ -5,8 +5,9 @@ import { foldKana } from './normalise';
  * The robot's name as a recogniser mishears it, beyond the spellings listed in the phrasebook:
  * a word that differs from one of the listed names (config/phrases/*.yaml `wake`) by one or two
  * letters, kana or characters, compared on a folded form. Latin names are folded by sound
- * (c/k/q, y/i, w/u, au/ou/o: "klowdya" = "claudia"), kana without long marks and small kana
- * (クラウデイア = クラウディア), Chinese character by character. Longer names tolerate more.
+ * (c/k/q, y/i, w/u, au/ou/o: "klowdya" = "claudia") and may be heard as two words ("cloud ya",
+ * "claw dia"); kana without long marks and small kana (クラウデイア = クラウディア), Chinese
+ * character by character. Longer names tolerate more.
  */
 export interface NameMatcher {
   /** The length of a misheard name at the start of `text` (0 when there is none). */
@@ -26,6 +27,9 @@ const LATIN_HEAD = /^[a-z]+/;
 const LATIN_TAIL = /[a-z]+$/;
 const KATAKANA_HEAD = /^[\u30a1-\u30fcー]+/;
 const KATAKANA_TAIL = /[\u30a1-\u30fcー]+$/;
+/** The name heard as two words ("cloud ya", "claw dia"). */
+const TWO_WORD_HEAD = /^([a-z]{2,}) ([a-z]{2,})(?= )/;
+const TWO_WORD_TAIL = /(?<= )([a-z]{2,}) ([a-z]{2,})$/;
 
 const PH = /ph/g;
 const K_SOUNDS = /[ckq]+/g;
@@ -93,6 +97,8 @@ export function createNameMatcher(wakeWords: readonly string[]): NameMatcher {
     head(text) {
       const m = LATIN_HEAD.exec(text);
       if (m && latinWord(m[0]) && text.length > m[0].length) return m[0].length;
+      const two = TWO_WORD_HEAD.exec(text);
+      if (two && latinWord((two[1] as string) + (two[2] as string))) return two[0].length;
       const k = KATAKANA_HEAD.exec(text)?.[0];
       if (k && kanaRun(k) && text.length > k.length) return k.length;
       return hanAt(text, false);
@@ -100,6 +106,8 @@ export function createNameMatcher(wakeWords: readonly string[]): NameMatcher {
     tail(text) {
       const m = LATIN_TAIL.exec(text);
       if (m && latinWord(m[0]) && text.length > m[0].length) return m[0].length;
+      const two = TWO_WORD_TAIL.exec(text);
+      if (two && latinWord((two[1] as string) + (two[2] as string))) return two[0].length;
       const k = KATAKANA_TAIL.exec(text)?.[0];
       if (k && kanaRun(k) && text.length > k.length) return k.length;
       return hanAt(text, true);

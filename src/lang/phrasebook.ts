@@ -14,7 +14,7 @@ export type PhraseLanguage = 'ja' | 'zh' | 'en';
 export const PHRASE_LANGUAGES: readonly PhraseLanguage[] = ['ja', 'zh', 'en'];
 
 /** The sections of one language's file, in file order (docs/robot.md describes each). */
-export const STOP_SECTIONS = ['stop', 'stop_short', 'stop_exact', 'stop_repeated', 'danger', 'alarm'] as const;
+export const STOP_SECTIONS = ['stop', 'stop_short', 'stop_exact', 'stop_repeated', 'danger', 'alarm', 'hazard'] as const;
 export type StopSection = (typeof STOP_SECTIONS)[number];
 const LIST_SECTIONS = [...STOP_SECTIONS, 'wake', 'filler', 'politeness', 'particles'] as const;
 type ListSection = (typeof LIST_SECTIONS)[number];
@@ -94,7 +94,9 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
   }
   const root = doc.contents;
   if (!isMap(root)) throw new ConfigError(`${where}: expected a mapping with language, ${LIST_SECTIONS.join(', ')}, rewrite, actions`);
-  const out: LanguagePhrases = { stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {} };
+  const out: LanguagePhrases = {
+    stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {},
+  };
   /** Every phrase's key -> where it was given and for what (a stop section, or an action). */
   const seen = new Map<string, { line: string; what: string }>();
   const stopForms: Array<{ k: string; line: string; phrase: string }> = [];

@@ -1,15 +1,16 @@
 import { foldKana, normaliseText } from '../lang/normalise';
 import { PHRASE_LANGUAGES, type Phrasebook } from '../lang/phrasebook';
-import { parseNumber } from './intent';
+import { CJK_NUMBER, parseNumber } from './intent';
 
 /**
  * Mixed-language utterances, analysed per segment (a segment is a run of one script: Latin,
  * or CJK). Segments that only wrap a command (politeness, fillers, wake words of any language:
  * "please お座り", "给我 dance 一下", "sit して") are dropped; a segment that is only a quantity
  * or a direction ("90度", "one meter", "right") is said again in the command's language; what
- * is left must be one command in one language, whose words decide the reply language. Several
- * segments that each say the same command ("stand up 站起来") are that command, in the first
- * one's language. Anything else is not a short command (undefined: defer).
+ * is left must be one command in one language, whose words decide the reply language. A
+ * Japanese or Chinese command cut in two by an English quantity ("右に two meters 進んで") is
+ * rejoined. Several segments that each say the same command ("stand up 站起来") are that
+ * command, in the first one's language. Anything else is not a short command (undefined: defer).
  */
 export type SegmentLanguage = 'ja' | 'zh' | 'en';
 
@@ -44,21 +45,49 @@ export function segmentLanguage(seg: string): SegmentLanguage {
   return KANA.test(seg) ? 'ja' : 'zh';
 }
 
-export function createCodeSwitch(book: Phrasebook): { read(normalised: string, parses: (r: Reading) => string | undefined): Reading | undefined } {
-  // Wrapper words of every language, folded: a segment made only of them carries no command.
+const HAS_KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const HAS_HAN = /\p{Script=Han}/u;
+const HAS_LATIN = /[a-z]/;
+
+/** CJK and Latin words together in normalised text (a number's unit, "2m", "2 meters", does not count). */
+export function isMixed(t: string): boolean {
+  const cjk = HAS_KANA.test(t) || HAS_HAN.test(t);
+  return cjk && HAS_LATIN.test(t.replace(/\d+(\.\d+)?\s*(m|cm|s|met(?:er|re)s?|centimet(?:er|re)s?|steps?|degrees?|seconds?)\b/g, ''));
+}
+
+/** The script runs of normalised text ("please", "お座り"); a number goes with the unit that follows it. */
+function segments(normalised: string): string[] {
+  return (normalised.match(SEGMENT) ?? []).map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * Whether a segment is made only of wrapper words of any language (politeness, fillers, wake
+ * words: "please", "して", "给我", "hey claudia"), which carry no command.
+ */
+export function wrapperTest(book: Phrasebook): (segment: string) => boolean {
   const wrappers = new Set<string>();
   for (const l of PHRASE_LANGUAGES) for (const w of [...book[l].politeness, ...book[l].filler, ...book[l].wake]) wrappers.add(fold(w));
-  const isWrapper = (seg: string) => {
+  return (seg: string) => {
     const f = fold(seg);
     if (wrappers.has(f)) return true;
     // Latin: every word a wrapper ("ok please", "hey claudia").
     if (!CJK_CHAR.test(f)) return f.split(' ').every((w, i, all) => wrappers.has(w) || wrappers.has(all.slice(i).join(' ')));
     return false;
   };
+}
+
+/** Mixed-language text without its wrapper segments ("お座り please" -> "お座り"); unchanged when nothing else is left. */
+export function dropWrapperSegments(normalised: string, isWrapper: (segment: string) => boolean): string {
+  const kept = segments(normalised).filter((s) => !isWrapper(s));
+  return kept.length ? kept.join(' ') : normalised;
+}
+
+export function createCodeSwitch(book: Phrasebook): { read(normalised: string, parses: (r: Reading) => string | undefined): Reading | undefined } {
+  const isWrapper = wrapperTest(book);
 
   return {
     read(normalised, parses) {
-      const segs = (normalised.match(SEGMENT) ?? []).map((s) => s.trim()).filter(Boolean);
+      const segs = segments(normalised);
       if (segs.length < 2) return undefined;
       const kept = segs.filter((s) => !isWrapper(s));
       if (kept.length === 0) return undefined;
@@ -77,7 +106,15 @@ export function createCodeSwitch(book: Phrasebook): { read(normalised: string, p
         const text = language === 'en' ? [command, ...dirs, ...qtys].join(joinWith) : [...dirs, command, ...qtys].join(joinWith);
         return { text: normaliseText(text), language };
       }
-      // Each segment the same command, said twice in two languages.
+      // One Japanese or Chinese command cut in two by a quantity said in English ("右に two meters 進んで"): rejoined in order.
+      const language = segmentLanguage(commands[0] as string);
+      if (language !== 'en' && commands.every((c) => segmentLanguage(c) === language)) {
+        const said = kept.map((s) => (commands.includes(s) ? s : sayIn(s, language)));
+        const joined = said.every((x) => x !== undefined) ? { text: normaliseText(said.join('')), language } : undefined;
+        if (joined && parses(joined)) return joined;
+      }
+      // Each segment the same command, said twice in two languages; a quantity left over would be lost.
+      if (commands.length < kept.length) return undefined;
       let first: Reading | undefined;
       let intent: string | undefined;
       for (const s of commands) {
@@ -100,8 +137,11 @@ function quantityOrDirection(seg: string): boolean {
   return quantity(seg) !== undefined || DIRECTIONS.some((d) => d.en.test(seg));
 }
 
+/** A kanji numeral takes all its characters (九十度 is 九十 + 度, not 九 + 十度). */
+const CJK_QUANTITY = new RegExp(`^(${CJK_NUMBER})\\s*([\\p{Script=Han}\\p{Script=Katakana}ー]+)$`, 'u');
+
 function quantity(seg: string): { n: number; unit: (typeof UNITS)[number] } | undefined {
-  const m = /^(.+?)\s*([a-z]+|[\p{Script=Han}\p{Script=Katakana}ー]+)$/u.exec(seg.trim());
+  const m = CJK_QUANTITY.exec(seg.trim()) ?? /^(.+?)\s*([a-z]+|[\p{Script=Han}\p{Script=Katakana}ー]+)$/u.exec(seg.trim());
   if (!m) return undefined;
   const n = parseNumber((m[1] as string).trim());
   const u = (m[2] as string).trim();

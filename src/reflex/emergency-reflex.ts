@@ -14,8 +14,9 @@ import type { EmergencyReflex, StopHit } from '../pipeline/stages';
  * - stop_repeated: a negation said twice or more as the whole utterance ("no no!", ダメダメ,
  *   不要不要), or three times or more as its head ("no no no, not there");
  * - danger (pain, collision, falling): a very short utterance or its head ("help!", "痛い！何するの");
- *   alarm: danger that also fires as the first words ("watch out there's a step"); for both
- *   the emergency template writes the reply.
+ *   alarm: danger that also fires as the first words ("watch out there's a step"); hazard: a
+ *   hazard noun shouted twice or more as the whole utterance ("階段！階段！", "stairs! stairs!");
+ *   for all three the emergency template writes the reply.
  * Words inside a sentence ("can you help me with this", "a non-stop flight") do not fire
  * unless they are in `stop`.
  */
@@ -45,11 +46,12 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     PHRASE_LANGUAGES.flatMap((l) => (l === 'zh' ? withTraditional(book.zh[section]) : book[l][section]));
   const stop = compile(all('stop'));
   const shortStop = compile(all('stop_short'));
-  const alarm = compileStart(all('alarm'));
+  const alarm = compile(all('alarm'));
   const danger = compile([...all('danger'), ...all('alarm')]);
   const exact = new Set(all('stop_exact').flatMap(forms));
   const particles = all('particles');
   const repeated = compileRepeated(all('stop_repeated'), particles);
+  const hazard = compileRepeated(all('hazard'), particles);
   const squashed = compileSquashed([...all('danger'), ...all('alarm'), ...all('stop_exact'), ...all('stop_short')], particles);
   const lead = compileLead([...all('wake'), ...all('filler')]);
 
@@ -86,6 +88,9 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     // an English one in front of more text three times ("no no nonsense" is an opener, "no no no, ..." an alarm).
     const rep = repeated.exec(t);
     if (rep && rep.count >= 2 && (rep.whole || rep.count >= 3 || !LATIN_START.test(rep.word))) return { word: rep.word, kind: 'stop' };
+    // A hazard named twice or more, and nothing else ("階段！階段！", "car! car!"); said once it is only a word.
+    const hz = hazard.exec(t);
+    if (hz && hz.count >= 2 && hz.whole) return { word: hz.word, kind: 'danger' };
     const size = shortness(t);
     if (size & SHORT_PIECE) {
       const ss = firstMatch(shortStop, t);
@@ -102,7 +107,7 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     // Alarms as the first words, unpunctuated: "watch out there's a step", "小心前面有台阶";
     // not when a hiragana ending carries the word on ("危ないことはしないで" is advice).
     if (size & SHORT_PIECE) {
-      const a = alarm(t);
+      const a = startsWith(alarm, t);
       if (a && !HIRAGANA_NEXT.test(t.slice(a.length))) return { word: a, kind: 'danger' };
     }
     return undefined;
@@ -395,44 +400,10 @@ function firstMatch(c: Compiled, text: string): string | undefined {
   return undefined;
 }
 
-/**
- * A phrase at the very start of a piece, with the same boundaries as `compile` (a Latin phrase
- * ends a word, a katakana one is not followed by more katakana), the longest that fits. One
- * regex with the phrases as a trie of characters: a flat alternation tries every phrase that
- * shares the start of the text again from the start ("you're going to fall", "you're going to
- * trip", ... against "you're tired": microseconds), the trie walks the shared start once. The
- * boundary in front of a phrase (`compile`'s lookbehinds) always holds at the start of the text.
- */
-function compileStart(list: string[]): (text: string) => string | undefined {
-  interface Node {
-    next: Map<string, Node>;
-    /** The end-of-phrase boundary when a phrase ends here. */
-    end?: string;
-    longest: number;
-  }
-  const root: Node = { next: new Map(), longest: 0 };
-  for (const w of new Set(list.flatMap(forms))) {
-    let n = root;
-    for (const ch of w) {
-      let k = n.next.get(ch);
-      if (!k) n.next.set(ch, (k = { next: new Map(), longest: 0 }));
-      k.longest = Math.max(k.longest, w.length);
-      n = k;
-    }
-    n.end = /^[a-z0-9]/.test(w) ? '(?![\\p{L}\\p{N}])' : /\p{Script=Katakana}$/u.test(w) ? '(?![\\p{Script=Katakana}ー])' : '';
-  }
-  // At each character the longer phrases first, the phrase ending there (if any) last.
-  const source = (n: Node): string => {
-    const alts = [...n.next].sort((a, b) => b[1].longest - a[1].longest).map(([ch, k]) => escape(ch) + source(k));
-    if (n.end !== undefined) alts.push(n.end);
-    return alts.length === 1 ? (alts[0] as string) : `(?:${alts.join('|')})`;
-  };
-  const re = root.next.size ? new RegExp(source(root), 'iuy') : undefined;
-  return (text) => {
-    if (!re) return undefined;
-    re.lastIndex = 0;
-    return re.exec(text)?.[0].toLowerCase();
-  };
+/** A phrase at the very start of the piece. */
+function startsWith(c: Compiled, text: string): string | undefined {
+  c.at.lastIndex = 0;
+  return c.at.exec(text)?.[0].toLowerCase();
 }
 
 /** Bits of `shortness`: the piece is within SHORT, within VERY_SHORT. */

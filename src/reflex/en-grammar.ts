@@ -12,15 +12,28 @@ const PREFIXES = [
   'please', 'now', 'ok', 'okay', 'alright', 'all right', 'come on', 'go on', 'go ahead and', 'can you', 'could you', 'would you', 'will you', 'can u', 'could u',
   'i want you to', "i'd like you to", 'i would like you to', 'try to', 'quickly', 'just', 'hey', 'yo', 'and now', 'then', 'buddy', 'doggy', 'good boy',
   'good girl', 'robot', 'dog', 'claudia', 'kindly', 'once more', 'again', 'time to', 'let me see you', 'show me you can', 'give me a', 'gimme a',
+  "let's", 'lets', 'let us', 'how about', 'what about', 'i need you to', 'you need to', 'doggo', 'pup', 'puppy',
 ].sort((a, b) => b.length - a.length);
+/** Light verbs in front of a command, tried when the phrase as said is not known: "do a handstand", "how about a bow". */
+const LIGHT_VERBS = ['do a', 'do an', 'do the', 'do some', 'do your', 'give us a', 'show me a', 'show us a', 'how about a', 'do a little', 'a little', 'a', 'an'].sort(
+  (a, b) => b.length - a.length,
+);
+/** Openers followed by the command as a gerund: "would you mind lying down" = "lie down". */
+const GERUND_OPENERS = ['would you mind', 'do you mind', 'how about', 'what about', 'try'];
 const SUFFIXES = [
   'please', 'now', 'right now', 'for me', 'again', 'ok', 'okay', 'thanks', 'thank you', 'buddy', 'claudia', 'boy', 'girl', 'doggy', 'robot', 'dog',
   'once more', 'one more time', 'quickly', 'immediately', 'real quick', 'if you can', 'will you', 'would you', 'could you', 'yeah', 'please and thank you',
   'for us', 'for everyone', 'for everybody', 'to everyone', 'to everybody', 'to us', 'a bit', 'a little', 'a little bit', 'slightly',
   // Whom a greeting or a bow is for does not change it ("wave at him", "bow to our guests").
   'to him', 'to her', 'to them', 'at him', 'at her', 'at them', 'at everyone', 'at everybody', 'at us', 'to the guests', 'to our guests', 'to the kids',
-  'for the camera', 'for a photo', 'for the photo', 'for a picture',
+  'for the camera', 'for a photo', 'for the photo', 'for a picture', 'okay', 'ok', 'yeah', 'then',
 ].sort((a, b) => b.length - a.length);
+/**
+ * Whom a greeting, bow, heart, dance or pose is for, named ("say hello to my friend", "bow to the audience",
+ * "dance for grandma"): allowed after those actions only ("walk to the door" is not a walk forward).
+ */
+const ADDRESSEE = /\s(?:to|at|for|with)\s(?:(?:my|our|the|your|his|her|their|all|all the|all of the|all of our)\s)?(?!left\b|right\b|front\b|back\b|side\b|music\b)[a-z]+(?:\s(?!left\b|right\b)[a-z]+)?$/;
+const SOCIAL = new Set(['hello', 'scrape', 'heart', 'dance1', 'dance2', 'pose']);
 
 
 /** Movement: verb + direction, with distance / angle / speed / duration around it. */
@@ -37,8 +50,12 @@ const TURN_RE = /^(?:turn|rotate|spin|pivot)\s+(?:to\s+the\s+|to\s+your\s+)?(lef
 /** A turn with no direction: only a half or full turn ("rotate 180 degrees", "spin around"). */
 const TURN_ANY_RE = /^(?:turn|rotate|spin|pivot)(?:\s+around)?$|^(?:do\s+a\s+)?(?:spin|full\s+turn|u\s+turn|u-turn)$/;
 const NUM_WORDS =
-  'one and a half|a half|half a|half|a hundred (?:and )?eighty|one hundred (?:and )?eighty|three hundred (?:and )?sixty|forty[- ]five|' +
-  'zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|an|a';
+  'one and a half|a half|half a|half|a hundred (?:and )?eighty|one hundred (?:and )?eighty|three hundred (?:and )?sixty|one eighty|three sixty|' +
+  '(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|seven|eight|nine)|a couple of|a couple|couple of|' +
+  'zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|' +
+  'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|an|a';
+/** A turn's angle said without "degrees" ("turn left 90", "turn right ninety"). */
+const BARE_ANGLE = new RegExp(`^(.+?)\\s(\\d+|${NUM_WORDS.replace(/\|an\|a$/, '')})$`);
 const QTY_RE = new RegExp(
   `(?:^|\\s)(?:by\\s+|for\\s+|about\\s+|around\\s+)?(\\d+(?:\\.\\d+)?|${NUM_WORDS})\\s*(meters?|metres?|m|cm|centimeters?|centimetres?|steps?|feet|foot|ft|degrees?|deg|°|seconds?|secs?|s)(?=\\s|$)`,
 );
@@ -53,20 +70,46 @@ export function createEnGrammar(actionPhrases: Record<string, string[]>): Langua
   // For cut-off commands: only the phrases that begin as the text does.
   const phrasesByFirst = groupBy(phrases, ([p]) => p.charAt(0));
 
+  // The -ing form of each phrase's first word, for "would you mind sitting down": sitting -> sit.
+  const gerunds = new Map<string, string>();
+  for (const p of phrases.keys()) {
+    const w = p.split(' ')[0] as string;
+    gerunds.set(gerund(w), w);
+  }
+
   return {
     parse(text) {
-      let s = ` ${text.replace(SPACES, ' ').trim()} `;
-      s = strip(s, PADDED_PREFIXES, PADDED_SUFFIXES);
+      const s = strip(fromGerund(` ${text.replace(SPACES, ' ').trim()} `), PADDED_PREFIXES, PADDED_SUFFIXES);
       const t = s.trim();
       if (!t) return undefined;
       const move = parseMove(t);
       if (move) return move;
-      // "show us a dance" = "show me a dance"; "go sit" = "sit" (not for moves: "go left" is parsed above).
-      const core = t.replace(/^show us /, 'show me ');
-      const action = phrases.get(core) ?? (core.startsWith('go ') ? phrases.get(core.slice(3)) : undefined);
-      return action ? { action } : truncated(core);
+      const light = strip(s, PADDED_LIGHT_VERBS, []).trim();
+      const action = phrase(t) ?? phrase(light);
+      if (action) return { action };
+      const to = ADDRESSEE.exec(` ${light}`);
+      const social = to && to.index > 0 ? phrase(` ${light}`.slice(0, to.index).trim()) : undefined;
+      return social && SOCIAL.has(social) ? { action: social } : truncated(t.replace(/^show us /, 'show me '));
     },
   };
+
+  /** "show us a dance" = "show me a dance"; "go sit" = "sit" (not for moves: "go left" is parsed before). */
+  function phrase(t: string): string | undefined {
+    const core = t.replace(/^show us /, 'show me ');
+    return phrases.get(core) ?? (core.startsWith('go ') ? phrases.get(core.slice(3)) : undefined);
+  }
+
+  /** " would you mind lying down " -> " lie down ": the opener goes, the gerund becomes the command. */
+  function fromGerund(s: string): string {
+    for (const o of GERUND_OPENERS) {
+      if (!s.startsWith(` ${o} `)) continue;
+      const rest = s.slice(o.length + 2);
+      const w = rest.split(' ')[0] as string;
+      const base = gerunds.get(w);
+      if (base) return ` ${base}${rest.slice(w.length)}`;
+    }
+    return s;
+  }
 
   /**
    * What recognisers cut off: the last word truncated ("sit dow", "stand u"), or the command
@@ -89,8 +132,17 @@ export function createEnGrammar(actionPhrases: Record<string, string[]>): Langua
 
 const PADDED_PREFIXES = PREFIXES.map((p) => ` ${p} `);
 const PADDED_SUFFIXES = SUFFIXES.map((p) => ` ${p} `);
+const PADDED_LIGHT_VERBS = LIGHT_VERBS.map((p) => ` ${p} `);
 const SPACES = /\s+/g;
 const NONE: ReadonlyArray<[string, string]> = [];
+
+/** sit -> sitting, lie -> lying, dance -> dancing, stand -> standing. */
+function gerund(w: string): string {
+  if (w.endsWith('ie')) return `${w.slice(0, -2)}ying`;
+  if (/[^aeiou]e$/.test(w) && w !== 'be') return `${w.slice(0, -1)}ing`;
+  if (/^[^aeiou]*[aeiou][bdgmnprt]$/.test(w)) return `${w}${w.slice(-1)}ing`;
+  return `${w}ing`;
+}
 
 /** Removes politeness words (given with a space on each side) at either end, repeatedly; the core must stay non-empty. */
 function strip(s: string, prefixes: string[], suffixes: string[]): string {
@@ -146,7 +198,15 @@ function parseMove(t: string): ParsedIntent | undefined {
     rest = rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length);
   }
   // "turn 90 degrees to the left": the quantity sat between verb and direction.
-  const core = rest.replace(SPACES, ' ').trim();
+  let core = rest.replace(SPACES, ' ').trim();
+  // "turn left 90": an angle without its unit, on a turn only.
+  const angle = params.angle_deg === undefined ? BARE_ANGLE.exec(core) : null;
+  if (angle && TURN_RE.test(angle[1] as string) && !/around|about/.test(angle[1] as string)) {
+    const n = parseNumber((angle[2] as string).replace(/-/g, ' '));
+    if (n === undefined) return undefined;
+    params.angle_deg = n;
+    core = angle[1] as string;
+  }
   let action: string | undefined;
   // Running is walking fast, in whatever direction follows.
   let running = false;

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types';
 import { shippedPhrasebook, type Phrasebook } from '../lang/phrasebook';
 import { isAbilityQuestion } from '../lang/question';
-import { createCodeSwitch, type Reading } from './code-switch';
+import { createCodeSwitch, isMixed, type Reading } from './code-switch';
 import type { Analysed, Language } from '../lang/types';
 import type { ReflexGrammar } from '../pipeline/stages';
 import type { Decision, Proposal } from '../pipeline/types';
@@ -113,14 +113,6 @@ function replyLanguage(a: Analysed, readings: Array<Exclude<Language, ''>>, dflt
   if (readings.includes(dflt)) return dflt;
   if (a.language && readings.includes(a.language)) return a.language;
   return readings[0] ?? dflt;
-}
-
-/** CJK and Latin words together (a number's unit, "2m", does not count). */
-const NUMBER_WITH_UNIT = /\d+(\.\d+)?\s*(m|cm|s|met(?:er|re)s?|centimet(?:er|re)s?|steps?|degrees?|seconds?)\b/g;
-
-function isMixed(t: string): boolean {
-  const cjk = HAS_KANA.test(t) || HAS_HAN.test(t);
-  return cjk && HAS_LATIN.test(t.replace(NUMBER_WITH_UNIT, ''));
 }
 
 function sameIntent(a: ParsedIntent, b: ParsedIntent): boolean {

@@ -1,7 +1,8 @@
 import { foldKana, normaliseText } from '../lang/normalise';
 import { finishMoveIntent, parseNumber, type LanguageGrammar, type MoveParams, type ParsedIntent, type SpeedWord } from './intent';
 import {
-  DIRS, FILLERS, FIXED, MOVE_VERBS, PARAM_RE, SPEED_WORDS, TAILS, TE_TAILS, TRAILING_WAKE, VERBS, addForms, type FormKind, type MoveVerb,
+  ADDRESSEES, DEGREE_WORDS, DIRS, FILLERS, FIXED, MOVE_VERBS, PARAM_RE, SOCIAL_ACTIONS, SPEED_WORDS, TAILS, TE_TAILS, TRAILING_WAKE, VERBS, addForms,
+  type FormKind, type MoveVerb,
 } from './ja-lexicon';
 
 /**
@@ -14,15 +15,16 @@ import {
 export function createJaGrammar(actionPhrases: Record<string, string[]> = {}): LanguageGrammar {
   const fixed = new Map<string, ParsedIntent>(FIXED.map(([w, i]) => [foldKana(w), i]));
   const forms = new Map<string, { action: string; kind: FormKind }>();
-  for (const v of VERBS) for (const f of v.forms) addForms(forms, foldKana(f), v.cls, (kind) => ({ action: v.action, kind }));
+  for (const v of VERBS) for (const f of v.forms.flatMap((x) => withoutWo(foldKana(x)))) addForms(forms, f, v.cls, (kind) => ({ action: v.action, kind }), true);
   // Phrasebook phrases (config/phrases/ja.yaml `actions`): a te-form takes the request tails,
   // anything else is a command noun (お手, おすわり) that also takes する.
   for (const [action, list] of Object.entries(actionPhrases)) {
     for (const p of list) {
-      const f = foldKana(normaliseText(p)).replace(/\s+/g, '');
-      if (/[てで]$/.test(f)) {
-        if (!forms.has(f)) forms.set(f, { action, kind: 'te' });
-      } else addForms(forms, f, 'suru', (kind) => ({ action, kind }));
+      for (const f of withoutWo(foldKana(normaliseText(p)).replace(/\s+/g, ''))) {
+        if (/[てで]$/.test(f)) {
+          if (!forms.has(f)) forms.set(f, { action, kind: 'te' });
+        } else addForms(forms, f, 'suru', (kind) => ({ action, kind }));
+      }
     }
   }
   const moveForms = new Map<string, { cls: MoveVerb; kind: FormKind }>();
@@ -42,9 +44,10 @@ export function createJaGrammar(actionPhrases: Record<string, string[]> = {}): L
 
   return {
     parse(text) {
-      // A long-vowel mark after hiragana is a stretched syllable ("座りなさーい", "すわってー");
-      // after katakana it is part of the word (ハート, ポーズ), so fold only the former.
-      let s = foldKana(text.includes('ー') ? text.replace(STRETCH_MARK, '') : text).replace(SPACES, '');
+      // A long-vowel mark or a small vowel after hiragana or kanji is a stretched syllable
+      // ("座りなさーい", "すわってー", "手ぇ振って", "座りぃ"); after katakana it is part of the word
+      // (ハート, ポーズ, ファイト), so fold only the former.
+      let s = foldKana(unstretchJa(text)).replace(SPACES, '');
       for (const w of TRAILING_WAKE) if (s.endsWith(w) && s.length > w.length) s = s.slice(0, -w.length);
       // Fillers are tried one layer at a time: "じゃんぷ" starts with the filler "じゃ".
       for (const cand of fillerLayers(s)) {
@@ -55,6 +58,10 @@ export function createJaGrammar(actionPhrases: Record<string, string[]> = {}): L
         const { rest } = takeSpeed(cand);
         const hit = lookup(forms, rest);
         if (hit) return { action: hit.action };
+        // Whom a greeting or a bow is for: "みんなに挨拶して", "ママにハート見せて".
+        const to = ADDRESSEES.find((w) => rest.startsWith(w) && rest.length > w.length);
+        const social = to ? lookup(forms, rest.slice(to.length)) : undefined;
+        if (social && SOCIAL_ACTIONS.has(social.action)) return { action: social.action };
       }
       return undefined;
     },
@@ -64,9 +71,19 @@ export function createJaGrammar(actionPhrases: Record<string, string[]> = {}): L
 /** Every request tail of any form, and the longest: the cuts `lookup` tries. */
 const ANY_TAIL = new Set(Object.values(TAILS).flat());
 const LONGEST_TAIL = Math.max(...[...ANY_TAIL].map((t) => t.length));
-/** A long-vowel mark after hiragana (a stretched syllable). */
-const STRETCH_MARK = /(?<=\p{Script=Hiragana})ー/gu;
 const SPACES = /\s+/g;
+const STRETCH = /(?<=[\p{Script=Hiragana}\p{Script=Han}])[ーぁぃぅぇぉ]+/gu;
+
+/** Stretched syllables out (すわってー, 手ぇ振って); katakana words keep their long marks and small vowels. */
+export function unstretchJa(text: string): string {
+  return text.replace(STRETCH, '');
+}
+
+/** A phrase with the object particle を, and the same phrase without it, as it is often said ("力抜いて", "手振って"). */
+function withoutWo(f: string): string[] {
+  const i = f.indexOf('を');
+  return i > 0 && i < f.length - 1 ? [f, f.slice(0, i) + f.slice(i + 1)] : [f];
+}
 
 /** A fixed phrase, alone or with a request tail ("回れ右!", "後ろを向いてください"). */
 function lookupFixed(fixed: Map<string, ParsedIntent>, s: string): ParsedIntent | undefined {
@@ -132,14 +149,29 @@ function parseMove(
       rest = rest.slice(d[0].length);
       continue;
     }
+    const deg = DEGREE_WORDS.find((w) => rest.startsWith(w));
+    if (deg) {
+      rest = rest.slice(deg.length);
+      continue;
+    }
     break;
   }
-  if (!verb) return undefined;
+  // No verb: a direction and a number are a command too ("前に2メートル", "三歩前へ", "右に90度").
+  if (!verb) return dir && (rest === '' || TAILS.noun.includes(rest)) ? verbless(dir, params, speed) : undefined;
   const action = moveAction(verb.cls, dir);
   if (!action) return undefined;
   // 走って: running is walking fast unless a speed word says otherwise.
   if (verb.cls === 'run' && !speed) speed = 'fast';
   return finishMoveIntent(action, params, speed);
+}
+
+function verbless(dir: 'front' | 'back' | 'left' | 'right', params: MoveParams, speed: SpeedWord | undefined): ParsedIntent | undefined {
+  if (params.angle_deg !== undefined) {
+    const turn = moveAction('turn', dir);
+    return turn ? finishMoveIntent(turn, params, speed) : undefined;
+  }
+  if (params.distance_m === undefined && params.duration_s === undefined) return undefined;
+  return finishMoveIntent(moveAction('go', dir) as string, params, speed);
 }
 
 function moveAction(cls: MoveVerb, dir: 'front' | 'back' | 'left' | 'right' | undefined): string | undefined {

@@ -41,7 +41,8 @@ export const VERBS: VerbEntry[] = [
   { action: 'scrape', forms: ['お辞儀', 'おじぎ', '礼', 'ぺこり', 'ぺこっと'], cls: 'suru' },
   { action: 'scrape', forms: ['頭を下げる', 'あたまをさげる'], cls: 'ichidan' },
   { action: 'front_jump', forms: ['じゃんぷ', '前じゃんぷ', '前にじゃんぷ'], cls: 'suru' },
-  { action: 'front_jump', forms: ['跳ぶ', '飛ぶ', 'とぶ', '跳ねる'], cls: 'godan' },
+  { action: 'front_jump', forms: ['跳ぶ', '飛ぶ', 'とぶ'], cls: 'godan' },
+  { action: 'front_jump', forms: ['跳ねる', 'はねる'], cls: 'ichidan' },
   { action: 'front_flip', forms: ['ふりっぷ', '前宙', 'ぜんちゅう', '宙返り', 'ちゅうがえり', '前方宙返り', 'ふろんとふりっぷ'], cls: 'suru' },
   { action: 'back_flip', forms: ['ばく宙', 'ばくちゅう', 'ばっくふりっぷ', '後方宙返り', 'ばく転', 'ばくてん'], cls: 'suru' },
   { action: 'left_flip', forms: ['横宙', '側宙', 'そくちゅう', 'さいどふりっぷ'], cls: 'suru' },
@@ -80,6 +81,8 @@ const TE_TAILS_KANA = [
   'みて', 'みてください', 'みてくれる', 'みてね', 'お願い', 'お願いします', 'おねがい', 'おねがいします', 'ごらん',
   // Kansai requests: 立ってや, 座ってくれへん？
   'や', 'くれへん', 'くれへんか', 'もらえへん', 'もらえへんか',
+  // Casual: "座ってみ" (try it), "踊ってみせて" (show me), "座っておいて" (っといて said in full), insistence ってば, よね.
+  'み', 'みな', 'みい', 'みせて', 'みせてよ', 'おいて', 'おいてね', 'おいてください', 'おいてくれる', 'ってば', 'よね', 'ねえ', 'くれや',
 ];
 /** Request tails are written in kana or kanji (下さい, 頂けますか, 貰える, 頂戴, お願い). */
 const KANJI_TAILS: Array<[string, string]> = [['ください', '下さい'], ['いただけ', '頂け'], ['もらえ', '貰え'], ['もらって', '貰って'], ['ちょうだい', '頂戴'], ['ほしい', '欲しい']];
@@ -93,11 +96,15 @@ export const TE_TAILS = withKanji(TE_TAILS_KANA);
 export const TAILS: Record<FormKind, string[]> = {
   te: TE_TAILS,
   imp: withKanji(['', 'よ', 'ー', 'ください', 'くださいね']),
-  // Also the Kansai/casual stem imperative (座りや, 立ち上がりや) and とき (座っとき = 座っておき).
-  nasai: ['', 'ね', 'よ', 'い', 'や', 'な'],
+  // Also the Kansai/casual stem imperative (座りや, 座りぃ, 座りな, 立ち上がりや) and とき (座っとき = 座っておき).
+  nasai: ['', 'ね', 'よ', 'い', 'や', 'な', 'なよ'],
   vol: ['', 'か', 'よ', 'ね', 'ー'],
-  // No だ/だよ/ね after a bare noun: "ジャンプだよ" describes, it does not ask.
-  noun: ['', 'お願い', 'お願いします', 'をください', 'を下さい', 'おねがい', 'おねがいします', 'をお願い', 'をお願いします', 'をおねがい', 'をおねがいします', 'ー'],
+  // A sentence-final よ/ね/な/だよ/だぞ after a command noun still gives the command ("伏せだよ", "お手ね");
+  // だね, だった, だよね, なの describe or ask, so they are not tails.
+  noun: [
+    '', 'お願い', 'お願いします', 'をください', 'を下さい', 'おねがい', 'おねがいします', 'をお願い', 'をお願いします', 'をおねがい', 'をおねがいします', 'ー',
+    'よ', 'ね', 'な', 'ぞ', 'だよ', 'だぞ', 'よー', 'ねー', 'だよー',
+  ],
 };
 
 /** Words in front of a command that do not change it. Speed words are kept for movement. */
@@ -105,11 +112,24 @@ export const FILLERS = [
   'えっと', 'えーと', 'えーっと', 'あのね', 'あのー', 'あの', 'それじゃあ', 'それでは', 'じゃあ', 'じゃ', 'では', 'さあ', 'ほら', 'はい', 'よーし', 'よし',
   'ちょっと', 'もう一回', 'もういっかい', 'もう一度', 'もういちど', 'また', '今すぐ', 'いますぐ', 'すぐに', 'すぐ', 'さっさと', 'ちゃんと', '君', 'きみ',
   'お前', 'おまえ', 'わんちゃん', '少しだけ', '少し', 'すこし', 'こんにちはって', 'こんにちはと', 'はろーって', 'ばいばいって', 'おはようって', 'ちゃんと', '今', 'いま',
+  // Terms of address and coaxing in front of a command ("ワンコ、お座り", "いい子だから伏せて").
+  'わんこ', 'ろぼっと', 'いい子だから', 'いいこだから', 'お願いだから', 'おねがいだから', 'ほらほら', 'おっけー', 'おけ', 'ちょこんと', 'しっかり',
 ].map(foldKana).sort((a, b) => b.length - a.length);
 export const SPEED_WORDS: Array<[string, SpeedWord]> = [
   ['ゆっくりと', 'slow'], ['ゆっくり', 'slow'], ['そっと', 'slow'], ['少しずつ', 'slow'],
-  ['はよう', 'fast'], ['はよ', 'fast'], ['速く', 'fast'], ['早く', 'fast'], ['はやく', 'fast'], ['急いで', 'fast'], ['いそいで', 'fast'], ['全速力で', 'fast'],
+  ['はよう', 'fast'], ['はよ', 'fast'], ['速く', 'fast'], ['早く', 'fast'], ['はやく', 'fast'], ['急いで', 'fast'], ['いそいで', 'fast'], ['全速力で', 'fast'], ['全速', 'fast'],
 ];
+/** How far, without a number ("左にちょっと寄って"): said inside a movement, it changes nothing the grammar sets. */
+export const DEGREE_WORDS = ['もうちょっと', 'ちょっとだけ', 'ちょっと', 'もう少し', '少しだけ', '少し', 'すこし', 'ちょこっと', 'ちょい', '軽く'].map(foldKana).sort((a, b) => b.length - a.length);
+/**
+ * Whom a greeting, bow or heart is for ("みんなに挨拶して", "ママにハート見せて"): it does not change
+ * the action, so it is allowed in front of those (never in front of a movement: "こっちに来て").
+ */
+export const ADDRESSEES = [
+  'みんなに', 'みなさんに', '皆さんに', '皆に', 'お客さんに', 'お客様に', '私に', 'わたしに', '僕に', 'ぼくに', '俺に', 'パパに', 'ママに', 'お父さんに', 'お母さんに',
+  'おじいちゃんに', 'おばあちゃんに', '先生に', '友達に', 'お友達に', 'この人に', 'あの人に', 'お兄ちゃんに', 'お姉ちゃんに', 'カメラに', 'こっちに', 'みんなの前で',
+].map(foldKana).sort((a, b) => b.length - a.length);
+export const SOCIAL_ACTIONS = new Set(['hello', 'scrape', 'heart', 'dance1', 'dance2', 'pose']);
 export const TRAILING_WAKE = ['くらうでぃあ', 'くらうでぃあちゃん'];
 
 /** Movement: direction phrase + verb class decide the action; numbers become params. */
@@ -118,9 +138,10 @@ export const MOVE_VERBS: Array<{ cls: MoveVerb; forms: string[]; conj: VerbEntry
   { cls: 'go', forms: ['進む', 'すすむ', '歩く', 'あるく', '行く', 'いく'], conj: 'godan' },
   { cls: 'go', forms: ['出る', 'でる'], conj: 'ichidan' },
   { cls: 'run', forms: ['走る', 'はしる', '駆ける', 'かける'], conj: 'godan' },
+  { cls: 'run', forms: ['だっしゅ'], conj: 'suru' },
   { cls: 'shift', forms: ['移動', 'いどう'], conj: 'suru' },
   { cls: 'shift', forms: ['寄る', 'よる', '動く', 'うごく', 'ずらす'], conj: 'godan' },
-  { cls: 'shift', forms: ['ずれる', 'よける', '避ける'], conj: 'ichidan' },
+  { cls: 'shift', forms: ['ずれる', 'よける', '避ける', '寄せる', 'よせる'], conj: 'ichidan' },
   { cls: 'back', forms: ['下がる', 'さがる'], conj: 'godan' },
   { cls: 'backward', forms: ['後退', 'こうたい', 'ばっく'], conj: 'suru' },
   { cls: 'forward', forms: ['前進', 'ぜんしん', '直進'], conj: 'suru' },
@@ -148,9 +169,16 @@ export const FIXED: Array<[string, ParsedIntent]> = [
   ['一回転して', { action: 'turn_left', params: { angle_deg: 360 } }],
   ['くるっと回って', { action: 'turn_left', params: { angle_deg: 360 } }],
   ['くるりと回って', { action: 'turn_left', params: { angle_deg: 360 } }],
+  ['半回転して', { action: 'turn_left', params: { angle_deg: 180 } }],
+  ['右向け右', { action: 'turn_right', params: { angle_deg: 90 } }],
+  ['左向け左', { action: 'turn_left', params: { angle_deg: 90 } }],
 ];
 
-export function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['cls'], make: (k: FormKind) => T): void {
+/**
+ * The request forms of one verb or command noun, and the bare masu stem as a casual or
+ * Kansai imperative (座り, 座りぃ, 座りな) with `withStem`; not for movement verbs, where a bare stem is a noun (右向き).
+ */
+export function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['cls'], make: (k: FormKind) => T, withStem = false): void {
   const put = (form: string, kind: FormKind) => {
     if (!map.has(form)) map.set(form, make(kind));
   };
@@ -163,12 +191,21 @@ export function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['c
       put(n + 'せよ', 'imp');
       put(n + 'しなさい', 'nasai');
       put(n + 'しよう', 'vol');
-      // Casual: "お手しよ" (an invitation), "ダンスしや", "伏せしとき".
+      // Casual: "お手しよ" (an invitation), "ダンスしや", "伏せしとき", "ジャンプしな" (not しない: imp takes no い).
       put(n + 'しよ', 'vol');
       put(n + 'しや', 'nasai');
       put(n + 'しとき', 'nasai');
+      put(n + 'しな', 'imp');
       put(n + 'しましょう', 'vol');
-      if (cls !== 'suruOnly') put(n + 'お願い', 'noun');
+      if (cls !== 'suruOnly') {
+        put(n + 'お願い', 'noun');
+        // やる as the light verb: "前宙やって", "ダンスやろう", "ジャンプやれ".
+        put(n + 'やって', 'te');
+        put(n + 'やれ', 'imp');
+        put(n + 'やろう', 'vol');
+        put(n + 'やろ', 'vol');
+        put(n + 'やりなさい', 'nasai');
+      }
       // "ダンスを見せて", "ハート見せて": show me = do it.
       if (cls === 'suru') {
         put(n + '見せて', 'te');
@@ -185,6 +222,8 @@ export function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['c
     put(base + 'ろ', 'imp');
     put(base + 'よ', 'imp');
     put(base + 'なさい', 'nasai');
+    // Casual imperative: 寝な, 伏せな (the negative imperative is 寝るな, another string).
+    put(base + 'な', 'imp');
     put(base + 'よう', 'vol');
     put(base + 'ましょう', 'vol');
     if (/^\p{Script=Han}/u.test(base)) put('お' + base + 'ください', 'imp');
@@ -201,6 +240,7 @@ export function addForms<T>(map: Map<string, T>, dict: string, cls: VerbEntry['c
   // Casual and Kansai: 座っとき (ておき), 座りや, 座ろ (short volitional).
   put(teForm.slice(0, -1) + (teForm.endsWith('で') ? 'どき' : 'とき'), 'nasai');
   put(base + stem + 'や', 'nasai');
+  if (withStem) put(base + stem, 'nasai');
   put(base + imp, 'imp');
   put(base + stem + 'なさい', 'nasai');
   put(base + vol, 'vol');

@@ -4,6 +4,8 @@ import { ALL_LEXICONS, lexiconFor, type Lexicon } from './guard-lexicon';
 import { katakanaToHiragana } from './kana';
 import { foldIntent } from './intent-fold';
 import { extractQuantities } from './quantities';
+import { readAs } from './read-as';
+import { isMixed } from '../../reflex/code-switch';
 import type { LanguageAnalyser, MatchFeatures, SkeletonToken } from './types';
 
 export interface Analysers {
@@ -13,7 +15,8 @@ export interface Analysers {
 }
 
 /** Builds the match features of one utterance: skeleton, index key, bigrams, guard features. */
-export function extractFeatures(analysed: Analysed, analysers: Analysers): MatchFeatures {
+export function extractFeatures(utterance: Analysed, analysers: Analysers): MatchFeatures {
+  const analysed = readAs(utterance);
   const language = analysed.language;
   const analyser = language === '' ? undefined : analysers[language];
   const stripped = analyser ? analyser.strip(analysed.normalised) : analysed.normalised;
@@ -25,13 +28,15 @@ export function extractFeatures(analysed: Analysed, analysers: Analysers): Match
   // exclusions (名前, 坐下, sit down) only hide words that look like directions.
   const folded = katakanaToHiragana(stripped);
   const cleaned = lex.reduce((t, l) => t.replace(l.exclusions, ' '), folded);
-  const negation = lex.reduce((n, l) => n + count(folded, l.negation), 0);
+  // A negation in any language counts in mixed text ("don't お座り").
+  const negation = (isMixed(folded) ? ALL_LEXICONS : lex).reduce((n, l) => n + count(folded, l.negation), 0);
   const question = isAbilityQuestion(analysed.normalised);
   // One known command, however it is said (synonyms, word order): a second key. Every guard
   // but the skeleton's token-for-token topic still reads the text's own words.
   const intent = negation === 0 && !question ? foldIntent(analysed.normalised, language, stripped.replace(/\s+/g, ' ').trim()) : undefined;
   const directions = concepts(cleaned, lex, (l) => l.directions);
-  const quantities = [...extractQuantities(folded, language), ...concepts(cleaned, lex, (l) => l.amounts).split(',').filter(Boolean)].sort().join(',');
+  const amounts = concepts(cleaned, lex, (l) => l.amounts);
+  const quantities = [...extractQuantities(folded, language), ...amounts.split(',').filter(Boolean)].sort().join(',');
   const speed = concepts(cleaned, lex, (l) => l.speed);
   const actions = concepts(folded, lex, (l) => l.actions, true);
   const entities = concepts(folded, lex, (l) => l.entities, true);
@@ -46,6 +51,7 @@ export function extractFeatures(analysed: Analysed, analysers: Analysers): Match
     question,
     directions,
     quantities,
+    amounts,
     speed,
     actions,
     entities,

@@ -30,7 +30,7 @@ const JA: Lexicon = {
   speed: [[/ゆっくり|のんびり|遅く|おそく|スロー/gu, 'slow'], [/速く|早く|はやく|急いで|いそいで|素早く|全速|全力|ダッシュ|スピード/gu, 'fast']],
   actions: [
     [/座|すわ|おすわり|シット/gu, 'sit'], [/立|起立|スタンド/gu, 'stand'], [/伏せ|ふせ|寝そべ|寝転|横にな/gu, 'lie'],
-    [/踊|おど|ダンス/gu, 'dance'], [/ジャンプ|跳|飛び/gu, 'jump'], [/ストレッチ|伸び/gu, 'stretch'], [/手を振|挨拶|あいさつ|ハロー/gu, 'hello'],
+    [/踊|おど|ダンス/gu, 'dance'], [/ジャンプ|跳|飛び/gu, 'jump'], [/ストレッチ|伸び/gu, 'stretch'], [/手を?振|挨拶|あいさつ|ハロー/gu, 'hello'],
     [/お手|おて/gu, 'paw'], [/ハート/gu, 'heart'], [/止ま|止め|とま|ストップ|停止|やめ/gu, 'stop'], [/進|前進|歩|走|行|来/gu, 'move'],
     [/曲が|回|ターン|向/gu, 'turn'], [/後退|下が|バック/gu, 'back'], [/フリップ|宙返り|バク転/gu, 'flip'], [/お辞儀|礼/gu, 'bow'],
     [/寝|眠/gu, 'sleep'], [/起き/gu, 'wake'],
@@ -67,7 +67,8 @@ const ZH: Lexicon = {
 
 const word = (list: string) => new RegExp(`\\b(?:${list})\\b`, 'g');
 const EN: Lexicon = {
-  negation: word('not|no|never|none|nothing|nobody|nowhere|neither|nor|without'),
+  // n't as well: a mixed utterance keeps "don't" as said (only English text has its contractions expanded).
+  negation: word("not|no|never|none|nothing|nobody|nowhere|neither|nor|without|[a-z]+n't|cannot"),
   exclusions: word('(?:sit|sitting|sat|lie|lying|lay|laying|stand|standing|get|getting|calm|settle) (?:down|up)|right now|all right|alright'),
   directions: [
     [word('left'), 'left'], [word('right'), 'right'], [word('forwards?|ahead|front'), 'forward'], [word('back|backwards?|behind|reverse'), 'back'],

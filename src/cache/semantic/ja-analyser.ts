@@ -1,3 +1,4 @@
+import { unstretchJa } from '../../reflex/ja-grammar';
 import { createKanaTable, katakanaToHiragana } from './kana';
 import { parseVerbChunk } from './ja-verb';
 import { digitiseCounted } from './quantities';
@@ -37,6 +38,13 @@ const READINGS: Array<[string, string, string]> = [
   ['うしろ', '後ろ', ''],
   ['おて', 'お手', '$|[をしね]'],
 ];
+/**
+ * 早く and 速く are one adverb before a verb or at the end ("もっと早く" = "もっと速く", "早く走って");
+ * not in front of an ending, where they are two adjectives (早くない: not early, 速くない: not fast).
+ */
+const QUICKLY = /(?:早|はや)く(?=$|[\p{Script=Han}\p{Script=Katakana}])/gu;
+/** The object particle between two kanji words, often not said: 手を振って = 手振って, 力を抜いて = 力抜いて. */
+const OBJECT_WO = /(?<=\p{Script=Han})を(?=\p{Script=Han})/gu;
 /** A word starts at the text start, after a non-hiragana character, or after a particle. */
 const WORD_START = '(^|[^\\p{Script=Hiragana}]|[をにへとはがおご])';
 
@@ -83,7 +91,7 @@ export function createLightJapaneseAnalyser(): LanguageAnalyser {
   }));
 
   function strip(normalised: string): string {
-    let s = digitiseCounted(normalised.replace(/\s+/g, ''));
+    let s = digitiseCounted(unstretchJa(normalised).replace(/\s+/g, '')).replace(QUICKLY, '速く').replace(OBJECT_WO, '');
     for (const r of readings) s = s.replace(r.re, (_m, pre: string) => pre + r.kanji);
     return stripAffixes(s, LEADING, TRAILING, stripQuestionAndSuru).replace(HONORIFIC, '$1');
   }

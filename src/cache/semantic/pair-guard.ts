@@ -9,7 +9,8 @@ import type { GuardName, MatchFeatures, PairVerdict, SkeletonToken } from './typ
  * `topic` is the final word: the skeletons must be the same content, token for token.
  */
 export function judgePair(query: MatchFeatures, cached: MatchFeatures, threshold: number): PairVerdict {
-  // The same command said another way: every guard but the token-for-token topic.
+  // The same command said another way (the grammar reads both as one action with the same
+  // parameters and speed): the language, negation, question, number and speed guards still hold.
   if (query.intent !== undefined && query.intent === cached.intent) {
     const guard = firstGuard(query, cached, true);
     return guard ? { score: 1, guard, hit: false } : { score: 1, hit: true };
@@ -29,12 +30,15 @@ export function firstGuard(q: MatchFeatures, c: MatchFeatures, sameIntent = fals
   if (q.negation !== c.negation) return 'negation';
   // A question about an action never gets the action's answer, nor the reverse (like negation).
   if (q.question !== c.question) return 'question';
-  if (q.directions !== c.directions) return 'direction';
-  if (q.quantities !== c.quantities) return 'number';
+  // One intent already says which action, which way and how far (its parameters); for whom and
+  // when do not change it: its synonyms (起立 = 站起来, "get down" = "lie down", バク転 = 後ろに宙返り,
+  // "jump now" = "jump", 一米五 = 1.5米) share it. A degree word without a number it does not carry.
+  if (!sameIntent && q.directions !== c.directions) return 'direction';
+  if (sameIntent ? q.amounts !== c.amounts : q.quantities !== c.quantities) return 'number';
   if (q.speed !== c.speed) return 'speed';
+  if (sameIntent) return undefined;
   if (q.actions !== c.actions) return 'action';
   if (q.entities !== c.entities) return 'entity';
-  if (sameIntent) return undefined;
   // Nothing left after stripping ("ね" alone): only the same text may hit.
   if (q.skeleton.length === 0 || c.skeleton.length === 0) return q.normalised === c.normalised ? undefined : 'topic';
   if (!sameSkeleton(q.skeleton, c.skeleton)) return 'topic';

@@ -40,6 +40,8 @@ export interface MatchFeatures {
   question: boolean;
   directions: string;
   quantities: string;
+  /** The degree words among them (a bit, もっと, 一点): what a grammar's intent does not carry. */
+  amounts: string;
   speed: string;
   actions: string;
   entities: string;

@@ -18,9 +18,13 @@ const TRAILING = [
 /** A polite question frame: 你可以…吗 / 能…吗 asks for the action itself (你可以比心吗 = 比心). */
 const ASKING = /^(?:你可以|您可以|可以|你能|您能|能)(.+)吗$/u;
 
+/** Northern erhua and the short 快点/慢点: 快点儿 = 快点 = 快一点, 一点儿 = 一点, 一会儿 = 一会. */
+const ERHUA = /(?<=[点会])儿/gu;
+const A_BIT = /(?<=[快慢])(?:一)?点/gu;
+
 export function createChineseAnalyser(): LanguageAnalyser {
   function strip(normalised: string): string {
-    let s = digitiseCounted(normalised.replace(/\s+/g, ''));
+    let s = digitiseCounted(normalised.replace(/\s+/g, '').replace(ERHUA, '').replace(A_BIT, '一点'));
     s = s.replace(ASKING, '$1');
     return stripAffixes(s, LEADING, TRAILING);
   }

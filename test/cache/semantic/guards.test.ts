@@ -67,10 +67,17 @@ describe('cache/semantic guards', () => {
     }
   });
 
-  it('lets kanji-only text without a language hit only on identical text', () => {
+  it('lets kanji-only text without a language hit only on identical text, unless only one language understands it', () => {
     expect(judge('停止', '停止').hit).to.equal(true);
     expect(judge('起立', '起立', 'ja').hit).to.equal(true);
-    expect(judge('请停下', '停下').hit).to.equal(false);
     expect(judge('请停下', '停下', 'zh').hit).to.equal(true);
+    // 前進, 起立 and 停止 are commands in Japanese and in Chinese: only the same text hits.
+    expect(judge('前进', '前進')).to.include({ hit: false, guard: 'language_uncertain' });
+    expect(judge('站起来', '起立')).to.include({ hit: false, guard: 'language_uncertain' });
+    // 停下 and 比個心 are commands in Chinese only: they are Chinese, and meet the simplified spelling.
+    expect(judge('请停下', '停下').hit).to.equal(true);
+    expect(judge('比个心', '比個心').hit).to.equal(true);
+    // Kanji-only text neither grammar reads stays uncertain: 天气 (zh?) never meets 天気 (ja).
+    expect(judge('天気', '天气')).to.include({ hit: false, guard: 'language_uncertain' });
   });
 });
