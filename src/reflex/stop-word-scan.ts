@@ -63,6 +63,7 @@ const UNRESOLVED = 4 | CAN_START;
 const ASCII_WORD = 8;
 
 const NOTHING_HELD = -2;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 interface FoldTables {
   fold: Int32Array;
@@ -98,11 +99,8 @@ const IS_ALNUM = /[\p{L}\p{N}]/u;
 const IS_KATA = /\p{Script=Katakana}/u;
 const IS_CJK = new RegExp(`[${CJK_CHARS}]`, 'u');
 
-function foldString(s: string, lower = true): string {
-  let f = s.normalize('NFKC');
-  if (lower) f = f.toLowerCase();
-  if (DECOMPOSE.test(f)) f = f.normalize('NFD');
-  return f.replace(DROPPED, '').replace(/[\u2019\u02bc]/g, "'");
+function foldString(s: string): string {
+  return (foldParts(s.normalize('NFKC').toLowerCase())[0] as string);
 }
 
 let shared: FoldTables | undefined;
@@ -117,14 +115,11 @@ function buildFoldTables(): FoldTables {
   const fold = new Int32Array(0x10000);
   const cls = new Uint8Array(0x10000);
   const expansions: string[] = [];
+  const expansionKeys: string[] = [];
   // Every non-surrogate BMP code unit in order, so one regex pass finds each class.
-  let bmp = '';
-  for (let c = 0; c < 0x10000; c += 0x800) {
-    if (c >= 0xd800 && c < 0xe000) continue;
-    const chunk: number[] = [];
-    for (let d = c; d < c + 0x800; d++) chunk.push(d);
-    bmp += String.fromCharCode(...chunk);
-  }
+  const units = new Uint16Array(0x10000 - 0x800);
+  for (let c = 0, p = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) units[p++] = c;
+  const bmp = utf16(units);
   const unitAt = (p: number) => (p < 0xd800 ? p : p + 0x800);
   const eachIn = (re: RegExp, f: (c: number) => void) => {
     for (const m of bmp.matchAll(re)) for (let p = m.index; p < m.index + m[0].length; p++) f(unitAt(p));
@@ -134,23 +129,41 @@ function buildFoldTables(): FoldTables {
   for (let c = 0x61; c <= 0x7a; c++) runKey[c] = c;
   runKey[SMALL_TSU] = SMALL_TSU;
   runKey[0x30c3] = SMALL_TSU;
-  const caseKept = (f: string) => [...f].map((ch) => (/^[a-z]$/i.test(ch) ? ch : runKey[ch.charCodeAt(0)] ? String.fromCharCode(SMALL_TSU) : '\0')).join('');
   const stretchKey = new Uint16Array(runKey);
-  const expansionKeys: string[] = [];
-  eachIn(MAY_FOLD, (c) => {
-    const ch = String.fromCharCode(c);
-    const f = foldString(ch);
+  // The units that may fold to something else, folded all at once: NUL between them keeps
+  // NFKC from composing across (it is a starter that composes with nothing).
+  const may: number[] = [];
+  eachIn(MAY_FOLD, (c) => may.push(c));
+  const joined = utf16(Uint16Array.from(may.flatMap((c) => [c, 0]))).normalize('NFKC');
+  const folded = foldParts(joined.toLowerCase());
+  const kept = foldParts(joined);
+  const keyOf = (ch: string) => (/^[a-z]$/i.test(ch) ? ch.charCodeAt(0) : runKey[ch.charCodeAt(0)] ? SMALL_TSU : 0);
+  for (const [i, c] of may.entries()) {
+    const f = folded[i] as string;
+    const k = kept[i] as string;
     fold[c] = classify(f, expansions);
-    const kept = caseKept(foldString(ch, false));
-    if ((fold[c] as number) >= 0) stretchKey[c] = kept.length === 1 ? kept.charCodeAt(0) : 0;
-    else if ((fold[c] as number) <= MULTI) expansionKeys.push(kept.length === f.length ? kept : caseKept(f));
-  });
+    // The stretch keys keep the case (where the case-kept fold has as many units).
+    const keys = k.length === f.length ? k : f;
+    if ((fold[c] as number) >= 0) stretchKey[c] = f.length === 1 ? keyOf(keys) : 0;
+    else if ((fold[c] as number) <= MULTI) expansionKeys.push(String.fromCharCode(...[...keys].map(keyOf)));
+  }
   const mark = (re: RegExp, bit: number) => eachIn(re, (c) => (cls[c] = (cls[c] as number) | bit));
   mark(/[\p{L}\p{N}]+/gu, ALNUM);
   mark(/\p{Script=Katakana}+/gu, KATA);
   mark(new RegExp(`[${CJK_CHARS}]+`, 'gu'), CJK);
   cls[0x30fc] = (cls[0x30fc] as number) | CHOON;
   return { fold, expansions, cls, runKey, stretchKey, expansionKeys };
+}
+
+/** The rest of the fold on NFKC'd units joined by NUL: decomposition, dropped characters; one string per unit. */
+function foldParts(joined: string): string[] {
+  return joined.split('\0', -1).map((f) => (DECOMPOSE.test(f) ? f.normalize('NFD') : f).replace(DROPPED, '').replace(/[\u2019\u02bc]/g, "'"));
+}
+
+/** UTF-16 code units as a string, in one decoder call. */
+function utf16(units: Uint16Array): string {
+  const bytes = Buffer.from(units.buffer, units.byteOffset, units.byteLength);
+  return new TextDecoder('utf-16le').decode(LITTLE_ENDIAN ? bytes : Buffer.from(bytes).swap16());
 }
 
 function classify(f: string, expansions: string[]): number {
@@ -557,6 +570,7 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
             from = i;
             loaded = Math.min(CHUNK + 1, n - i);
             buffer.write(loaded === n ? raw : raw.slice(i, i + loaded), 0, loaded * 2, 'utf16le');
+            if (!LITTLE_ENDIAN) buffer.subarray(0, loaded * 2).swap16();
           }
           const end = Math.min(CHUNK, loaded);
           const before = i > 0 ? (start[raw.charCodeAt(i - 1)] as number) & ASCII_WORD : 0;
