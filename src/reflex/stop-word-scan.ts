@@ -6,9 +6,9 @@
  * halfwidth forms, compatibility ideographs, the ideographic space), Latin accents off, voiced
  * kana decomposed (で = て + the voicing mark, however it was written: precomposed, with a
  * combining or a halfwidth mark), invisible and format characters, variation selectors, tags,
- * other combining marks, wave dashes and the long-vowel mark ー dropped, a run of whitespace
- * read as one space and none between two CJK characters, a Latin letter said three times or more
- * read once ("stooop") and a doubled small tsu once.
+ * other combining marks and the long-vowel mark ー dropped, a run of whitespace read as one space
+ * and none between two CJK characters, a Latin letter said three times or more read once
+ * ("stooop") and a doubled small tsu once.
  *
  * The boundaries are those of the regex path (emergency-reflex.ts `compile`): a Latin phrase not
  * after a letter or digit (or a letter or digit and '-') and not before one; a katakana-initial
@@ -16,11 +16,13 @@
  * in the folded text or between the raw characters next to the match, so whatever the raw text
  * or its folded form matches is matched ("x\u200bstop" stops, as the raw pass did).
  *
- * Cost: a tight loop looks each raw code unit up in a "can start a phrase" table; a candidate is
- * first tried by a short walk of the trie over plain code units, and only where that walk meets
- * an invisible character, a stretch, a space after CJK or the end of a phrase does the full fold
- * take over, until the automaton is back at its root. Every code unit is read a bounded number of
- * times whatever the text (8 MB of zero-width spaces, of one letter, of combining marks): linear.
+ * Cost: a tight loop over the raw code units (copied a chunk at a time into a typed array) looks
+ * each one up in a "may begin a phrase" table and the next one in a set of the phrases' first
+ * two units; a candidate left is tried by a short walk of the trie over plain code units, and
+ * only where that walk meets an invisible character, a stretch, a space after CJK or the end of a
+ * phrase does the full fold take over, until the automaton is back at its root. Every code unit
+ * is read a bounded number of times whatever the text (8 MB of zero-width spaces, of one letter,
+ * of combining marks): linear.
  */
 
 export interface StopWordScan {
@@ -108,7 +110,7 @@ function foldString(s: string): string {
 
 let shared: FoldTables | undefined;
 
-/** The fold tables: built on first use (a few ms), then shared by every scan. */
+/** The fold tables: built on first use (tens of ms), then shared by every scan. */
 function foldTables(): FoldTables {
   shared ??= buildFoldTables();
   return shared;
@@ -504,10 +506,10 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
   }
 
   /**
-   * The cheap try at a candidate (index `i` of the chunk `u`, `loaded` units valid): walk the trie
-   * over plain folded units. True when no phrase can
-   * start here; false when the walk meets what the full fold must decide (a dropped character, a
-   * space after CJK, a possible stretch, the end of a phrase).
+   * The cheap try at a candidate (index `i` of the chunk `u`, `loaded` units valid): walk the
+   * trie over plain folded units. True when no phrase can start here; false when the walk meets
+   * what the full fold must decide (a dropped character, a space after CJK, a possible stretch,
+   * the end of a phrase, the end of the chunk).
    */
   function noPhraseAt(u: Uint16Array, i: number, loaded: number): boolean {
     let s = 0;
