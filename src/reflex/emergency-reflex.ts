@@ -3,6 +3,7 @@ import { groupBy } from '../lang/group-by';
 import { foldKana, normaliseText } from '../lang/normalise';
 import { shippedPhrasebook, PHRASE_LANGUAGES, type LanguagePhrases, type Phrasebook } from '../lang/phrasebook';
 import type { EmergencyReflex, StopHit } from '../pipeline/stages';
+import { createStopWordScan } from './stop-word-scan';
 
 /**
  * L0: stop and danger words. Runs on every utterance (partial ASR results too) before
@@ -28,8 +29,8 @@ export interface EmergencyReflexDeps {
 const SHORT = { chars: 16, words: 6 };
 /** ...and as very short (danger words are everyday words inside longer sentences). */
 const VERY_SHORT = { chars: 10, words: 3 };
-/** Text up to this long goes through the full normaliser; longer text through the linear skeleton scan. */
-const FULL_NORMALISE_MAX = 4096;
+/** Text up to this long goes through the full normaliser; longer text through the one-pass stop word scan. */
+export const FULL_NORMALISE_MAX = 4096;
 /** The head of an utterance (its first clause) is looked for in this many characters. */
 const HEAD_MAX = 200;
 /** Clause breaks: the head of "痛い！何するの" is "痛い", of "wait, where are you going" "wait". */
@@ -45,6 +46,8 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   const all = (section: Exclude<keyof LanguagePhrases, 'actions' | 'rewrite'>) =>
     PHRASE_LANGUAGES.flatMap((l) => (l === 'zh' ? withTraditional(book.zh[section]) : book[l][section]));
   const stop = compile(all('stop'));
+  // The raw spelling too: "e-stop" is "e stop" once normalised, and the scan keeps the hyphen.
+  const stopScan = createStopWordScan(all('stop').flatMap((w) => [...forms(w), w.toLowerCase()]));
   const shortStop = compile(all('stop_short'));
   const alarm = compile(all('alarm'));
   const danger = compile([...all('danger'), ...all('alarm')]);
@@ -151,23 +154,15 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   }
 
   /**
-   * Text of any length: the stop words over the raw text, then over a skeleton (invisible
-   * characters and stray combining marks removed, width folded, spaces between CJK characters
-   * removed, stretches shortened), each pass one linear regex scan; the exclamation rules
-   * look at the head only.
+   * Text of any length: the stop words in one pass over the raw text, folded as it is read
+   * (stop-word-scan.ts: invisible characters, width, spaces between CJK characters,
+   * stretches); the exclamation rules look at the head only.
    */
   function long(raw: string): StopHit | undefined {
-    const direct = firstMatch(stop, raw);
-    if (direct) return { word: direct, kind: 'stop' };
+    const s = stopScan.find(raw);
+    if (s) return { word: s, kind: 'stop' };
     const h = head(raw);
-    const viaHead = h ? exclaimed(h) : undefined;
-    if (viaHead) return viaHead;
-    const sk = skeleton(raw);
-    const viaSkeleton = sk === raw ? undefined : firstMatch(stop, sk);
-    if (viaSkeleton) return { word: viaSkeleton, kind: 'stop' };
-    const un = unstretch(sk);
-    const viaStretch = un === sk ? undefined : firstMatch(stop, un);
-    return viaStretch ? { word: viaStretch, kind: 'stop' } : undefined;
+    return h ? exclaimed(h) : undefined;
   }
 
   return {
@@ -204,20 +199,6 @@ function unstretch(t: string): string {
     i = j;
   }
   return from === 0 ? s : out + s.slice(from);
-}
-
-// The skeleton's patterns avoid the `u` flag and property classes: on megabytes of text they
-// are many times slower than explicit ranges.
-/** Invisible and format characters, variation selectors, tags, and combining marks. */
-// eslint-disable-next-line no-misleading-character-class
-const SKELETON_DROP = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+|\udb40[\udc00-\uddef]/g;
-const NEEDS_NFKC = /[\u3000\uff00-\uffef]/;
-const CJK_SPACE = /([\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])[\s\u3000]+(?=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])/g;
-
-function skeleton(raw: string): string {
-  let s = raw.replace(SKELETON_DROP, '');
-  if (NEEDS_NFKC.test(s)) s = s.normalize('NFKC');
-  return s.replace(CJK_SPACE, '$1');
 }
 
 /** Every spelling of a phrase L0 compares: normalised, and in both kana scripts. */

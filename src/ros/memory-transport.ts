@@ -18,9 +18,39 @@ import {
 type Listener = (msg: unknown) => void;
 
 /**
+ * A message copied for one receiver as structuredClone copies it, except that strings are
+ * shared: they are immutable, so nobody can tell, and an 8 MB utterance is not copied (16 MB,
+ * tens of ms) before L0 reads it. Plain objects and arrays are copied here, anything else
+ * (typed arrays, dates, what cannot be cloned) by structuredClone.
+ */
+function copyMessage<T>(msg: T): T {
+  return copyValue(msg, new Map()) as T;
+}
+
+function copyValue(v: unknown, seen: Map<object, unknown>): unknown {
+  if (typeof v === 'function' || typeof v === 'symbol') return structuredClone(v);
+  if (typeof v !== 'object' || v === null) return v;
+  const done = seen.get(v);
+  if (done !== undefined) return done;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    seen.set(v, out);
+    v.forEach((x, i) => (out[i] = copyValue(x, seen)));
+    return out;
+  }
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  seen.set(v, out);
+  for (const [k, x] of Object.entries(v)) out[k] = copyValue(x, seen);
+  return out;
+}
+
+/**
  * An in-process ROS graph: several transports (the node, a test's peer, a recorder)
  * attached to one graph see each other's topics and services. Delivery is asynchronous
- * (next microtask) like a middleware, and messages are cloned so no node shares objects.
+ * (next microtask) like a middleware, and messages are copied so no node shares objects
+ * (copyMessage).
  */
 export class MemoryGraph {
   private readonly topics = new Map<string, { type: string; listeners: Set<Listener>; retained: unknown[] }>();
@@ -33,11 +63,11 @@ export class MemoryGraph {
     const entry = this.topicEntry(topic, type);
     for (const tap of this.taps) tap(topic, type, msg);
     if (retain > 0) {
-      entry.retained.push(structuredClone(msg));
+      entry.retained.push(copyMessage(msg));
       if (entry.retained.length > retain) entry.retained.splice(0, entry.retained.length - retain);
     }
     for (const l of entry.listeners) {
-      const copy = structuredClone(msg);
+      const copy = copyMessage(msg);
       queueMicrotask(() => l(copy));
     }
   }
@@ -52,7 +82,7 @@ export class MemoryGraph {
     entry.listeners.add(l);
     if (transientLocal) {
       for (const msg of entry.retained) {
-        const copy = structuredClone(msg);
+        const copy = copyMessage(msg);
         queueMicrotask(() => l(copy));
       }
     }
@@ -70,7 +100,7 @@ export class MemoryGraph {
     if (!svc) throw new ClaudiaError('E_TRANSPORT', `service ${name} is not available`);
     if (svc.type !== type) throw new ClaudiaError('E_TRANSPORT', `service ${name} has type ${svc.type}, not ${type}`);
     await Promise.resolve();
-    return structuredClone(await svc.handler(structuredClone(req)));
+    return copyMessage(await svc.handler(copyMessage(req)));
   }
 
   hasService(name: string): boolean {

@@ -29,6 +29,34 @@ describe('memory transport', () => {
     expect(got[0]).to.not.equal(msg);
   });
 
+  it('gives each subscriber its own copy of objects, arrays and typed arrays (strings are values), as structuredClone did', async () => {
+    const graph = new MemoryGraph();
+    const t = createMemoryTransport({ graph, namespace: '/', clock, logger });
+    type Msg = { text: string; stamp: { sec: number }; list: Array<{ x: string }>; bytes: Uint8Array; self?: Msg };
+    const got: Msg[] = [];
+    for (let i = 0; i < 2; i++) t.createSubscription<Msg>('claudia_llm/msg/SpeechText', '/speech', (m) => got.push(m));
+    const msg: Msg = { text: 'stop '.repeat(100_000), stamp: { sec: 1 }, list: [{ x: 'a' }], bytes: Uint8Array.of(1, 2) };
+    msg.self = msg;
+    t.createPublisher<Msg>('claudia_llm/msg/SpeechText', '/speech').publish(msg);
+    await flushMicrotasks();
+    const [a, b] = got as [Msg, Msg];
+    expect(a.text).to.equal(msg.text);
+    expect(a.stamp).to.deep.equal({ sec: 1 });
+    for (const x of [a, b]) {
+      expect(x).to.not.equal(msg);
+      expect(x.stamp).to.not.equal(msg.stamp);
+      expect(x.list[0]).to.not.equal(msg.list[0]);
+      expect(x.bytes).to.not.equal(msg.bytes);
+      expect(x.self).to.equal(x);
+    }
+    a.stamp.sec = 2;
+    (a.list[0] as { x: string }).x = 'changed';
+    a.bytes[0] = 9;
+    expect([msg.stamp.sec, b.stamp.sec, (b.list[0] as { x: string }).x, msg.bytes[0], b.bytes[0]]).to.deep.equal([1, 1, 'a', 1, 1]);
+    // What cannot be cloned is refused as before.
+    expect(() => t.createPublisher('claudia_llm/msg/SpeechText', '/speech').publish({ text: 'x', f: () => 1 })).to.throw(/could not be cloned/);
+  });
+
   it('refuses a second type on one topic and answers services', async () => {
     const graph = new MemoryGraph();
     const a = createMemoryTransport({ graph, namespace: '/claudia', clock, logger });
