@@ -6,7 +6,8 @@ import { FAST_PROFILE } from '../../src/llm/simulator';
 import type { AnswerRecord } from '../../src/pipeline/types';
 import { startHarness, waitFor, type Harness } from '../helpers/app-harness';
 
-const TEXT = 'お客さんにご挨拶してくれるかな';
+// Needs the LLM (L1 defers: a greeting asked for in a roundabout way), which answers with Hello.
+const TEXT = 'お客さんが来たから、何か気の利いたおもてなしをしてくれるかな';
 // Actions stream at once; the long reply then takes ~2 s at 60 tok/s, so early callers leave after the actions ran.
 const SLOW_REPLY = { ...FAST_PROFILE, name: 'slow-reply', decodeTokPerS: 60 };
 const LONG_REPLY = 'こんにちは、皆さん。ようこそいらっしゃいました。'.repeat(4);
