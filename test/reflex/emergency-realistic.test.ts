@@ -57,6 +57,8 @@ describe('reflex: emergency reflex on realistic input', () => {
       '痛い！', 'いたっ', 'いてっ！', '痛い！何するの', 'いててて', 'ぶつかる！', 'ぶつかるぞ', '落ちる！', '落ちちゃう', '危ない！', 'あぶない前見て', '危険！',
       'ouch!', 'Ouch, you stepped on my foot', 'ow!', 'watch out!', 'Watch out there is a step', 'look out', 'careful!', 'help!', "you're going to fall",
       '小心！', '小心前面有台阶', '小心點', '危险！', '危險！', '救命', '疼！', '好痛', '要撞了', '要掉下去了', '當心',
+      // Being stepped on: said once, or again and again.
+      '踏んでる！', '踏んでる踏んでる', '足踏んでるよ', '踏んだ', "you're on my foot", '踩到我了',
     ];
     for (const t of alarms) expect(l0.match(t), t).to.not.equal(undefined);
   });
@@ -65,7 +67,7 @@ describe('reflex: emergency reflex on realistic input', () => {
     for (const t of [
       'can you help me with this', 'help me find my phone please when you have a moment', '危ないことはしないでね', 'a non-stop flight', 'ノンストップで運転', 'ストップウォッチを見せて',
       'the fire in the fireplace is warm tonight', '我昨天摔倒了但是现在没事了大家放心吧', 'i hurt my knee playing football last week so we should walk slowly', '集まってください',
-      'wait for me at the door when i get home from work tonight',
+      'wait for me at the door when i get home from work tonight', 'この前ガムを踏んでるのに気づかなかったんだよね',
     ]) {
       expect(l0.match(t), t).to.equal(undefined);
     }
