@@ -80,7 +80,7 @@ describe('cli: eval intents', () => {
   });
 
   it('the realistic sets hold: wrong actions 0, stop recall 1.0, reflex recall >= 0.9', async () => {
-    for (const f of ['intents.dev.jsonl', 'intents.realistic.jsonl']) {
+    for (const f of ['intents.dev.jsonl', 'intents.realistic.jsonl', 'intents.blind2.jsonl']) {
       const c = capture();
       expect(await main(['eval', 'intents', dataPath(f), '--json'], c.io)).to.equal(0);
       const s = JSON.parse(c.out.at(-1) as string);

@@ -53,6 +53,14 @@ describe('cache/semantic pair sets', () => {
     expect(s.by_kind['question_vs_command']?.different).to.be.at.least(30);
   });
 
+  it('second blind set (data/pairs.blind2.jsonl, written blind to the grammar): no false hit, hit rate >= 0.8', () => {
+    const s = run(dataPath('pairs.blind2.jsonl'));
+    expect(s.pairs).to.be.at.least(180);
+    expect(s.false_hits).to.equal(0);
+    expect(s.hit_rate).to.be.at.least(0.8);
+    expect(s.by_kind['question_vs_command']).to.include({ false_hits: 0 });
+  });
+
   it('adversarial near misses: never a hit', () => {
     const s = run(ADVERSARIAL);
     expect(s.different).to.be.at.least(35);
