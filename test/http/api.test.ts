@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { networkInterfaces } from 'node:os';
+import { LAG_ERROR_MS } from '../../src/monitor/diagnostics';
 import { startHarness, waitFor, type Harness } from '../helpers/app-harness';
 import { httpFromChild, JSON_HEADERS, one, parseEvents } from './client';
 
@@ -48,7 +49,9 @@ describe('HTTP API (client in a separate process)', function () {
     expect(a.actions.find((x: { name: string }) => x.name === 'forward')).to.include({ api_id: 1008, kind: 'move' });
     expect(a.prompt).to.include('- sit: ');
     const s = JSON.parse(status?.body ?? '{}');
-    expect(s.status).to.be.oneOf(['ok', 'degraded']);
+    // 'error' only when the event loop itself lagged past LAG_ERROR_MS (a machine loaded by other work); the components are healthy.
+    if (s.event_loop_lag_p99_ms >= LAG_ERROR_MS) expect(s.status).to.equal('error');
+    else expect(s.status).to.be.oneOf(['ok', 'degraded']);
     expect(s.components.map((c: { component: string }) => c.component)).to.include('motion');
     expect(s.components.every((c: { values: unknown }) => typeof c.values === 'object')).to.equal(true);
   });
