@@ -43,6 +43,12 @@ const READINGS: Array<[string, string, string]> = [
  * not in front of an ending, where they are two adjectives (早くない: not early, 速くない: not fast).
  */
 const QUICKLY = /(?:早|はや)く(?=$|[\p{Script=Han}\p{Script=Katakana}])/gu;
+/**
+ * A copula asking for agreement ("お座りだよね？", "ジャンプだね", "伏せでしょ"): kept as a mark, so the
+ * stripped よ/ね do not turn it into the command "お座りだよ".
+ */
+const CONFIRMING = /(?:だよね|だね|でしょう?|だろう?)$/u;
+const CONFIRM_MARK = ' 確認';
 /** The object particle between two kanji words, often not said: 手を振って = 手振って, 力を抜いて = 力抜いて. */
 const OBJECT_WO = /(?<=\p{Script=Han})を(?=\p{Script=Han})/gu;
 /** A word starts at the text start, after a non-hiragana character, or after a particle. */
@@ -91,7 +97,7 @@ export function createLightJapaneseAnalyser(): LanguageAnalyser {
   }));
 
   function strip(normalised: string): string {
-    let s = digitiseCounted(unstretchJa(normalised).replace(/\s+/g, '')).replace(QUICKLY, '速く').replace(OBJECT_WO, '');
+    let s = digitiseCounted(unstretchJa(normalised).replace(/\s+/g, '')).replace(QUICKLY, '速く').replace(OBJECT_WO, '').replace(CONFIRMING, CONFIRM_MARK);
     for (const r of readings) s = s.replace(r.re, (_m, pre: string) => pre + r.kanji);
     return stripAffixes(s, LEADING, TRAILING, stripQuestionAndSuru).replace(HONORIFIC, '$1');
   }
