@@ -79,15 +79,20 @@ export function createEnGrammar(actionPhrases: Record<string, string[]>): Langua
 
   return {
     parse(text) {
+      // A phrase as said first: "downward dog" ends in a word that is elsewhere a term of address.
+      const said = phrases.get(text);
+      if (said) return { action: said };
       const s = strip(fromGerund(` ${text.replace(SPACES, ' ').trim()} `), PADDED_PREFIXES, PADDED_SUFFIXES);
       const t = s.trim();
       if (!t) return undefined;
       const move = parseMove(t);
       if (move) return move;
-      const light = strip(s, PADDED_LIGHT_VERBS, []).trim();
-      const action = phrase(t) ?? phrase(light);
+      const action = phrase(t);
       if (action) return { action };
-      const to = ADDRESSEE.exec(` ${light}`);
+      const light = strip(s, PADDED_LIGHT_VERBS, []).trim();
+      const lighter = light === t ? undefined : phrase(light);
+      if (lighter) return { action: lighter };
+      const to = / (?:to|at|for|with) /.test(light) ? ADDRESSEE.exec(` ${light}`) : null;
       const social = to && to.index > 0 ? phrase(` ${light}`.slice(0, to.index).trim()) : undefined;
       return social && SOCIAL.has(social) ? { action: social } : truncated(t.replace(/^show us /, 'show me '));
     },
