@@ -108,6 +108,10 @@ describe('lang: realistic recogniser output (issue 14)', () => {
     // Kanji that Japanese writes the same way keep both readings: Japanese as written, Chinese simplified.
     expect(analyse('今何時')).to.include({ normalised: '今何時', simplified: '今何时', languageCertain: false });
     expect(analyse('请坐下').script).to.equal(undefined);
+    // 嗎, 們, 這 are kept by the Japanese converter but are not Japanese words: such text is Chinese.
+    expect(analyse('你可以握手嗎')).to.include({ normalised: '你可以握手吗', language: 'zh', languageCertain: true, script: 'traditional' });
+    expect(analyse('這裡')).to.include({ normalised: '这里', language: 'zh' });
+    expect(analyse('一個')).to.include({ normalised: '一個', simplified: '一个', languageCertain: false });
   });
 
   it('strips fillers, hesitations, a repeated command, contractions and misheard wake words', () => {

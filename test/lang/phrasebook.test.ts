@@ -86,6 +86,8 @@ describe('lang: phrasebook (config/phrases/*.yaml)', () => {
   it('the shipped stop and danger phrases are a floor: removing one is E_CONFIG, adding one works', () => {
     const removed = bookWith('ja', (t) => t.replace('  - 止まれ\n', ''));
     expect(configError(() => loadPhrasebook(removed, names())).message).to.match(/ja\.yaml: stop lacks the shipped phrase "止まれ"/);
+    const noHazard = bookWith('ja', (t) => t.replace('  - 階段\n', ''));
+    expect(configError(() => loadPhrasebook(noHazard, names())).message).to.match(/ja\.yaml: hazard lacks the shipped phrase "階段"/);
     const noDanger = bookWith('en', (t) => t.replace('  - help\n', ''));
     expect(configError(() => loadPhrasebook(noDanger, names())).message).to.match(/danger lacks the shipped phrase "help"/);
     const added = bookWith('en', (t) => t.replace('stop:\n  - stop\n', 'stop:\n  - stop\n  - red alert\n'));

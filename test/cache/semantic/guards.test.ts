@@ -67,6 +67,32 @@ describe('cache/semantic guards', () => {
     }
   });
 
+  it('mixed-language text: wrapper words of any language say nothing, English number words are digits, a negation of any language counts', () => {
+    expect(judge('please お座り', 'お座り please').hit).to.equal(true);
+    expect(judge('handstand してみて', 'handstand して').hit).to.equal(true);
+    expect(judge('往前走 two meters', '往前走 2 meters').hit).to.equal(true);
+    expect(judge('hey claudia 比个心', 'hey claudia 比個心').hit).to.equal(true);
+    expect(judge('你可以 sit down 吗', '你可以 sit down 嗎').hit).to.equal(true);
+    // The language is still the detected one, the number still counts, the negation still refuses.
+    expect(judge('please お座り', 'please sit')).to.include({ hit: false, guard: 'language' });
+    expect(judge('handstand して', 'handstand')).to.include({ hit: false, guard: 'language' });
+    expect(judge('往前走 two meters', '往前走 three meters').hit).to.equal(false);
+    expect(judge('お座り please', "don't お座り")).to.include({ hit: false, guard: 'negation' });
+  });
+
+  it('folds the spoken variants of one phrase and keeps the near ones apart', () => {
+    expect(judge('快点儿', '快一点', 'zh').hit).to.equal(true);
+    expect(judge('快点儿', '慢点儿', 'zh')).to.include({ hit: false, guard: 'speed' });
+    expect(judge('もっと速く', 'もっと早く', 'ja').hit).to.equal(true);
+    // 早くない (not early) and 速くない (not fast) are two adjectives.
+    expect(judge('早くない？', '速くない？', 'ja').hit).to.equal(false);
+    expect(judge('手ぇ振って', '手を振って', 'ja').hit).to.equal(true);
+    expect(judge('手振って', '足振って', 'ja').hit).to.equal(false);
+    // A copula asking for agreement is not the command with よ.
+    expect(judge('お座りだよ', 'お座りだよね', 'ja').hit).to.equal(false);
+    expect(judge('ジャンプだよ', 'ジャンプだね', 'ja').hit).to.equal(false);
+  });
+
   it('lets kanji-only text without a language hit only on identical text, unless only one language understands it', () => {
     expect(judge('停止', '停止').hit).to.equal(true);
     expect(judge('起立', '起立', 'ja').hit).to.equal(true);

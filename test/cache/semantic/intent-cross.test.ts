@@ -11,7 +11,12 @@ import { dataPath } from '../../helpers/repo-data';
  * direction. Independent data: written for the reflex layers, not for the cache.
  */
 describe('cache/semantic against the intent sets', () => {
-  const files = [dataPath('intents.dev.jsonl'), path.join(__dirname, '..', '..', 'reflex', 'heldout-intents.jsonl')];
+  const files = [
+    dataPath('intents.dev.jsonl'),
+    dataPath('intents.realistic.jsonl'),
+    dataPath('intents.colloquial.jsonl'),
+    path.join(__dirname, '..', '..', 'reflex', 'heldout-intents.jsonl'),
+  ];
   const rows: Array<{ text: string; lang: string; expect: unknown; accept?: unknown[] }> = [];
   for (const f of files) {
     try {

@@ -22,6 +22,32 @@ describe('cache/semantic: one command said another way', () => {
     for (const o of out) expect(o.hit, `${o.pair.a} / ${o.pair.b} (${o.guard})`).to.equal(true);
   });
 
+  it('synonyms the grammar reads as one intent pass the action, direction and entity guards', () => {
+    const out = run([
+      { a: '站起来', b: '起立', same: true, lang: 'zh' },
+      { a: 'lie down', b: 'get down', same: true, lang: 'en' },
+      { a: 'バク転して', b: '後ろに宙返りして', same: true, lang: 'ja' },
+      { a: 'go back a bit', b: 'back up a little', same: true, lang: 'en' },
+      { a: 'jump', b: 'jump now', same: true, lang: 'en' },
+      { a: '鞠个躬', b: '鞠躬', same: true, lang: 'zh' },
+      { a: 'turn left 90', b: 'turn left ninety degrees', same: true, lang: 'en' },
+      { a: '往前走一米五', b: '往前走1.5米', same: true, lang: 'zh' },
+    ]);
+    for (const o of out) expect(o.hit, `${o.pair.a} / ${o.pair.b} (${o.guard})`).to.equal(true);
+  });
+
+  it('an equal intent still needs the same degree word and speed; a different intent keeps every guard', () => {
+    const out = run([
+      { a: '左にちょっと寄って', b: '左に寄って', same: false, lang: 'ja' },
+      { a: 'go back a bit', b: 'go back', same: false, lang: 'en' },
+      { a: 'turn left 90', b: 'turn left 45', same: false, lang: 'en' },
+      { a: 'バク転して', b: '前に宙返りして', same: false, lang: 'ja' },
+      { a: '往前走一米五', b: '往前走一米', same: false, lang: 'zh' },
+      { a: 'walk forward slowly', b: 'walk forward', same: false, lang: 'en' },
+    ]);
+    for (const o of out) expect(o.hit, `${o.pair.a} / ${o.pair.b}`).to.equal(false);
+  });
+
   it('negation, question, direction, amount and language guards still refuse', () => {
     const out = run([
       { a: 'sit down', b: "don't sit down", same: false, lang: 'en' },

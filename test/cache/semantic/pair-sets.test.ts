@@ -61,6 +61,15 @@ describe('cache/semantic pair sets', () => {
     expect(s.by_kind['question_vs_command']).to.include({ false_hits: 0 });
   });
 
+  it('colloquial pairs (data/pairs.colloquial.jsonl, each rule at its edge): no false hit with or without hints, hit rate >= 0.95', () => {
+    for (const useHint of [true, false]) {
+      const s = run(dataPath('pairs.colloquial.jsonl'), useHint);
+      expect(s.pairs).to.be.at.least(70);
+      expect(s.false_hits, `hint=${useHint}`).to.equal(0);
+      if (useHint) expect(s.hit_rate).to.be.at.least(0.95);
+    }
+  });
+
   it('adversarial near misses: never a hit', () => {
     const s = run(ADVERSARIAL);
     expect(s.different).to.be.at.least(35);
