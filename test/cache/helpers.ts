@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { DEFAULT_CONFIG } from '../../src/config/defaults';
 import type { Config } from '../../src/config/types';
@@ -83,9 +86,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts a throw-away redis-server (nothing on disk) and resolves once it accepts commands. */
+/**
+ * Starts a throw-away redis-server and resolves once it accepts commands. Its working directory is a
+ * fresh temporary one: a replica writes the RDB of its full sync there even with `--save ''`, and
+ * that file must never land in the clone (an `extra` `--dir` still wins, the last one counts).
+ */
 export async function startRedisServer(port: number, extra: string[] = []): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' });
+  const dir = mkdtempSync(join(tmpdir(), `claudia-redis-${port}-`));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra];
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const deadline = Date.now() + 5000;
   for (;;) {
     const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
