@@ -54,8 +54,8 @@ export function extractQuantities(text: string, language: Language): string[] {
   }
   if (language === 'en' || language === '') {
     for (const w of t.split(/[^a-z]+/)) {
-      const v = EN_NUMBERS[w];
-      if (v !== undefined) items.push(String(v));
+      // Own keys only: an utterance word such as "constructor" must not read Object.prototype.
+      if (Object.hasOwn(EN_NUMBERS, w)) items.push(String(EN_NUMBERS[w]));
     }
   }
   for (const [re, unit] of UNITS) for (const _ of t.matchAll(re)) items.push(`unit:${unit}`);
