@@ -16,7 +16,11 @@ export const PHRASE_LANGUAGES: readonly PhraseLanguage[] = ['ja', 'zh', 'en'];
 /** The sections of one language's file, in file order (docs/robot.md describes each). */
 export const STOP_SECTIONS = ['stop', 'stop_short', 'stop_exact', 'stop_repeated', 'danger', 'alarm', 'hazard'] as const;
 export type StopSection = (typeof STOP_SECTIONS)[number];
-const LIST_SECTIONS = [...STOP_SECTIONS, 'wake', 'filler', 'politeness', 'particles'] as const;
+/**
+ * `stop_innocent`: the few words that hold a stop word and are no stop (ノンストップ, ストップウォッチ).
+ * Not a floor: without them the robot only stops more often.
+ */
+const LIST_SECTIONS = [...STOP_SECTIONS, 'stop_innocent', 'wake', 'filler', 'politeness', 'particles'] as const;
 type ListSection = (typeof LIST_SECTIONS)[number];
 
 export interface LanguagePhrases extends Record<ListSection, string[]> {
@@ -95,11 +99,12 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
   const root = doc.contents;
   if (!isMap(root)) throw new ConfigError(`${where}: expected a mapping with language, ${LIST_SECTIONS.join(', ')}, rewrite, actions`);
   const out: LanguagePhrases = {
-    stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {},
+    stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], stop_innocent: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {},
   };
   /** Every phrase's key -> where it was given and for what (a stop section, or an action). */
   const seen = new Map<string, { line: string; what: string }>();
   const stopForms: Array<{ k: string; line: string; phrase: string }> = [];
+  const innocentForms: Array<{ k: string; line: string; phrase: string }> = [];
   const actionPhrases: Array<{ k: string; line: string; phrase: string; action: string }> = [];
 
   const strings = (n: unknown, what: string): Array<{ value: string; line: string }> => {
@@ -126,6 +131,7 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
       for (const { value: p, line } of strings(value, section)) {
         out[section].push(p);
         if ((STOP_SECTIONS as readonly string[]).includes(section)) stopForms.push({ k: key(p), line, phrase: p });
+        if (section === 'stop_innocent') innocentForms.push({ k: key(p), line, phrase: p });
       }
       continue;
     }
@@ -176,6 +182,11 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
     if (inside) {
       throw new ConfigError(`${ap.line}: the action phrase ${JSON.stringify(ap.phrase)} (${ap.action}) holds the stop word ${JSON.stringify(inside.phrase)} (${inside.line}): it would always stop the robot`);
     }
+  }
+  // An innocent word is a longer word around a stop word; anything else would hide a stop.
+  for (const inn of innocentForms) {
+    if (anywhere.some((s) => s.k === inn.k)) throw new ConfigError(`${inn.line}: stop_innocent: ${JSON.stringify(inn.phrase)} is itself a stop word; a phrasebook may add stops, never remove one`);
+    if (!anywhere.some((s) => containsWord(inn.k, s.k))) throw new ConfigError(`${inn.line}: stop_innocent: ${JSON.stringify(inn.phrase)} holds no stop word of this file's 'stop' list, so there is nothing for it to keep from stopping`);
   }
   return out;
 }

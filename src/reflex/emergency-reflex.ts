@@ -46,6 +46,7 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   const all = (section: Exclude<keyof LanguagePhrases, 'actions' | 'rewrite'>) =>
     PHRASE_LANGUAGES.flatMap((l) => (l === 'zh' ? withTraditional(book.zh[section]) : book[l][section]));
   const stop = compile(all('stop'));
+  const innocent = compileInnocent(all('stop_innocent'), all('stop'));
   // The raw spelling too: "e-stop" is "e stop" once normalised, and the scan keeps the hyphen.
   const stopScan = createStopWordScan(all('stop').flatMap((w) => [...forms(w), w.toLowerCase()]));
   const shortStop = compile(all('stop_short'));
@@ -63,8 +64,14 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
    * `tried` holds the pieces this utterance's other foldings already found nothing in;
    * `stopsSearched` when the stop words were already looked for in this very text.
    */
+  /** The first stop word in `text` that is not part of an innocent word (ノンストップ). */
+  function stopIn(text: string): string | undefined {
+    const s = firstMatch(stop, text);
+    return s && innocent.carriers.has(s) && innocent.in(text) ? firstMatch(stop, innocent.mask(text)) : s;
+  }
+
   function scan(text: string, whole: boolean, tried?: string[], stopsSearched = false): StopHit | undefined {
-    const s = stopsSearched ? undefined : firstMatch(stop, text);
+    const s = stopsSearched ? undefined : stopIn(text);
     if (s) return { word: s, kind: 'stop' };
     if (!whole || text.length > HEAD_MAX) return undefined;
     return exclaimedOnce(text, tried) ?? exclaimedOnce(stripLead(text), tried);
@@ -136,7 +143,7 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
 
   function short(raw: string): StopHit | undefined {
     // Raw first: no allocation, catches the common spelling immediately.
-    const direct = firstMatch(stop, raw);
+    const direct = stopIn(raw);
     if (direct) return { word: direct, kind: 'stop' };
     // Then width/kana/spacing/invisible-character variants ("ＳＴＯＰ", "ｽﾄｯﾌﾟ", "止 ま っ て", "止\u200bまって").
     // A hyphen inside a word joins it ("non-stop" is one word, not "non stop"; "e-stop" is "estop").
@@ -159,7 +166,9 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
    * stretches); the exclamation rules look at the head only.
    */
   function long(raw: string): StopHit | undefined {
-    const s = stopScan.find(raw);
+    const found = stopScan.find(raw);
+    // Rare: the text holds an innocent word as written; it is blanked and the text read again (still linear).
+    const s = found && innocent.carriers.has(found) && innocent.in(raw) ? stopScan.find(innocent.mask(raw)) : found;
     if (s) return { word: s, kind: 'stop' };
     const h = head(raw);
     return h ? exclaimed(h) : undefined;
@@ -220,8 +229,9 @@ interface Compiled {
 
 /**
  * One alternation per class. Latin words get word boundaries (a hyphen in front, "non-stop",
- * makes them part of another word); katakana words are not matched inside a longer katakana
- * word (ノンストップ, ストップウォッチ); other CJK words match inside text.
+ * makes them part of another word); CJK words, katakana ones too, match inside text: a stop
+ * said twice (ストップストップ), inside a compound (エマージェンシーストップ) or against the name
+ * (クラウディアストップ) stops. The few innocent compounds are the phrasebook's `stop_innocent`.
  */
 function compile(list: string[]): Compiled {
   const all = new Set(list.flatMap(forms));
@@ -229,14 +239,34 @@ function compile(list: string[]): Compiled {
     .sort((a, b) => b.length - a.length)
     .map((w) => {
       const esc = escape(w);
-      if (/^[a-z0-9]/.test(w)) return `(?<![\\p{L}\\p{N}]-?)${esc}(?![\\p{L}\\p{N}])`;
-      const before = /^\p{Script=Katakana}/u.test(w) ? '(?<![\\p{Script=Katakana}ー])' : '';
-      const after = /\p{Script=Katakana}$/u.test(w) ? '(?![\\p{Script=Katakana}ー])' : '';
-      return before + esc + after;
+      return /^[a-z0-9]/.test(w) ? `(?<![\\p{L}\\p{N}]-?)${esc}(?![\\p{L}\\p{N}])` : esc;
     });
   const src = alts.length ? alts.join('|') : '(?!)';
   const plain = [...all].sort((a, b) => b.length - a.length).map(escape).join('|') || '(?!)';
   return { any: new RegExp(plain, 'gi'), at: new RegExp(src, 'iuy') };
+}
+
+/**
+ * The phrasebook's innocent words (ノンストップ, ストップウォッチ) in every spelling `forms` gives:
+ * `carriers` are the stop words found inside one (only a hit of those is checked), `in` tells
+ * whether a text holds one and `mask` blanks them. Spelled otherwise (ﾉﾝｽﾄｯﾌﾟ in long text), an
+ * innocent word stops the robot: a false stop is acceptable, a missed one is not.
+ */
+function compileInnocent(list: string[], stops: string[]): { carriers: Set<string>; in(text: string): boolean; mask(text: string): string } {
+  // Unstretched too: the stretched reading of a text takes ー out of ストップモーション as well.
+  const words = [...new Set(list.flatMap(forms).flatMap((w) => [w, unstretch(w)]))].sort((a, b) => b.length - a.length);
+  const stopForms = new Set(stops.flatMap(forms).map((w) => w.toLowerCase()));
+  const carriers = new Set([...stopForms].filter((s) => words.some((w) => w.toLowerCase().includes(s))));
+  if (!words.length) return { carriers, in: () => false, mask: (t) => t };
+  const re = new RegExp(words.map(escape).join('|'), 'gi');
+  return {
+    carriers,
+    in: (text) => {
+      re.lastIndex = 0;
+      return re.test(text);
+    },
+    mask: (text) => text.replace(re, ' '),
+  };
 }
 
 function escape(w: string): string {
@@ -383,7 +413,7 @@ function firstMatch(c: Compiled, text: string): string | undefined {
 
 /**
  * A phrase at the very start of a piece, with the same boundaries as `compile` (a Latin phrase
- * ends a word, a katakana one is not followed by more katakana), the longest that fits. One
+ * ends a word), the longest that fits. One
  * regex with the phrases as a trie of characters: a flat alternation tries every phrase that
  * shares the start of the text again from the start ("you're going to fall", "you're going to
  * trip", ... against "you're tired": microseconds), the trie walks the shared start once. The
@@ -405,7 +435,7 @@ function compileStart(list: string[]): (text: string) => string | undefined {
       k.longest = Math.max(k.longest, w.length);
       n = k;
     }
-    n.end = /^[a-z0-9]/.test(w) ? '(?![\\p{L}\\p{N}])' : /\p{Script=Katakana}$/u.test(w) ? '(?![\\p{Script=Katakana}ー])' : '';
+    n.end = /^[a-z0-9]/.test(w) ? '(?![\\p{L}\\p{N}])' : '';
   }
   // At each character the longer phrases first, the phrase ending there (if any) last.
   const source = (n: Node): string => {

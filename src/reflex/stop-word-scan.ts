@@ -11,8 +11,8 @@
  * ("stooop") and a doubled small tsu once.
  *
  * The boundaries are those of the regex path (emergency-reflex.ts `compile`): a Latin phrase not
- * after a letter or digit (or a letter or digit and '-') and not before one; a katakana-initial
- * phrase not after katakana or ー, a katakana-final one not before. A boundary holds when it holds
+ * after a letter or digit (or a letter or digit and '-') and not before one; a CJK phrase, katakana
+ * too, anywhere (ストップストップ, エマージェンシーストップ). A boundary holds when it holds
  * in the folded text or between the raw characters next to the match, so whatever the raw text
  * or its folded form matches is matched ("x\u200bstop" stops, as the raw pass did).
  *
@@ -41,7 +41,6 @@ const MULTI = -16;
 /** Character classes, per code unit (raw or folded). */
 const ALNUM = 1;
 const KATA = 2;
-const CHOON = 4;
 const CJK = 8;
 
 const VOICED = 0x3099;
@@ -53,7 +52,6 @@ const SMALL_TSU = 0x3063;
 /** Boundary rules of a phrase, at its start and at its end. */
 const NONE = 0;
 const LATIN = 1;
-const KATAKANA = 2;
 
 /** `start` table bits, per raw code unit: may begin a phrase... */
 const CAN_START = 1;
@@ -163,7 +161,6 @@ function buildFoldTables(): FoldTables {
   mark(cls, /[\p{L}\p{N}]+/gu, ALNUM);
   mark(cls, /\p{Script=Katakana}+/gu, KATA);
   mark(cls, new RegExp(`[${CJK_CHARS}]+`, 'gu'), CJK);
-  cls[0x30fc] = (cls[0x30fc] as number) | CHOON;
   return { fold, expansions, cls, runKey, stretchKey, expansionKeys };
 }
 
@@ -248,9 +245,8 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
     const key = foldUnits(t, word);
     if (!key.length) continue;
     const latin = /^[a-z0-9]/i.test(word);
-    const chars = [...word];
-    const before = latin ? LATIN : IS_KATA.test(chars[0] as string) ? KATAKANA : NONE;
-    const after = latin ? LATIN : IS_KATA.test(chars[chars.length - 1] as string) ? KATAKANA : NONE;
+    const before = latin ? LATIN : NONE;
+    const after = before;
     let s = 0;
     for (const u of key) {
       let next = edges.get(s * 0x10000 + u);
@@ -358,7 +354,7 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
     ringClass[at] = c;
     if (waiting.length) {
       for (const p of waiting) {
-        if (!blocksAfter((phrases[p] as Phrase).after, c)) {
+        if (!blocksAfter(c)) {
           hit = p;
           return;
         }
@@ -385,10 +381,10 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
     const first = last - ph.key.length + 1;
     if (ph.before !== NONE) {
       const rs = ringStart[first & mask] as number;
-      if (!(rs >= 0 && rawBeforeOk(ph.before, rs)) && blocksBefore(ph.before, first)) return false;
+      if (!(rs >= 0 && rawBeforeOk(rs)) && blocksBefore(first)) return false;
     }
     const re = ringEnd[last & mask] as number;
-    if (ph.after === NONE || (re >= 0 && rawAfterOk(ph.after, re))) {
+    if (ph.after === NONE || (re >= 0 && rawAfterOk(re))) {
       hit = p;
       return true;
     }
@@ -396,14 +392,13 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
     return false;
   }
 
-  function blocksBefore(rule: number, first: number): boolean {
+  function blocksBefore(first: number): boolean {
     const c1 = ringClass[(first - 1) & mask] as number;
-    if (rule === KATAKANA) return (c1 & KATA) !== 0;
     return (c1 & ALNUM) !== 0 || (ringUnit[(first - 1) & mask] === HYPHEN && ((ringClass[(first - 2) & mask] as number) & ALNUM) !== 0);
   }
 
-  function blocksAfter(rule: number, c: number): boolean {
-    return (c & (rule === KATAKANA ? KATA : ALNUM)) !== 0;
+  function blocksAfter(c: number): boolean {
+    return (c & ALNUM) !== 0;
   }
 
   function rawClassAt(j: number): number {
@@ -420,14 +415,13 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
     return cls[c] as number;
   }
 
-  function rawBeforeOk(rule: number, at: number): boolean {
+  function rawBeforeOk(at: number): boolean {
     const c1 = rawClassAt(at - 1);
-    if (rule === KATAKANA) return (c1 & (KATA | CHOON)) === 0;
     return (c1 & ALNUM) === 0 && !(text.charCodeAt(at - 1) === HYPHEN && (rawClassAt(at - 2) & ALNUM) !== 0);
   }
 
-  function rawAfterOk(rule: number, at: number): boolean {
-    return (rawClassAt(at) & (rule === KATAKANA ? KATA | CHOON : ALNUM)) === 0;
+  function rawAfterOk(at: number): boolean {
+    return (rawClassAt(at) & ALNUM) === 0;
   }
 
   /** The index of the last raw character at or before `j` that is not dropped (a pair: its high surrogate), or -1. */

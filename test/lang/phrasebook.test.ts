@@ -97,6 +97,21 @@ describe('lang: phrasebook (config/phrases/*.yaml)', () => {
     expect(createEmergencyReflex().match('red alert everyone')).to.equal(undefined);
   });
 
+  it('stop_innocent may only spare a longer word around a stop word: the stop word itself, or a word holding none, is E_CONFIG with the line', () => {
+    const itself = bookWith('ja', (t) => t.replace('stop_innocent:\n', 'stop_innocent:\n  - すとっぷ\n'));
+    const e = configError(() => loadPhrasebook(itself, names()));
+    expect(e.message).to.include(`ja.yaml:${lineOf(itself, 'ja', '  - すとっぷ')}`);
+    expect(e.message).to.match(/"すとっぷ" is itself a stop word/);
+    const none = bookWith('ja', (t) => t.replace('stop_innocent:\n', 'stop_innocent:\n  - ウォッチ\n'));
+    expect(configError(() => loadPhrasebook(none, names())).message).to.match(/"ウォッチ" holds no stop word/);
+    // A longer word around a stop word is accepted, and spares that word only.
+    const added = bookWith('ja', (t) => t.replace('stop_innocent:\n', 'stop_innocent:\n  - ストップモーション\n'));
+    const l0 = createEmergencyReflex({ phrases: loadPhrasebook(added, names()) });
+    expect(l0.match('ストップモーションの映画')).to.equal(undefined);
+    expect(l0.match('ストップモーションの映画、ストップ')).to.deep.include({ kind: 'stop' });
+    expect(createEmergencyReflex().match('ストップモーションの映画')).to.deep.include({ kind: 'stop' });
+  });
+
   it('unknown sections, a wrong language and phrases that are not text are E_CONFIG with the line', () => {
     const unknown = bookWith('en', (t) => `${t}\nstopp:\n  - halt\n`);
     expect(configError(() => loadPhrasebook(unknown, names())).message).to.match(/en\.yaml:\d+: unknown section 'stopp'/);

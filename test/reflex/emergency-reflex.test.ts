@@ -54,9 +54,22 @@ describe('reflex: emergency reflex (L0)', () => {
     for (const w of ['no', 'だめ', '不要']) expect(l0.match(w), w).to.equal(undefined);
   });
 
+  it('a katakana stop word inside more katakana stops (said twice, in a compound, against the name); only the innocent words of the phrasebook do not', () => {
+    for (const t of ['ストップストップ', 'ストップストップ！', 'さっきの話の続きなんだけど、あ、ストップストップ', 'エマージェンシーストップ', 'オールストップ', 'ストップクラウディア', 'クラウディアストップ', 'ｽﾄｯﾌﾟｽﾄｯﾌﾟ', 'ストップモーション']) {
+      expect(l0.match(t), t).to.deep.include({ kind: 'stop' });
+    }
+    for (const t of ['ノンストップ', 'ノンストップで運転して', 'ストップウォッチを見せて', 'ﾉﾝｽﾄｯﾌﾟで', 'ワンストップで手続き']) expect(l0.match(t), t).to.equal(undefined);
+    // The innocent word is blanked, not the text: a stop beside it still stops.
+    for (const t of ['ノンストップで走って、ストップ！', 'ストップウォッチ止めて、じゃなくて止まって', 'ノンストップストップ']) expect(l0.match(t), t).to.deep.include({ kind: 'stop' });
+    // Without the innocent list the innocent words stop too (the list is all that spares them).
+    const book = structuredClone(shippedPhrasebook());
+    book.ja.stop_innocent = [];
+    expect(createEmergencyReflex({ phrases: book }).match('ノンストップで運転して')).to.deep.include({ kind: 'stop' });
+  });
+
   it('takes its words from the phrasebook it is given', () => {
     const base = shippedPhrasebook();
-    const empty = { stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {} };
+    const empty = { stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], stop_innocent: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {} };
     const custom = createEmergencyReflex({ phrases: { ...base, ja: empty, zh: empty, en: { ...empty, stop: ['abbruch'] } } });
     expect(custom.match('Abbruch!')).to.deep.equal({ word: 'abbruch', kind: 'stop' });
     expect(custom.match('stop')).to.equal(undefined);

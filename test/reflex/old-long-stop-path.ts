@@ -13,10 +13,8 @@ export function createOldLongStopPath(): (raw: string) => string | undefined {
   const words = [...new Set(list.flatMap(forms))].sort((a, b) => b.length - a.length);
   const alts = words.map((w) => {
     const esc = escape(w);
-    if (/^[a-z0-9]/.test(w)) return `(?<![\\p{L}\\p{N}]-?)${esc}(?![\\p{L}\\p{N}])`;
-    const before = /^\p{Script=Katakana}/u.test(w) ? '(?<![\\p{Script=Katakana}ー])' : '';
-    const after = /\p{Script=Katakana}$/u.test(w) ? '(?![\\p{Script=Katakana}ー])' : '';
-    return before + esc + after;
+    // Katakana phrases match inside katakana since the boundary fix (ストップストップ stops), as the scan does.
+    return /^[a-z0-9]/.test(w) ? `(?<![\\p{L}\\p{N}]-?)${esc}(?![\\p{L}\\p{N}])` : esc;
   });
   const any = new RegExp(words.map(escape).join('|'), 'gi');
   const at = new RegExp(alts.join('|'), 'iuy');

@@ -142,12 +142,23 @@ describe('reflex: the stop word scan of long text', function () {
     }
   });
 
-  it('keeps the word boundaries: words that only contain a stop word do not stop a long text', () => {
+  it('keeps the word boundaries: Latin words that only contain a stop word and the innocent katakana words do not stop a long text', () => {
     const body = fill(FULL_NORMALISE_MAX + 100);
-    for (const w of ['a non-stop flight', 'nonstop', 'unstoppable', 'stops', 'e-stopped', 'ストップウォッチ', 'ノンストップ', 'ノンｽﾄｯﾌﾟ', 'ｽﾄｯﾌﾟｳｫｯﾁ', 'ノンストーップ', 'ブストップ', 'haltingly', 'whoami']) {
+    for (const w of ['a non-stop flight', 'nonstop', 'unstoppable', 'stops', 'e-stopped', 'ストップウォッチ', 'ノンストップ', 'ワンストップ', 'haltingly', 'whoami']) {
       expect(l0.match(`${body} ${w} ${body}`), w).to.equal(undefined);
     }
     expect(l0.match(`${fill(5000)} stop ${fill(100)}`)).to.deep.include({ kind: 'stop', word: 'stop' });
+  });
+
+  it('a katakana stop word inside katakana stops a long text: said twice, in a compound, against the name; an innocent word spelled otherwise stops too', () => {
+    const body = fill(FULL_NORMALISE_MAX + 100);
+    for (const w of ['ストップストップ', 'エマージェンシーストップ', 'クラウディアストップ', 'ストップクラウディア', 'ｽﾄｯﾌﾟｽﾄｯﾌﾟ', 'ブストップ', 'ノンストーップ', 'ノンｽﾄｯﾌﾟ', 'ｽﾄｯﾌﾟｳｫｯﾁ']) {
+      for (const t of [`${body} ${w} ${body}`, `${body}${w}`, `${w}${body}`]) expect(l0.match(t), w).to.deep.include({ kind: 'stop' });
+    }
+    // An innocent word and a real stop in one text: the innocent word is blanked, the stop still found.
+    for (const [a, b] of [['ノンストップで運転', 'ストップ！'], ['ストップ！', 'ノンストップで運転'], ['ストップウォッチ', 'とまって']]) {
+      expect(l0.match(`${body} ${a} ${body} ${b}`), `${a} ... ${b}`).to.deep.include({ kind: 'stop' });
+    }
   });
 
   it('reads the phrasebook it is given on long text too', () => {
