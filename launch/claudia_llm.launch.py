@@ -14,8 +14,10 @@ Arguments:
   remappings   "from:=to" rules separated by ';' (e.g. speech_text:=/asr/text)
   log_level    debug | info | warn | error
 
-Written for ROS 2 Foxy's launch API (also valid on later distributions). Checked here only
-by compiling it; no ROS is installed on the build machines (see docs/ros.md).
+Written for ROS 2 Foxy's launch API (also valid on Humble). No ROS is installed on the build
+machines: test/ros/launch.test.ts starts the node as Humble's launch_ros would (command line,
+environment, stdio, signals; test/fixtures/humble-launch/) and docs/ros.md says what else was
+emulated and what was not run.
 """
 
 from launch import LaunchDescription
@@ -73,7 +75,10 @@ def launch_node(context, *args, **kwargs):
             name='claudia_llm',
             namespace=namespace,
             output='screen',
-            emulate_tty=True,
+            # Pipes, not pseudo-terminals: Node writes pipes synchronously on Linux (nothing is
+            # lost at exit), launch's log files get no '\r', and a launcher that died gives EPIPE
+            # (handled) instead of EIO, on which Node aborts at exit while restoring the tty.
+            emulate_tty=False,
             # One params file: the node reads it itself (every transport) and rcl reads it
             # for rclnodejs; both see the same values.
             parameters=node_parameters(value('params_file')),

@@ -8,11 +8,13 @@ import { createConsoleLogger, createJsonLogger, type Logger } from '../util/logg
 import { EXIT } from './exit-codes';
 import { addNodeOptions, configFromOptions, rosArgsOf, type NodeOpts } from './node-options';
 import { llmModelName } from '../llm/backends';
+import { watchParent } from './parent-watch';
 import { probeOllama } from './probe-ollama';
 import type { CliCommandSpec } from './types';
 
 interface RunOpts extends NodeOpts {
   jsonLog?: boolean;
+  exitWithParent?: boolean;
   /** false with --no-console. */
   console?: boolean;
 }
@@ -28,6 +30,7 @@ export const spec: CliCommandSpec<RunOpts> = {
     cmd
       .option('--json-log', 'log one JSON object per line (for journald or a log shipper)')
       .option('--no-console', 'no interactive console, even in the foreground of a terminal (stdin is never read)')
+      .option('--exit-with-parent', 'shut down (StopMove first) when the process that started the node exits, e.g. ros2 launch or ros2 run ended by SIGTERM or SIGKILL (bin/claudia_llm_node sets it)')
       .addHelpText('after', '\nROS arguments may follow: --ros-args -r __ns:=/dog1 -p ollama.model:=qwen2.5:7b --params-file FILE\n\nExamples:\n  npm start\n  npx claudia-llm run --transport dds --ollama-host http://127.0.0.1:11434');
     addNodeOptions(cmd);
   },
@@ -66,7 +69,9 @@ export const spec: CliCommandSpec<RunOpts> = {
     try {
       const { app, done, shutdown } = await startNode(config, { logger, remap, rosArgs: rawRosArgs });
       const con = attachConsole({ pipeline: app.pipeline, enabled: opts.console !== false, sink, shutdown, say: (line) => logger.info(line) });
+      const parent = opts.exitWithParent ? watchParent((pid) => shutdown(`the process that started the node (pid ${pid}) has exited`)) : undefined;
       const code = await done;
+      parent?.stop();
       con?.close();
       return code;
     } catch (err) {

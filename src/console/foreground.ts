@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { fstatSync, readFileSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
+import { procSelfStat } from '../util/proc-stat';
 
 /**
  * Whether this process may open an interactive console: stdin and stdout are terminals, and
@@ -34,14 +35,8 @@ export function inForegroundGroup(): boolean | undefined {
 
 /** /proc/self/stat: pgrp, tty_nr and tpgid (the controlling terminal's foreground group). */
 function fromProc(): boolean | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync('/proc/self/stat', 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The command name may hold spaces and parentheses; fields restart after the last ')'.
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const f = procSelfStat();
+  if (!f) return undefined;
   const pgrp = Number(f[2]);
   const ttyNr = Number(f[4]);
   const tpgid = Number(f[5]);

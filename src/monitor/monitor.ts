@@ -126,7 +126,7 @@ export function createMonitor(deps: MonitorDeps): Monitor {
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       throw err.code === 'EADDRINUSE'
-        ? new ClaudiaError('E_CONFIG', `metrics.port ${config.metrics.port} on ${config.metrics.host} is in use; set metrics.port (or --metrics-port; 0 = any free port)`)
+        ? new ClaudiaError('E_CONFIG', `metrics.port ${config.metrics.port} on ${config.metrics.host} is in use; set metrics.port (or --metrics-port; 0 = any free port), or stop what holds it (another claudia_llm still running? ps -ef | grep claudia-llm)`)
         : new ClaudiaError('E_CONFIG', `cannot serve metrics on ${config.metrics.host}:${config.metrics.port}: ${err.message}; check metrics.host`);
     }
     srv.server.on('error', (e) => logger.error('monitor server error', { error: e.message }));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
@@ -258,5 +258,99 @@ describe('install layout: the node runs from the package folder, so rclnodejs ma
     const err = await createTransport('rclnodejs', { namespace: '/claudia', nodeName: 'claudia_llm', clock: createSystemClock(), logger: createSilentLogger(), config: configWith({}) }).then(() => undefined, (e: unknown) => e as Error);
     expect(err?.message).to.contain(`run: cd ${ROOT} && npm install --no-save rclnodejs@0.22.2 && npx generate-ros-messages`);
     expect(err?.message).to.contain('no colcon build needed afterwards');
+  });
+});
+
+// `ros2 launch` cannot run here: test/fixtures/humble-launch/launch_as_humble.py starts the node
+// with what Humble's launch_ros gives it (command line, environment, stdio, SIGINT then SIGTERM
+// after 5 s, SIGKILL 5 s later), read from launch 1.0.x / launch_ros 0.19.x / osrf_pycommon 2.x.
+// rclnodejs is replaced by test/fixtures/humble-launch/rclnodejs (found through NODE_PATH), which
+// records what rcl would be handed and applies rcl's argument rules; no rcl or DDS runs.
+describe('ros2 launch as on Humble: the node gets launch_ros command line, environment and stdio', function () {
+  this.timeout(60_000);
+  const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'humble-launch');
+  const python = pythonWith('pty');
+
+  /** An install prefix as colcon build makes it (CMakeLists.txt install() rules) for the package folder ROOT. */
+  function prefix(): string {
+    const p = mkdtempSync(path.join(os.tmpdir(), 'claudia-humble-'));
+    mkdirSync(path.join(p, 'lib', 'claudia_llm'), { recursive: true });
+    mkdirSync(path.join(p, 'share', 'claudia_llm', 'launch'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'bin', 'claudia_llm_node'), path.join(p, 'lib', 'claudia_llm', 'claudia_llm_node'));
+    chmodSync(path.join(p, 'lib', 'claudia_llm', 'claudia_llm_node'), 0o755);
+    copyFileSync(LAUNCH, path.join(p, 'share', 'claudia_llm', 'launch', 'claudia_llm.launch.py'));
+    writeFileSync(path.join(p, 'share', 'claudia_llm', 'claudia_llm_source'), `${ROOT}\n`);
+    // metrics.port 0: tests run beside others; no LLM: nothing to probe.
+    writeFileSync(path.join(p, 'params.yaml'), '/**:\n  ros__parameters:\n    metrics:\n      port: 0\n    ollama:\n      enabled: false\n');
+    return p;
+  }
+
+  interface Launched { cmd: string[]; env: Record<string, string>; emulate_tty: boolean; output?: string; up?: boolean; signals?: string[]; returncode?: number; stdout?: string; stderr?: string; gone_by_itself?: boolean }
+
+  function launch(p: string, mode: string, args: string[], env: Record<string, string> = {}): Launched {
+    const r = spawnSync(python as string, [path.join(FIXTURE, 'launch_as_humble.py'), p, mode, ...args], {
+      encoding: 'utf8',
+      timeout: 55_000,
+      env: { ...process.env, ...env },
+    });
+    if (r.status !== 0) throw new Error(`launch_as_humble.py failed (${r.status}): ${r.stderr}`);
+    return JSON.parse(r.stdout) as Launched;
+  }
+
+  before(function () {
+    if (!python || !existsSync(path.join(ROOT, 'dist', 'cli', 'entry.js'))) this.skip(); // dist/ is built by npm ci (prepare)
+  });
+
+  it('the command line: the executable of lib/claudia_llm, --transport, then one --ros-args block with __node and __ns; CLAUDIA_TRANSPORT; pipes', () => {
+    const p = prefix();
+    const d = launch(p, 'dry', []);
+    expect(d.cmd).to.deep.equal([path.join(p, 'lib', 'claudia_llm', 'claudia_llm_node'), '--transport', 'rclnodejs', '--ros-args', '-r', '__node:=claudia_llm', '-r', '__ns:=/claudia']);
+    expect(d.env).to.deep.equal({ CLAUDIA_TRANSPORT: 'rclnodejs' });
+    expect(d.emulate_tty).to.equal(false);
+    expect(d.output).to.equal('screen');
+    const all = launch(p, 'dry', ['namespace:=/dog1/', 'transport:=dds', `params_file:=${path.join(p, 'params.yaml')}`, 'remappings:=speech_text:=/asr/text', 'model:=qwen2.5:3b', 'log_level:=debug']);
+    expect(all.cmd.slice(1)).to.deep.equal(['--transport', 'dds', '--model', 'qwen2.5:3b', '--log-level', 'debug', '--ros-args', '-r', '__node:=claudia_llm', '-r', '__ns:=/dog1', '--params-file', path.join(p, 'params.yaml'), '-r', 'speech_text:=/asr/text']);
+  });
+
+  it('rclnodejs transport: rcl gets exactly the launch ROS arguments (once, in a form rcl accepts), the node comes up without a console and SIGINT ends it with 0', () => {
+    const p = prefix();
+    const log = path.join(p, 'rclnodejs.jsonl');
+    const params = path.join(p, 'params.yaml');
+    const r = launch(p, '40', [`params_file:=${params}`], { NODE_PATH: FIXTURE, FAKE_RCLNODEJS_LOG: log });
+    expect(r.up, r.stderr).to.equal(true);
+    expect(r.signals).to.deep.equal(['SIGINT']); // no escalation to SIGTERM
+    expect(r.returncode, r.stderr).to.equal(0);
+    expect(r.stderr).to.contain('console off: stdin/stdout is not a terminal');
+    expect(r.stderr).to.contain('claudia_llm up: transport rclnodejs, node /claudia/claudia_llm');
+    const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { call: string; argv?: string[]; errors?: string[]; unparsed?: string[]; name?: string; namespace?: string });
+    const init = calls.find((c) => c.call === 'init');
+    expect(init?.argv?.slice(2)).to.deep.equal(['--ros-args', '-r', '__node:=claudia_llm', '-r', '__ns:=/claudia', '--params-file', params]);
+    expect(init?.argv?.[1]).to.equal(path.join(ROOT, 'bin', 'claudia-llm.js'));
+    expect(init?.errors).to.deep.equal([]);
+    expect(init?.unparsed).to.deep.equal([]);
+    expect(calls.find((c) => c.call === 'createNode')).to.include({ name: 'claudia_llm', namespace: '/claudia' });
+    expect(calls.map((c) => c.call)).to.include.members(['destroyNode', 'shutdown']);
+  });
+
+  it('memory transport with namespace and remappings: the names resolve as ROS would; with emulate_tty:=true (pseudo-terminals) too', () => {
+    const p = prefix();
+    for (const tty of ['false', 'true']) {
+      const r = launch(p, '40', ['transport:=memory', 'namespace:=dog1', 'remappings:=speech_text:=/asr/text', `params_file:=${path.join(p, 'params.yaml')}`, `emulate_tty:=${tty}`]);
+      expect(r.emulate_tty).to.equal(tty === 'true');
+      expect(r.up, r.stderr).to.equal(true);
+      expect(r.stderr).to.contain('claudia_llm up: transport memory, node /dog1/claudia_llm, speech on /asr/text and /dog1/speech');
+      expect(r.stderr).to.contain('console off');
+      expect(r.signals).to.deep.equal(['SIGINT']);
+      expect(r.returncode).to.equal(0);
+    }
+  });
+
+  it('a launcher killed outright (SIGTERM to ros2 launch ends it at once) does not leave the node running', () => {
+    const p = prefix();
+    for (const tty of ['false', 'true']) {
+      const r = launch(p, 'orphan', ['transport:=memory', `params_file:=${path.join(p, 'params.yaml')}`, `emulate_tty:=${tty}`]);
+      expect(r.up).to.equal(true);
+      expect(r.gone_by_itself, `emulate_tty ${tty}`).to.equal(true);
+    }
   });
 });
