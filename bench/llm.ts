@@ -98,7 +98,7 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
  * scheduling noise. The simulator runs in a process of its own, as a real server does, so
  * its per-token CPU is not counted as the node's.
  */
-async function overheadRun(backend: 'ollama' | 'openai', quick: boolean): Promise<{ ours: ReturnType<typeof summarize>; bare: ReturnType<typeof summarize> }> {
+async function overheadRun(backend: 'ollama' | 'openai', quick: boolean): Promise<{ ours: ReturnType<typeof summarize>; bare: ReturnType<typeof summarize>; oursCpuMs: number; bareCpuMs: number }> {
   // Tokens 2 ms apart (Jetson: ~45 ms): per-chunk work overlaps generation, as it does on the robot.
   const sim = await startSimProcess({ profile: { ...JETSON_PROFILE, name: 'fast-2ms-per-token', loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 500 }, slots: 1, script: SCRIPT });
   const llm = deciderFor(sim.url, 1, createSystemClock(), { llm: { backend } });
@@ -112,10 +112,19 @@ async function overheadRun(backend: 'ollama' | 'openai', quick: boolean): Promis
     const warm = quick ? 3 : 20;
     const ours: number[] = [];
     const bare: number[] = [];
+    // This process's CPU time per call (user + system): only the node's side, the simulator being
+    // another process; steadier than wall time on a loaded machine.
+    let oursCpuUs = 0;
+    let bareCpuUs = 0;
+    const cpuUs = () => {
+      const u = process.cpuUsage();
+      return u.user + u.system;
+    };
     for (let i = 0; i < n + warm; i++) {
       const rq = req(`cmd ${i}`, { promptType: 'command' });
       const p = builder.build(rq);
       let before = (await sim.stats()).serviceMs;
+      let c0 = cpuUs();
       let t0 = nowMs();
       if (backend === 'ollama') {
         const stream = await ollama.chat({ model: config.ollama.model, messages: p.messages, format: p.format, options: p.options, keep_alive: p.keepAlive, stream: true });
@@ -131,18 +140,23 @@ async function overheadRun(backend: 'ollama' | 'openai', quick: boolean): Promis
         for await (const chunk of stream) void chunk;
       }
       const t1 = nowMs();
+      const bareCpu = cpuUs() - c0;
       const bareMs = t1 - t0 - ((await sim.stats()).serviceMs - before);
       before = (await sim.stats()).serviceMs;
+      c0 = cpuUs();
       t0 = nowMs();
       await llm.decide(rq, { signal: signal() });
       const t2 = nowMs();
+      const oursCpu = cpuUs() - c0;
       const oursMs = t2 - t0 - ((await sim.stats()).serviceMs - before);
       if (i >= warm) {
         ours.push(oursMs);
         bare.push(bareMs);
+        oursCpuUs += oursCpu;
+        bareCpuUs += bareCpu;
       }
     }
-    return { ours: summarize(ours), bare: summarize(bare) };
+    return { ours: summarize(ours), bare: summarize(bare), oursCpuMs: oursCpuUs / 1000 / n, bareCpuMs: bareCpuUs / 1000 / n };
   } finally {
     await llm.close();
     await sim.close();
@@ -156,24 +170,26 @@ const overhead: Benchmark = {
     const o = await overheadRun('ollama', ctx.quick);
     const oa = await overheadRun('openai', ctx.quick);
     const row = (what: string, x: ReturnType<typeof summarize>): BenchRow => ({ what, n: x.n, p50: round(x.p50), p95: round(x.p95), p99: round(x.p99), unit: 'ms', simulated: true });
+    const cpu = (what: string, ms: number, n: number): BenchRow => ({ what, n, value: round(ms), unit: 'ms', simulated: false });
     return {
       rows: [
         row('LLM-path overhead: decide() wall - simulator service time, sequential', o.ours),
         row('baseline: bare ollama-js stream of the same prompt - service time (same run)', o.bare),
+        cpu('node CPU time per decide() call (user + system), ollama', o.oursCpuMs, o.ours.n),
+        cpu('node CPU time per bare ollama-js stream (global fetch), same run', o.bareCpuMs, o.bare.n),
         row('LLM-path overhead, llm.backend openai (/v1/chat/completions SSE)', oa.ours),
         row('baseline: bare openai@6 stream of the same prompt - service time (same run)', oa.bare),
+        cpu('node CPU time per decide() call (user + system), openai', oa.oursCpuMs, oa.ours.n),
+        cpu('node CPU time per bare openai@6 stream (global fetch), same run', oa.bareCpuMs, oa.bare.n),
       ],
       keys: { llm_overhead_p99_ms: round(o.ours.p99), llm_overhead_p99_ms_openai: round(oa.ours.p99) },
-      notes: [`overhead = prompt build + scheduler + client package + loopback HTTP both ways + NDJSON/SSE + incremental parser, real time; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores during the run`],
+      notes: [
+        `overhead = prompt build + scheduler + client package + undici keep-alive request + loopback HTTP both ways + NDJSON/SSE + incremental parser, real time; the simulator runs in its own process (as a real server), so its per-token CPU is not the node's; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores during the run`,
+      ],
     };
   },
 };
 
-/**
- * 64 concurrent clients on 4 slots with a fixed service time: scheduler vs one-at-a-time.
- * 250 ms per call is still ~10x faster than the Jetson (3-15 s per call); at shorter service
- * times this loaded 2-core machine's loopback turnaround (ms) dominates instead of the scheduler.
- */
 const throughput: Benchmark = {
   name: 'llm-throughput',
   keys: ['sched_throughput_vs_ideal', 'naive_throughput_vs_ideal'],
