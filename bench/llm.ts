@@ -4,7 +4,8 @@
  * 1-slot Jetson-like profile), coalescing, time to first action with and without
  * streaming, and prefix reuse over a realistic request mix. Every number here is
  * simulated: the simulator's latency model decides model time; only the overhead and
- * throughput runs also include this machine's real CPU and loopback HTTP time.
+ * throughput runs also include this machine's real CPU and loopback HTTP time (the overhead
+ * run with the simulator in a process of its own, as a real server is).
  */
 process.env.DOTENV_CONFIG_QUIET = 'true';
 import { readFileSync } from 'node:fs';
