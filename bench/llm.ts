@@ -4,7 +4,8 @@
  * 1-slot Jetson-like profile), coalescing, time to first action with and without
  * streaming, and prefix reuse over a realistic request mix. Every number here is
  * simulated: the simulator's latency model decides model time; only the overhead and
- * throughput runs also include this machine's real CPU and loopback HTTP time.
+ * throughput runs also include this machine's real CPU and loopback HTTP time (the overhead
+ * run with the simulator in a process of its own, as a real server is).
  */
 process.env.DOTENV_CONFIG_QUIET = 'true';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import * as path from 'node:path';
 import { configWith, type DeepPartial } from '../src/config/load';
 import type { Config } from '../src/config/types';
 import { analyse } from '../src/lang';
-import { createLlmDecider, createOllamaClient, type FullLlmDecider } from '../src/llm';
+import { createLlmDecider, type FullLlmDecider } from '../src/llm';
+import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { abortedStreamGrowthKb } from '../src/llm/aborted-stream-growth';
 import { openaiBaseUrl, PLACEHOLDER_API_KEY } from '../src/llm/openai-backend';
@@ -26,6 +28,7 @@ import { createSilentLogger } from '../src/util/logger';
 import { nowMs, summarize } from './stats';
 import type { BenchResult, BenchRow, Benchmark } from './types';
 import { createSettler, driveUntil, SettlingClock } from './workload/settling-clock';
+import { startSimProcess } from './workload/sim-process';
 
 const CATALOGUE = loadCatalogue(`${__dirname}/../config/actions.yaml`);
 const LONG_TECH = 'The Go2 reports its battery state on the low state topic; the node reads it and blocks risky actions below the configured thresholds. ';
@@ -64,13 +67,7 @@ interface Rig {
 async function rig(o: { profile: LatencyProfile; slots: number; clock?: Clock; config?: DeepPartial<Config>; queueMax?: number }): Promise<Rig> {
   const clock = o.clock ?? createSystemClock();
   const sim = createOllamaSimulator({ profile: o.profile, slots: o.slots, script: SCRIPT, clock, queueMax: o.queueMax });
-  const url = await sim.listen();
-  const config = configWith({
-    ...o.config,
-    ollama: { warmup: false, health_interval_s: 5, ...o.config?.ollama, hosts: [url], num_parallel: o.slots },
-    sched: { deadline_high_s: 600, deadline_medium_s: 600, deadline_low_s: 600, deadline_urgent_s: 600, lane_max_low: 64, lane_max_medium: 64, lane_max_high: 256, ...o.config?.sched },
-  });
-  const llm = createLlmDecider({ config, catalogue: CATALOGUE, clock, logger: createSilentLogger() });
+  const llm = deciderFor(await sim.listen(), o.slots, clock, o.config);
   return {
     sim,
     llm,
@@ -81,37 +78,58 @@ async function rig(o: { profile: LatencyProfile; slots: number; clock?: Clock; c
   };
 }
 
+function deciderFor(url: string, slots: number, clock: Clock, extra?: DeepPartial<Config>): FullLlmDecider {
+  const config = configWith({
+    ...extra,
+    ollama: { warmup: false, health_interval_s: 5, ...extra?.ollama, hosts: [url], num_parallel: slots },
+    sched: { deadline_high_s: 600, deadline_medium_s: 600, deadline_low_s: 600, deadline_urgent_s: 600, lane_max_low: 64, lane_max_medium: 64, lane_max_high: 256, ...extra?.sched },
+  });
+  return createLlmDecider({ config, catalogue: CATALOGUE, clock, logger: createSilentLogger() });
+}
+
 const signal = () => new AbortController().signal;
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
  * Pipeline overhead on the LLM path: wall time of decide() minus the simulator's own
- * service time. Beside it, the same for a bare client streaming the same prompt (ollama-js,
- * or the openai package for llm.backend openai; no scheduler, no parser), alternating in the
- * same run: the part of the overhead that is loopback HTTP + the package + this machine's
- * scheduling noise.
+ * service time (from the request's arrival to its last byte). Beside it, the same for a bare
+ * client streaming the same prompt (ollama-js, or the openai package for llm.backend
+ * openai, each with its default fetch; no scheduler, no parser), alternating in the same
+ * run: the part of the overhead that is loopback HTTP + the package + this machine's
+ * scheduling noise. The simulator runs in a process of its own, as a real server does, so
+ * its per-token CPU is not counted as the node's.
  */
-async function overheadRun(backend: 'ollama' | 'openai', quick: boolean): Promise<{ ours: ReturnType<typeof summarize>; bare: ReturnType<typeof summarize> }> {
+async function overheadRun(backend: 'ollama' | 'openai', quick: boolean): Promise<{ ours: ReturnType<typeof summarize>; bare: ReturnType<typeof summarize>; oursCpuMs: number; bareCpuMs: number }> {
   // Tokens 2 ms apart (Jetson: ~45 ms): per-chunk work overlaps generation, as it does on the robot.
-  const r = await rig({ profile: { ...JETSON_PROFILE, name: 'fast-2ms-per-token', loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 500 }, slots: 1, config: { llm: { backend } } });
+  const sim = await startSimProcess({ profile: { ...JETSON_PROFILE, name: 'fast-2ms-per-token', loadMs: 0, prefillTokPerS: 1e6, decodeTokPerS: 500 }, slots: 1, script: SCRIPT });
+  const llm = deciderFor(sim.url, 1, createSystemClock(), { llm: { backend } });
   try {
-    await r.llm.warmup();
-    const url = r.sim.url() as string;
-    const config = configWith({ ollama: { hosts: [url] } });
+    await llm.warmup();
+    const config = configWith({ ollama: { hosts: [sim.url] } });
     const builder = createPromptBuilder({ config, catalogue: CATALOGUE });
-    const ollama = createOllamaClient({ host: url });
-    const openai = new OpenAI({ baseURL: openaiBaseUrl(url), apiKey: PLACEHOLDER_API_KEY, maxRetries: 0 });
+    const ollama = new Ollama({ host: sim.url });
+    const openai = new OpenAI({ baseURL: openaiBaseUrl(sim.url), apiKey: PLACEHOLDER_API_KEY, maxRetries: 0 });
     const n = quick ? 5 : 300;
     const warm = quick ? 3 : 20;
     const ours: number[] = [];
     const bare: number[] = [];
+    // This process's CPU time per call (user + system): only the node's side, the simulator being
+    // another process; steadier than wall time on a loaded machine.
+    let oursCpuUs = 0;
+    let bareCpuUs = 0;
+    const cpuUs = () => {
+      const u = process.cpuUsage();
+      return u.user + u.system;
+    };
     for (let i = 0; i < n + warm; i++) {
       const rq = req(`cmd ${i}`, { promptType: 'command' });
       const p = builder.build(rq);
-      let before = r.sim.stats().serviceMs;
+      let before = (await sim.stats()).serviceMs;
+      let c0 = cpuUs();
       let t0 = nowMs();
       if (backend === 'ollama') {
-        for await (const chunk of ollama.chatStream({ model: config.ollama.model, messages: p.messages, format: p.format, options: p.options, keep_alive: p.keepAlive }, signal())) void chunk;
+        const stream = await ollama.chat({ model: config.ollama.model, messages: p.messages, format: p.format, options: p.options, keep_alive: p.keepAlive, stream: true });
+        for await (const chunk of stream) void chunk;
       } else {
         const stream = await openai.chat.completions.create({
           model: config.ollama.model,
@@ -122,19 +140,27 @@ async function overheadRun(backend: 'ollama' | 'openai', quick: boolean): Promis
         });
         for await (const chunk of stream) void chunk;
       }
-      const bareMs = nowMs() - t0 - (r.sim.stats().serviceMs - before);
-      before = r.sim.stats().serviceMs;
+      const t1 = nowMs();
+      const bareCpu = cpuUs() - c0;
+      const bareMs = t1 - t0 - ((await sim.stats()).serviceMs - before);
+      before = (await sim.stats()).serviceMs;
+      c0 = cpuUs();
       t0 = nowMs();
-      await r.llm.decide(rq, { signal: signal() });
-      const oursMs = nowMs() - t0 - (r.sim.stats().serviceMs - before);
+      await llm.decide(rq, { signal: signal() });
+      const t2 = nowMs();
+      const oursCpu = cpuUs() - c0;
+      const oursMs = t2 - t0 - ((await sim.stats()).serviceMs - before);
       if (i >= warm) {
         ours.push(oursMs);
         bare.push(bareMs);
+        oursCpuUs += oursCpu;
+        bareCpuUs += bareCpu;
       }
     }
-    return { ours: summarize(ours), bare: summarize(bare) };
+    return { ours: summarize(ours), bare: summarize(bare), oursCpuMs: oursCpuUs / 1000 / n, bareCpuMs: bareCpuUs / 1000 / n };
   } finally {
-    await r.close();
+    await llm.close();
+    await sim.close();
   }
 }
 
@@ -145,24 +171,26 @@ const overhead: Benchmark = {
     const o = await overheadRun('ollama', ctx.quick);
     const oa = await overheadRun('openai', ctx.quick);
     const row = (what: string, x: ReturnType<typeof summarize>): BenchRow => ({ what, n: x.n, p50: round(x.p50), p95: round(x.p95), p99: round(x.p99), unit: 'ms', simulated: true });
+    const cpu = (what: string, ms: number, n: number): BenchRow => ({ what, n, value: round(ms), unit: 'ms', simulated: false });
     return {
       rows: [
         row('LLM-path overhead: decide() wall - simulator service time, sequential', o.ours),
         row('baseline: bare ollama-js stream of the same prompt - service time (same run)', o.bare),
+        cpu('node CPU time per decide() call (user + system), ollama', o.oursCpuMs, o.ours.n),
+        cpu('node CPU time per bare ollama-js stream (global fetch), same run', o.bareCpuMs, o.bare.n),
         row('LLM-path overhead, llm.backend openai (/v1/chat/completions SSE)', oa.ours),
         row('baseline: bare openai@6 stream of the same prompt - service time (same run)', oa.bare),
+        cpu('node CPU time per decide() call (user + system), openai', oa.oursCpuMs, oa.ours.n),
+        cpu('node CPU time per bare openai@6 stream (global fetch), same run', oa.bareCpuMs, oa.bare.n),
       ],
       keys: { llm_overhead_p99_ms: round(o.ours.p99), llm_overhead_p99_ms_openai: round(oa.ours.p99) },
-      notes: [`overhead = prompt build + scheduler + client package + loopback HTTP both ways + NDJSON/SSE + incremental parser, real time; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores during the run`],
+      notes: [
+        `overhead = prompt build + scheduler + client package + undici keep-alive request + loopback HTTP both ways + NDJSON/SSE + incremental parser, real time; the simulator runs in its own process (as a real server), so its per-token CPU is not the node's; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores during the run`,
+      ],
     };
   },
 };
 
-/**
- * 64 concurrent clients on 4 slots with a fixed service time: scheduler vs one-at-a-time.
- * 250 ms per call is still ~10x faster than the Jetson (3-15 s per call); at shorter service
- * times this loaded 2-core machine's loopback turnaround (ms) dominates instead of the scheduler.
- */
 const throughput: Benchmark = {
   name: 'llm-throughput',
   keys: ['sched_throughput_vs_ideal', 'naive_throughput_vs_ideal'],

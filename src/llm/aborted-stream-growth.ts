@@ -13,6 +13,7 @@ export type AbortKind = 'signal' | 'break';
 export async function abortedStreamGrowthKb(opts: { host: string; model: string; n: number; warmup: number; kind?: AbortKind; client?: OllamaClient }): Promise<{ kbPerStream: number; tracked: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('abortedStreamGrowthKb needs node --expose-gc');
+  const own = opts.client === undefined;
   const client = opts.client ?? createOllamaClient({ host: opts.host });
   const once = async (): Promise<void> => {
     const ctl = new AbortController();
@@ -39,5 +40,7 @@ export async function abortedStreamGrowthKb(opts: { host: string; model: string;
   const before = await heap();
   for (let i = 0; i < opts.n; i++) await once();
   const after = await heap();
-  return { kbPerStream: (after - before) / 1024 / opts.n, tracked: client.trackedStreams() };
+  const tracked = client.trackedStreams();
+  if (own) await client.close();
+  return { kbPerStream: (after - before) / 1024 / opts.n, tracked };
 }

@@ -105,11 +105,13 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
     let ttfaMs: number | undefined;
     let usage: LlmUsage | undefined;
     const req: LlmRequest = { model, messages: built.messages, format: built.format, options: built.options, keepAlive: built.keepAlive };
+    const state = pool.hosts.find((h) => h.url === host.url);
     try {
       if (config.sched.streaming) {
         for await (const chunk of host.client.chatStream(req, signal)) {
           // Aborted (a stop, supersede, deadline): what was still buffered is never acted on.
           signal.throwIfAborted();
+          if (state) pool.reportAlive(state);
           if (ttftMs === undefined && chunk.content) ttftMs = clock.now() - t0;
           if (chunk.usage) usage = chunk.usage;
           const acts = parser.push(chunk.content);
@@ -139,7 +141,6 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
         replyBroken = true;
       }
       const llmMs = clock.now() - t0;
-      const state = pool.hosts.find((h) => h.url === host.url);
       if (state) pool.reportOk(state, true);
       telemetry?.emit({ type: 'llm_call', host: host.url, ok: true, ttftMs, ttfaMs, totalMs: llmMs });
       return { ...out, content: parser.text(), ttftMs, ttfaMs, llmMs, usage, replyBroken };
@@ -150,10 +151,7 @@ export function createLlmDecider(deps: LlmDeciderDeps): FullLlmDecider {
       if (acts && !signal.aborted) {
         // The stream broke after a complete action list, which may already be moving the
         // robot: answer with those actions and a canned reply instead of losing track of them.
-        if (isHostFailure(err)) {
-          const state = pool.hosts.find((h) => h.url === host.url);
-          if (state) pool.markDown(state, e.message);
-        }
+        if (isHostFailure(err) && state) pool.markDown(state, e.message);
         logger.warn('LLM stream broke after the action list; keeping the actions', { host: host.url, error: e.toField() });
         return { actions: acts, reply: '', content: parser.text(), ttftMs, ttfaMs, llmMs: clock.now() - t0, replyBroken: true };
       }

@@ -109,7 +109,7 @@ export function createOllamaBackend(opts: { host: string; model: string; logger:
       await client.chat(await params({ ...req, messages: [] }, signal), signal).catch(mapMissing(req.model));
     },
     async close() {
-      // Nothing to release: the package's fetch keeps no state once its streams ended.
+      await client.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import { Ollama, type ChatRequest, type ChatResponse, type EmbedResponse, type L
 import { anySignal } from '../util/any-signal';
 import { ClaudiaError } from '../util/errors';
 import { badOutputError, hostDownError, isConnectionFailure } from './backend';
+import { createLlmHttp } from './http-client';
 
 /** One chunk of a streamed chat, as far as the LLM path cares. */
 export interface ChatChunk {
@@ -24,6 +25,8 @@ export interface OllamaClient {
   show(model: string, signal: AbortSignal): Promise<ShowResponse>;
   /** Streams the package still tracks (0 once every stream has ended, however it ended). */
   trackedStreams(): number;
+  /** Closes the client's keep-alive connections. */
+  close(): Promise<void>;
 }
 
 /** ollama-js's stream iterator, as far as this wrapper touches it. */
@@ -84,12 +87,13 @@ function mapError(host: string, err: unknown, signal: AbortSignal): unknown {
  */
 export function createOllamaClient(opts: { host: string }): OllamaClient {
   const host = opts.host.replace(/\/+$/, '');
+  const http = createLlmHttp();
   let handover: AbortSignal | undefined;
   const fetchWithSignal: typeof fetch = (input, init) => {
     const callSignal = handover;
     handover = undefined;
     const signal = callSignal ? anySignal([init?.signal ?? undefined, callSignal]) : (init?.signal ?? undefined);
-    return fetch(input, { ...init, signal });
+    return http.fetch(input, { ...init, signal });
   };
   const ollama = new TrackedOllama({ host, fetch: fetchWithSignal });
   const withSignal = <T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> => {
@@ -161,5 +165,6 @@ export function createOllamaClient(opts: { host: string }): OllamaClient {
     ps: (signal) => withSignal(signal, () => ollama.ps()),
     show: (model, signal) => withSignal(signal, () => ollama.show({ model })),
     trackedStreams: () => ollama.tracked(),
+    close: () => http.close(),
   };
 }

@@ -2,6 +2,7 @@ import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai'
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Config } from '../config/types';
 import { ClaudiaError } from '../util/errors';
+import { createLlmHttp } from './http-client';
 import { badOutputError, hostDownError, isConnectionFailure, type BackendContext, type BackendFactory, type LlmBackend, type LlmRequest, type LlmUsage } from './backend';
 
 /** Local servers (llama-server, vLLM without --api-key) need no key, but the package wants one. */
@@ -62,7 +63,8 @@ export function openaiUsage(src: UsageSource, finishReason: string | undefined):
 export function createOpenAiBackend(opts: { host: string; model: string; apiKey: string; guidedJson?: boolean; logger?: BackendContext['logger'] }): LlmBackend {
   const host = opts.host.replace(/\/+$/, '');
   const baseURL = openaiBaseUrl(host);
-  const client = new OpenAI({ baseURL, apiKey: opts.apiKey, maxRetries: 0, timeout: 24 * 3600 * 1000 });
+  const http = createLlmHttp();
+  const client = new OpenAI({ baseURL, apiKey: opts.apiKey, maxRetries: 0, timeout: 24 * 3600 * 1000, fetch: http.fetch });
 
   function body(req: LlmRequest): ChatCompletionCreateParamsStreaming {
     const b: ChatCompletionCreateParamsStreaming & Record<string, unknown> = {
@@ -167,7 +169,7 @@ export function createOpenAiBackend(opts: { host: string; model: string; apiKey:
       await this.health(signal);
     },
     async close() {
-      // The package keeps no connection state beyond fetch's keep-alive pool.
+      await http.close();
     },
   };
 }

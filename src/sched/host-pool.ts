@@ -19,6 +19,8 @@ export interface HostState<C> extends HostHandle<C> {
   everLoaded: boolean;
   /** Clock time of the last successful call (a host that just answered needs no probe). */
   lastOkAt: number;
+  /** Clock time the host last showed it is serving: a call succeeded or a stream delivered a piece. */
+  lastAliveAt: number;
 }
 
 export interface HealthProbe<C> {
@@ -36,6 +38,8 @@ export interface HostPool<C> {
   markUp(host: HostState<C>): void;
   /** A call succeeded: the host is up and, for an LLM call, the model is loaded. */
   reportOk(host: HostState<C>, modelLoaded?: boolean): void;
+  /** A call is making progress (a streamed piece arrived): a probe that times out meanwhile does not take the host out. */
+  reportAlive(host: HostState<C>): void;
   /** Probes every host now (start-up, tests). */
   checkAll(): Promise<void>;
   start(): void;
@@ -76,6 +80,7 @@ export function createHostPool<C>(deps: {
     since: clock.now(),
     everLoaded: false,
     lastOkAt: -Infinity,
+    lastAliveAt: -Infinity,
   }));
   let timer: TimerHandle | undefined;
   let closed = false;
@@ -103,6 +108,7 @@ export function createHostPool<C>(deps: {
     if (probing.has(h) || closed) return;
     probing.add(h);
     const ctl = new AbortController();
+    const startedAt = clock.now();
     const t = clock.setTimeout(() => ctl.abort(new Error(`no answer within ${deps.probeTimeoutMs} ms`)), deps.probeTimeoutMs);
     try {
       const r = await deps.probe(h, ctl.signal);
@@ -112,7 +118,11 @@ export function createHostPool<C>(deps: {
       }
       set(h, 'up');
     } catch (err) {
-      set(h, 'down', ctl.signal.aborted ? String((ctl.signal.reason as Error).message) : asClaudiaError(err).message);
+      // A slow answer from a host that served work during the probe is load (its own, or
+      // this node's event loop), not a dead host: it stays as it is and is probed again at
+      // the next interval. A refused or reset connection is not slow and still takes it out.
+      if (ctl.signal.aborted && h.lastAliveAt >= startedAt) logger.debug(`${noun} probe timed out while the host was serving; kept in service`, { host: h.url });
+      else set(h, 'down', ctl.signal.aborted ? String((ctl.signal.reason as Error).message) : asClaudiaError(err).message);
     } finally {
       clock.clearTimeout(t);
       probing.delete(h);
@@ -152,11 +162,15 @@ export function createHostPool<C>(deps: {
     },
     reportOk(h, modelLoaded) {
       h.lastOkAt = clock.now();
+      h.lastAliveAt = h.lastOkAt;
       if (modelLoaded) {
         h.modelLoaded = true;
         h.everLoaded = true;
       }
       set(h, 'up');
+    },
+    reportAlive(h) {
+      h.lastAliveAt = clock.now();
     },
     checkAll: () => Promise.allSettled(hosts.map(probeOne)).then(() => undefined),
     start() {
