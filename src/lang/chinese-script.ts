@@ -1,5 +1,6 @@
 import * as cn2t from 'opencc-js/cn2t';
 import * as t2cn from 'opencc-js/t2cn';
+import type { DictGroup } from 'opencc-js/t2cn';
 
 /**
  * One script for Chinese: traditional text is converted to simplified with opencc-js (the
@@ -13,11 +14,54 @@ let toT: ((s: string) => string) | undefined;
 
 const HAS_HAN = /\p{Script=Han}/u;
 
+/** The conversion toSimplified makes (OpenCC's names: its `tw2s` configuration). */
+const TO_SIMPLIFIED = { from: 'tw', to: 'cn', config: 'tw2s' } as const;
+
 /** Traditional (OpenCC standard, Taiwan and Hong Kong forms) to simplified. */
 export function toSimplified(text: string): string {
-  if (!HAS_HAN.test(text)) return text;
-  toCn ??= t2cn.Converter({ from: 'tw', to: 'cn' });
+  if (!HAS_HAN.test(text) || !mayConvert(text)) return text;
+  toCn ??= t2cn.Converter({ from: TO_SIMPLIFIED.from, to: TO_SIMPLIFIED.to });
   return toCn(text);
+}
+
+let witnesses: Uint8Array | undefined;
+
+/**
+ * Whether the converter may change the text. Every entry of its dictionaries that rewrites
+ * (source and replacement differ) can only apply where all of its source is in the text, so one
+ * character of each source, the first the replacement changes, is its witness: text holding no
+ * witness comes back from opencc-js as it went in, and most simplified text skips its tens of
+ * microseconds. Built from the converter's own dictionaries on first use; a character outside the
+ * BMP is looked for by its high surrogate (a superset).
+ */
+export function mayConvert(text: string): boolean {
+  witnesses ??= buildWitnesses();
+  for (let i = 0; i < text.length; i++) if (witnesses[text.charCodeAt(i)]) return true;
+  return false;
+}
+
+function buildWitnesses(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  const { from, to, configs } = t2cn.Locale;
+  // Its typings leave out the normalisation chain (the compatibility ideographs) it has.
+  const config = configs?.[TO_SIMPLIFIED.config] as { normalizationChain?: readonly DictGroup[]; conversionChain: readonly DictGroup[] } | undefined;
+  // What the converter reads: the configuration when there is one, else the from and to
+  // dictionaries; both, to be safe. Segmentation only cuts the text, it rewrites nothing.
+  const groups = [...(from[TO_SIMPLIFIED.from] ?? []), ...(to[TO_SIMPLIFIED.to] ?? []), ...(config?.normalizationChain ?? []), ...(config?.conversionChain ?? [])];
+  for (const group of groups) {
+    for (const dict of group) {
+      const entries = typeof dict === 'string' ? dict.split('|').map((line) => line.split(' ')) : dict;
+      for (const [source = '', replacement] of entries) {
+        if (source === replacement || !source) continue;
+        const a = [...source];
+        const b = [...(replacement ?? '')];
+        let i = 0;
+        while (i < a.length - 1 && a[i] === b[i]) i++;
+        table[(a[i] as string).charCodeAt(0)] = 1;
+      }
+    }
+  }
+  return table;
 }
 
 export function toTraditional(text: string): string {

@@ -303,18 +303,23 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
     else if (k >= 0 && rootNext[k]) start[c] = (start[c] as number) | (latinFirst[k] && !otherFirst[k] ? CAN_START | LATIN_START : CAN_START);
     else if (k <= MULTI && beginsIn(expansions[MULTI - k] as string)) start[c] = CAN_START;
   }
-  // The first two folded units of every phrase, hashed into a bit set: most candidates fail there.
-  const pairs = new Uint8Array(PAIR_BITS >>> 3);
+  // The first two, three and four folded units of every phrase, hashed into a bit set, and the
+  // phrases of two or three units: most candidates fail at the second unit, and in Latin text
+  // many of the rest at the third or fourth ("about" is not "abort").
+  const prefixes = new Uint8Array(PREFIX_BITS >>> 3);
+  const wholes = new Uint8Array(WHOLE_BITS >>> 3);
   const oneUnit = new Uint8Array(0x10000);
   for (const p of phrases) {
-    const [u1, u2] = p.key as [number, number | undefined];
-    if (u2 === undefined) oneUnit[u1] = 1;
-    else {
-      const h = pairHash(u1, u2);
-      pairs[h >>> 3] = (pairs[h >>> 3] as number) | (1 << (h & 7));
+    const key = p.key;
+    if (key.length === 1) oneUnit[key[0] as number] = 1;
+    let h = Math.imul(key[0] as number, HASH_FIRST);
+    for (let k = 1; k < Math.min(key.length, PREFIX_UNITS); k++) {
+      h = Math.imul(h ^ (key[k] as number), HASH_NEXT);
+      setBit(prefixes, h >>> PREFIX_SHIFT);
+      if (k === key.length - 1) setBit(wholes, h >>> WHOLE_SHIFT);
     }
   }
-  const tables: SkipTables = { start, fold, cls, runKey, pairs, oneUnit };
+  const tables: SkipTables = { start, fold, cls, runKey, prefixes, wholes, oneUnit };
 
   /** The first time a high surrogate is met: can a phrase begin in any code point of its block? */
   function resolve(high: number): void {
@@ -568,7 +573,7 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
   const buffer = Buffer.alloc((CHUNK + 1) * 2);
   const chunk = new Uint16Array(buffer.buffer, buffer.byteOffset, CHUNK + 1);
 
-  return {
+  const scan: StopWordScan = {
     find(raw) {
       text = raw;
       n = raw.length;
@@ -605,19 +610,70 @@ export function createStopWordScan(forms: Iterable<string>): StopWordScan {
       }
     },
   };
+  warmUp(scan, phrases);
+  return scan;
+}
+
+/** Rounds of the warm-up; each reads WARM_UNITS code units. */
+const WARM_ROUNDS = 3;
+const WARM_UNITS = 1 << 16;
+const WARM_GAP = 64;
+/** The compiled code is shared by every scan of the process: one warm-up is enough. */
+let warmed = false;
+
+/**
+ * Runs the scan over text made of the phrases' near misses (each cut short, then with an
+ * invisible character, a stretch, a space or its fullwidth form inside) until the JIT has
+ * compiled its loops: otherwise the first long utterance after start-up is read by the
+ * interpreter, several times slower (the scan's own loop turns over once per candidate, too
+ * rarely for the JIT to pick it early), and on a busy machine the optimising compiler's thread
+ * may not get its turn before the text is read. Once per process: the compiled code is shared.
+ */
+function warmUp(scan: StopWordScan, phrases: Phrase[]): void {
+  if (warmed) return;
+  warmed = true;
+  const pieces: string[] = [];
+  for (const { word } of phrases) {
+    const cut = word.slice(0, -1);
+    const mid = Math.max(1, cut.length >> 1);
+    // Said twice in a row too: the second time right after a letter, the loop's common path in Latin text.
+    for (const v of [cut, cut + cut, `${cut.slice(0, mid)}\u200b${cut.slice(mid)}`, `${cut.slice(0, mid)}${cut.charAt(mid - 1).repeat(3)}${cut.slice(mid)}`, `${cut.slice(0, mid)} ${cut.slice(mid)}`, cut.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0))]) {
+      if (v && scan.find(v) === undefined) pieces.push(v);
+    }
+  }
+  if (!pieces.length) return;
+  // Between them a run of a character no phrase begins with: the hot loop's own path, cheap
+  // even before it is compiled (the full fold of a candidate costs far more there).
+  let plain = 0x4e00;
+  while (scan.find(String.fromCharCode(plain).repeat(2)) !== undefined || (foldTables().cls[plain] as number) === 0) plain++;
+  let text = pieces.join(String.fromCharCode(plain).repeat(WARM_GAP));
+  while (text.length < WARM_UNITS) text += text;
+  if (scan.find(text) !== undefined) return;
+  for (let r = 0; r < WARM_ROUNDS; r++) scan.find(text);
 }
 
 const CHUNK = 1 << 15;
-const PAIR_BITS = 1 << 20;
-const pairHash = (u1: number, u2: number) => Math.imul(Math.imul(u1, 0x9e3779b1) ^ u2, 0x85ebca6b) >>> 12;
+/** The chunk the scan reads the text in (tests put phrases across its edges). */
+export const SCAN_CHUNK = CHUNK;
+/** How many folded units of a phrase the hot loop compares before the scan takes over. */
+const PREFIX_UNITS = 4;
+const PREFIX_BITS = 1 << 20;
+const PREFIX_SHIFT = 12;
+const WHOLE_BITS = 1 << 16;
+const WHOLE_SHIFT = 16;
+const HASH_FIRST = 0x9e3779b1;
+const HASH_NEXT = 0x85ebca6b;
+const setBit = (bits: Uint8Array, h: number) => (bits[h >>> 3] = (bits[h >>> 3] as number) | (1 << (h & 7)));
 
 interface SkipTables {
   start: Uint8Array;
   fold: Int32Array;
   cls: Uint8Array;
   runKey: Uint16Array;
-  /** A bit per hashed pair of first and second folded units of a phrase. */
-  pairs: Uint8Array;
+  /** A bit per hashed prefix of two, three or four folded units of a phrase. */
+  prefixes: Uint8Array;
+  /** A bit per hashed phrase of two or three folded units. */
+  wholes: Uint8Array;
   /** Folded units that are a phrase on their own. */
   oneUnit: Uint8Array;
 }
@@ -626,10 +682,12 @@ interface SkipTables {
  * The hot loop over `u[i..end)` (`loaded` units are valid; `word`: the unit before `i` is an
  * ASCII letter or digit): the first index where a phrase may begin, or `end`. Not a Latin phrase
  * right after an ASCII letter or digit ("nonstop", "this"), and not where the next plain code
- * unit cannot be the phrase's second ("す。").
+ * units (up to PREFIX_UNITS) cannot be how a phrase begins ("す。", "about"). A unit that is not
+ * plain (dropped, a space after CJK, an expansion, a surrogate), a possible stretch or the end of
+ * the chunk hands the candidate to the scan.
  */
 function skip(u: Uint16Array, i: number, end: number, loaded: number, word: number, t: SkipTables): number {
-  const { start, fold, cls, runKey, pairs, oneUnit } = t;
+  const { start, fold, cls, runKey, prefixes, oneUnit } = t;
   for (; i < end; i++) {
     const c = u[i] as number;
     const f = start[c] as number;
@@ -641,10 +699,31 @@ function skip(u: Uint16Array, i: number, end: number, loaded: number, word: numb
     const u2 = k >= 0 ? k : k === SPACE && ((cls[u1] as number) & CJK) === 0 ? SP : -1;
     // Unless the second unit is plain and no stretch starts here, the scan decides.
     if (u2 < 0 || (runKey[u1] !== 0 && runKey[u1] === runKey[u2])) return i;
-    const h = pairHash(u1, u2);
-    if ((pairs[h >>> 3] as number) & (1 << (h & 7))) return i;
+    const h = Math.imul(Math.imul(u1, HASH_FIRST) ^ u2, HASH_NEXT);
+    const p = h >>> PREFIX_SHIFT;
+    if ((prefixes[p >>> 3] as number) & (1 << (p & 7)) && mayGoOn(u, i, loaded, h, u2, t)) return i;
   }
   return end;
+}
+
+/**
+ * After a candidate's first two folded units (hashed in `h`, the second `prev`) began a phrase:
+ * false when its third or fourth plain unit shows that none begins here. Out of the hot loop,
+ * which it would slow down.
+ */
+function mayGoOn(u: Uint16Array, i: number, loaded: number, h: number, prev: number, t: SkipTables): boolean {
+  const { fold, runKey, prefixes, wholes } = t;
+  for (let j = i + 2; j - i < PREFIX_UNITS; j++) {
+    const w = h >>> WHOLE_SHIFT;
+    if (j >= loaded || ((wholes[w >>> 3] as number) & (1 << (w & 7))) !== 0) return true;
+    const v = fold[u[j] as number] as number;
+    if (v < 0 || (runKey[v] !== 0 && runKey[v] === runKey[prev])) return true;
+    h = Math.imul(h ^ v, HASH_NEXT);
+    const p = h >>> PREFIX_SHIFT;
+    if (((prefixes[p >>> 3] as number) & (1 << (p & 7))) === 0) return false;
+    prev = v;
+  }
+  return true;
 }
 
 /** A phrase's folded code units: the fold the scan applies to the text. */

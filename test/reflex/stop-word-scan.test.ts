@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { toTraditionalForms } from '../../src/lang/chinese-script';
 import { PHRASE_LANGUAGES, shippedPhrasebook, type Phrasebook } from '../../src/lang/phrasebook';
 import { createEmergencyReflex, FULL_NORMALISE_MAX } from '../../src/reflex/emergency-reflex';
+import { SCAN_CHUNK } from '../../src/reflex/stop-word-scan';
 import { createOldLongStopPath } from './old-long-stop-path';
 
 /**
@@ -138,6 +139,38 @@ describe('reflex: the stop word scan of long text', function () {
         const t = `${body} ${w}`;
         expect(t.length).to.equal(n);
         expect(l0.match(t), `${JSON.stringify(w)} in ${n}`).to.deep.include({ kind: 'stop' });
+      }
+    }
+  });
+
+  it('finds a phrase that straddles the edge of a chunk at every offset, plain, split by an invisible character or stretched there', () => {
+    for (const w of ['stop', 'halt', 'abort', 'whoa', 'freeze', 'cut it out', 'ストップ', '止まって', '停下', '不要动']) {
+      const forms = [w, w.toUpperCase(), [...w].join('\u200b'), w.replace(/o/, 'ooo'), fullwidth(w)];
+      for (const form of forms) {
+        for (let k = -form.length - 2; k <= 2; k++) {
+          // The form starts k units before (or after) the chunk's edge; a space keeps a Latin word a word.
+          const before = SCAN_CHUNK + k - 1;
+          const t = `${'。'.repeat(before)} ${form} ${'。'.repeat(FULL_NORMALISE_MAX)}`;
+          expect(l0.match(t), `${JSON.stringify(form)} at ${k} from the edge`).to.deep.include({ kind: 'stop' });
+        }
+      }
+    }
+  });
+
+  it('the hot loop lets no phrase through on its third or fourth unit, and near misses there stay misses', () => {
+    // Candidates whose first two, three or four units begin a phrase, then differ: nothing stops.
+    for (const w of ['about', 'abor', 'halo', 'stoa', 'whom', 'freed', 'cut in', 'stand up', 'ストッキング', '止まり', '停车', '不要走']) {
+      expect(l0.match(`${fill(FULL_NORMALISE_MAX + 10, 2)} ${w} ${fill(100, 2)}`), w).to.equal(undefined);
+      expect(oldPath(`${fill(FULL_NORMALISE_MAX + 10, 2)} ${w} ${fill(100, 2)}`), w).to.equal(undefined);
+    }
+    // The same prefixes completed, with each unit after the second disguised: they stop.
+    for (const w of ['abort', 'halt', 'stop', 'whoa', 'freeze', 'ストップ', '止まって']) {
+      const cs = [...w];
+      for (let i = 2; i < cs.length; i++) {
+        for (const h of ['\u200b', '\u00ad', '\ufe0f']) {
+          const t = `${fill(FULL_NORMALISE_MAX + 10, 2)} ${cs.slice(0, i).join('')}${h}${cs.slice(i).join('')} ${fill(100, 2)}`;
+          expect(l0.match(t), JSON.stringify(t.slice(-120))).to.deep.include({ kind: 'stop' });
+        }
       }
     }
   });
