@@ -135,6 +135,7 @@ async function wireApp(
       : (deps.cache ?? createDecisionCache({ config, version: `${catalogue.hash}:${llmModelName(config)}:${PROMPT_VERSION}`, clock, logger, telemetry }));
   if (cache) started.push({ what: 'cache', close: () => cache.close() });
 
+  const emergency = createEmergencyReflex({ phrases });
   const pipeline = createPipeline({
     config,
     catalogue,
@@ -142,7 +143,7 @@ async function wireApp(
     logger,
     telemetry,
     epoch,
-    emergency: createEmergencyReflex({ phrases }),
+    emergency,
     grammar: createGrammarReflex({ catalogue, config, phrases }),
     phrases,
     cache,
@@ -215,6 +216,8 @@ async function wireApp(
   return app;
 
   async function startAll(): Promise<void> {
+    // Before anything is heard: the first long utterance is then read by compiled code.
+    emergency.warmUp?.();
     const served = await monitor.start();
     if (served) {
       monitorUrl = served.url;

@@ -11,6 +11,8 @@ export type { RequestRef };
 /** L0: stop and danger words. Must be cheap and synchronous; runs on the raw text first. */
 export interface EmergencyReflex {
   match(raw: string, normalised?: string): StopHit | undefined;
+  /** Compiles the long-text path ahead of the first long utterance (the node, at start). */
+  warmUp?(): void;
 }
 
 export interface StopHit {

@@ -175,6 +175,7 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   }
 
   return {
+    warmUp: () => stopScan.warmUp(),
     match(raw, normalised) {
       if (!raw && !normalised) return undefined;
       if (!raw) return scan(normalised as string, true);
