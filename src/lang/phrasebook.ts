@@ -14,7 +14,7 @@ export type PhraseLanguage = 'ja' | 'zh' | 'en';
 export const PHRASE_LANGUAGES: readonly PhraseLanguage[] = ['ja', 'zh', 'en'];
 
 /** The sections of one language's file, in file order (docs/robot.md describes each). */
-export const STOP_SECTIONS = ['stop', 'stop_short', 'stop_exact', 'stop_repeated', 'danger', 'alarm', 'hazard'] as const;
+export const STOP_SECTIONS = ['stop', 'stop_short', 'stop_exact', 'stop_repeated', 'danger', 'alarm', 'hazard', 'warning'] as const;
 export type StopSection = (typeof STOP_SECTIONS)[number];
 /**
  * `stop_innocent`: the few words that hold a stop word and are no stop (ノンストップ, ストップウォッチ).
@@ -99,7 +99,7 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
   const root = doc.contents;
   if (!isMap(root)) throw new ConfigError(`${where}: expected a mapping with language, ${LIST_SECTIONS.join(', ')}, rewrite, actions`);
   const out: LanguagePhrases = {
-    stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], stop_innocent: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {},
+    stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], warning: [], stop_innocent: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {},
   };
   /** Every phrase's key -> where it was given and for what (a stop section, or an action). */
   const seen = new Map<string, { line: string; what: string }>();
