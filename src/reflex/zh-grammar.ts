@@ -24,8 +24,8 @@ const SUFFIXES = [
  * Whom a greeting, bow, heart, dance or pose is for ("跟大家打个招呼", "给妈妈比个心"): it does not change
  * the action, so it is allowed in front of those; never in front of a movement ("跟我走" is follow me).
  */
-const ADDRESSEE = /^(?:跟|和|向|对着|对|给|朝|冲|为)(?:我们|咱们|大家|你们|他们|她们|我|他|她|客人们?|小朋友们?|朋友们?|观众们?|爸爸|妈妈|叔叔|阿姨|哥哥|姐姐|爷爷|奶奶|老师|镜头|镜子)/u;
-const SOCIAL = new Set(['hello', 'scrape', 'heart', 'dance1', 'dance2', 'pose']);
+export const ADDRESSEE = /^(?:跟|和|向|对着|对|给|朝|冲|为)(?:我们|咱们|大家|你们|他们|她们|我|他|她|客人们?|小朋友们?|朋友们?|观众们?|爸爸|妈妈|叔叔|阿姨|哥哥|姐姐|爷爷|奶奶|老师|镜头|镜子)/u;
+export const SOCIAL: ReadonlySet<string> = new Set(['hello', 'scrape', 'heart', 'dance1', 'dance2', 'pose']);
 const SPEED: Array<[string, SpeedWord]> = [['慢慢地', 'slow'], ['慢慢', 'slow'], ['慢点', 'slow'], ['缓缓', 'slow'], ['快速', 'fast'], ['快快', 'fast']];
 
 /** Movement cores: direction is part of the word. */
