@@ -45,6 +45,12 @@ describe('reflex: danger warnings and prohibitions of moving', () => {
 
   it('falls, collisions and pain as exclamations', () => {
     fires(['こけた！', 'you fell', 'it fell over', '踩我脚了', '压到了！', 'you bumped into the table', "it's hot!"], 'danger');
-    silent(['こけし', 'it fell apart last year and we bought a new one']);
+    fires(['踩到我的脚了！', 'grandpa fell down', 'someone fell'], 'danger');
+    silent(['こけし', 'it fell apart last year and we bought a new one', 'the price fell down a lot this year, sadly']);
+  });
+
+  it('"hot!" said alone is a stop (烫！, 熱っ, あちち); hot inside a sentence is not', () => {
+    fires(['烫！', '烫烫烫', 'あちっ！', '熱っ', 'あちち'], 'stop');
+    silent(['烫头发', '这个汤很烫吗你尝尝看再说吧我不知道', 'あちら', 'あつい日だね、今日は散歩やめとこうか']);
   });
 });
