@@ -40,6 +40,7 @@ function wakeIndex(wakeWords: readonly string[]): WakeIndex {
 }
 const LATIN_START = /^[a-z]/;
 const LATIN_END = /[a-z]$/;
+const LATIN_OR_DIGIT_START = /^[a-z0-9]/;
 
 /**
  * Splits a leading wake word (config/phrases/*.yaml `wake`, the robot's name as recognisers
@@ -61,8 +62,9 @@ function stripListedWake(normalised: string, wakeWords: readonly string[]): { wa
   for (const w of wakeIndex(wakeWords).starting(folded.charAt(0))) {
     if (!folded.startsWith(w)) continue;
     const rest = normalised.slice(w.length);
-    // A Latin wake word must end at a word boundary ("heyday" is not "hey").
-    if (LATIN_START.test(w) && rest.length > 0 && !rest.startsWith(' ')) continue;
+    // A Latin wake word must end at a word boundary ("heyday" is not "hey"); a kana or kanji
+    // right after it is one ("heyクラウディア", "ＯＫクラウディア、前に進んで" once normalised).
+    if (LATIN_END.test(w) && LATIN_OR_DIGIT_START.test(rest)) continue;
     const trimmed = rest.trim();
     if (trimmed.length === 0) return { wake: '', rest: normalised };
     return { wake: normalised.slice(0, w.length), rest: trimmed };

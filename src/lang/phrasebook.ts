@@ -14,7 +14,7 @@ export type PhraseLanguage = 'ja' | 'zh' | 'en';
 export const PHRASE_LANGUAGES: readonly PhraseLanguage[] = ['ja', 'zh', 'en'];
 
 /** The sections of one language's file, in file order (docs/robot.md describes each). */
-export const STOP_SECTIONS = ['stop', 'stop_short', 'stop_exact', 'stop_repeated', 'danger', 'alarm', 'hazard'] as const;
+export const STOP_SECTIONS = ['stop', 'stop_short', 'stop_exact', 'stop_repeated', 'danger', 'alarm', 'hazard', 'warning'] as const;
 export type StopSection = (typeof STOP_SECTIONS)[number];
 /**
  * `stop_innocent`: the few words that hold a stop word and are no stop (ノンストップ, ストップウォッチ).
@@ -99,7 +99,7 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
   const root = doc.contents;
   if (!isMap(root)) throw new ConfigError(`${where}: expected a mapping with language, ${LIST_SECTIONS.join(', ')}, rewrite, actions`);
   const out: LanguagePhrases = {
-    stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], stop_innocent: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {},
+    stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], warning: [], stop_innocent: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {},
   };
   /** Every phrase's key -> where it was given and for what (a stop section, or an action). */
   const seen = new Map<string, { line: string; what: string }>();
@@ -153,7 +153,9 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
       if (!isMap(value)) throw new ConfigError(`${at(value)}: actions must map action names to lists of phrases`);
       for (const ap of value.items) {
         const action = isScalar(ap.key) ? String(ap.key.value) : '';
-        if (actionNames && !actionNames.has(action)) {
+        const fixed = ACTION_KEY.exec(action);
+        if (!fixed) throw new ConfigError(`${at(ap.key as Node)}: '${action}' is no action key (an action name, then fixed parameters as name=number: "speed_level data=1")`);
+        if (actionNames && !actionNames.has(fixed[1] as string)) {
           throw new ConfigError(`${at(ap.key as Node)}: unknown action '${action}' (not in the action catalogue, config/actions.yaml)`);
         }
         const list = (out.actions[action] ??= []);
@@ -189,6 +191,23 @@ export function parsePhrases(text: string, where: string, lang: PhraseLanguage, 
     if (!anywhere.some((s) => containsWord(inn.k, s.k))) throw new ConfigError(`${inn.line}: stop_innocent: ${JSON.stringify(inn.phrase)} holds no stop word of this file's 'stop' list, so there is nothing for it to keep from stopping`);
   }
   return out;
+}
+
+/**
+ * An `actions` key: the catalogue name, then any fixed parameters the phrases say
+ * ("speed_level data=1": 走快点 is the fast level, whatever else is said).
+ */
+const ACTION_KEY = /^([a-z][a-z0-9_]*)((?: [a-z_][a-z0-9_]*=-?\d+(?:\.\d+)?)*)$/;
+
+export function parseActionKey(key: string): { name: string; params: Record<string, number> } {
+  const m = ACTION_KEY.exec(key);
+  const params: Record<string, number> = {};
+  if (!m) return { name: key, params };
+  for (const kv of (m[2] as string).trim().split(' ').filter(Boolean)) {
+    const [k, v] = kv.split('=') as [string, string];
+    params[k] = Number(v);
+  }
+  return { name: m[1] as string, params };
 }
 
 /** Latin words match whole words; CJK words anywhere (as L0 matches them). */

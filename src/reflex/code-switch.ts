@@ -1,3 +1,4 @@
+import { leadWords, stripWakeWord } from '../lang/disfluency';
 import { foldKana, normaliseText } from '../lang/normalise';
 import { PHRASE_LANGUAGES, type Phrasebook } from '../lang/phrasebook';
 import { CJK_NUMBER, parseNumber } from './intent';
@@ -67,12 +68,14 @@ function segments(normalised: string): string[] {
 export function wrapperTest(book: Phrasebook): (segment: string) => boolean {
   const wrappers = new Set<string>();
   for (const l of PHRASE_LANGUAGES) for (const w of [...book[l].politeness, ...book[l].filler, ...book[l].wake]) wrappers.add(fold(w));
+  const longest = Math.max(0, ...[...wrappers].map((w) => w.length));
   return (seg: string) => {
     const f = fold(seg);
     if (wrappers.has(f)) return true;
     // Latin: every word a wrapper ("ok please", "hey claudia").
     if (!CJK_CHAR.test(f)) return f.split(' ').every((w, i, all) => wrappers.has(w) || wrappers.has(all.slice(i).join(' ')));
-    return false;
+    // CJK: wrapper words one after another ("给我比个" = 给我 + 比个).
+    return concatenated(f.replace(/\s+/g, ''), wrappers, longest);
   };
 }
 
@@ -84,10 +87,13 @@ export function dropWrapperSegments(normalised: string, isWrapper: (segment: str
 
 export function createCodeSwitch(book: Phrasebook): { read(normalised: string, parses: (r: Reading) => string | undefined): Reading | undefined } {
   const isWrapper = wrapperTest(book);
+  const wake = leadWords(book).wake;
 
   return {
     read(normalised, parses) {
-      const segs = segments(normalised);
+      // A segment may start with the name ("ok クラウディアお座り": the front end strips a wake word
+      // at the start of the utterance only).
+      const segs = segments(normalised).map((s) => stripWakeWord(s, wake).rest);
       if (segs.length < 2) return undefined;
       const kept = segs.filter((s) => !isWrapper(s));
       if (kept.length === 0) return undefined;
@@ -127,6 +133,18 @@ export function createCodeSwitch(book: Phrasebook): { read(normalised: string, p
       return first;
     },
   };
+}
+
+/** Whether `t` is made of words of `words` one after another (segments are short: at most a few dozen characters). */
+function concatenated(t: string, words: Set<string>, longest: number): boolean {
+  if (t.length > 48) return false;
+  // ok[i]: the first i characters are words one after another.
+  const ok = [true];
+  for (let i = 1; i <= t.length; i++) {
+    ok[i] = false;
+    for (let j = Math.max(0, i - longest); j < i && !ok[i]; j++) ok[i] = ok[j] === true && words.has(t.slice(j, i));
+  }
+  return ok[t.length] === true;
 }
 
 function fold(s: string): string {

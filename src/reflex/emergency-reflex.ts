@@ -17,7 +17,9 @@ import { createStopWordScan } from './stop-word-scan';
  * - danger (pain, collision, falling): a very short utterance or its head ("help!", "痛い！何するの");
  *   alarm: danger that also fires as the first words ("watch out there's a step"); hazard: a
  *   hazard noun shouted twice or more as the whole utterance ("階段！階段！", "stairs! stairs!");
- *   for all three the emergency template writes the reply.
+ *   warning: a hazard noun with a `warning` word (a place by the robot, something coming) in a
+ *   short piece ("there's a baby right there", 前面是楼梯, 車が来てる);
+ *   for all four the emergency template writes the reply.
  * Words inside a sentence ("can you help me with this", "a non-stop flight") do not fire
  * unless they are in `stop`.
  */
@@ -56,6 +58,8 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   const particles = all('particles');
   const repeated = compileRepeated(all('stop_repeated'), particles);
   const hazard = compileRepeated(all('hazard'), particles);
+  const hazardWord = compile(all('hazard'));
+  const warning = compile(all('warning'));
   const squashed = compileSquashed([...all('danger'), ...all('alarm'), ...all('stop_exact'), ...all('stop_short')], particles);
   const lead = compileLead([...all('wake'), ...all('filler')]);
 
@@ -105,6 +109,10 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
     if (size & SHORT_PIECE) {
       const ss = firstMatch(shortStop, t);
       if (ss) return { word: ss, kind: 'stop' };
+      // A hazard said where the robot is about to be ("there's a baby right there", 前面是楼梯,
+      // 車が来てる): a warning. Either word alone is only a word (楼梯在哪, "right there").
+      const h = firstMatch(hazardWord, t);
+      if (h && firstMatch(warning, t)) return { word: h, kind: 'danger' };
     }
     if (size & VERY_SHORT_PIECE) {
       if (exact.has(t.toLowerCase())) return { word: t.toLowerCase(), kind: 'stop' };

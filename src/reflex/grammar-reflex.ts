@@ -1,5 +1,5 @@
 import type { Config } from '../config/types';
-import { shippedPhrasebook, type Phrasebook } from '../lang/phrasebook';
+import { parseActionKey, shippedPhrasebook, type Phrasebook } from '../lang/phrasebook';
 import { isAbilityQuestion } from '../lang/question';
 import { createCodeSwitch, isMixed, type Reading } from './code-switch';
 import type { Analysed, Language } from '../lang/types';
@@ -84,12 +84,13 @@ export function createGrammarReflex(deps: GrammarReflexDeps): ReflexGrammar {
         readings.push(lang);
       }
       if (!found) return undefined;
-      const spec = catalogue.byName(found.intent.action);
+      const key = parseActionKey(found.intent.action);
+      const spec = catalogue.byName(key.name);
       if (!spec || !spec.enabled) return undefined;
       const language = replyLanguage(source, readings, config.language.default);
       const proposal: Proposal = { name: spec.name };
-      const params = toParams(found.intent, config);
-      if (params) proposal.params = params;
+      const params = { ...key.params, ...toParams(found.intent, config) };
+      if (Object.keys(params).length) proposal.params = params;
       const decision: Decision = {
         actions: [proposal],
         reply: spec.replies[language] ?? spec.replies[config.language.default],

@@ -16,14 +16,16 @@ const PREFIXES = [
 ].sort((a, b) => b.length - a.length);
 const SUFFIXES = [
   '吧', '一下', '一下吧', '一下下', '下吧', '好吗', '好不好', '行吗', '行不行', '可以吗', '啊', '呀', '哦', '嘛', '喔', '哟', '谢谢', '谢谢你', '吧谢谢',
-  '给我看看', '给我看', '一次', '啦', '咯', '呗', '一点', '一点儿', '一点点', '一些', '哈', '嘞', '唷', '好嘛', '看看', '让我看看', '给大家看看', '给大家看', '唔该',
+  '给我看看', '给我看', '给我', '一次',
+  // Praise after the command ("坐下，乖", "趴下好乖"): it does not change the command.
+  '乖', '乖乖', '好乖', '真乖', '乖哦', '好狗狗', '乖狗狗', '啦', '咯', '呗', '一点', '一点儿', '一点点', '一些', '哈', '嘞', '唷', '好嘛', '看看', '让我看看', '给大家看看', '给大家看', '唔该',
 ].sort((a, b) => b.length - a.length);
 /**
  * Whom a greeting, bow, heart, dance or pose is for ("跟大家打个招呼", "给妈妈比个心"): it does not change
  * the action, so it is allowed in front of those; never in front of a movement ("跟我走" is follow me).
  */
-const ADDRESSEE = /^(?:跟|和|向|对着|对|给|朝|冲|为)(?:我们|咱们|大家|你们|他们|她们|我|他|她|客人们?|小朋友们?|朋友们?|观众们?|爸爸|妈妈|叔叔|阿姨|哥哥|姐姐|爷爷|奶奶|老师|镜头|镜子)/u;
-const SOCIAL = new Set(['hello', 'scrape', 'heart', 'dance1', 'dance2', 'pose']);
+export const ADDRESSEE = /^(?:跟|和|向|对着|对|给|朝|冲|为)(?:我们|咱们|大家|你们|他们|她们|我|他|她|客人们?|小朋友们?|朋友们?|观众们?|爸爸|妈妈|叔叔|阿姨|哥哥|姐姐|爷爷|奶奶|老师|镜头|镜子)/u;
+export const SOCIAL: ReadonlySet<string> = new Set(['hello', 'scrape', 'heart', 'dance1', 'dance2', 'pose']);
 const SPEED: Array<[string, SpeedWord]> = [['慢慢地', 'slow'], ['慢慢', 'slow'], ['慢点', 'slow'], ['缓缓', 'slow'], ['快速', 'fast'], ['快快', 'fast']];
 
 /** Movement cores: direction is part of the word. */
@@ -36,6 +38,8 @@ const MOVES: Array<[string, string]> = ([
   ['向右走', 'right'], ['往右走', 'right'], ['向右移', 'right'], ['往右移', 'right'], ['向右移动', 'right'], ['往右移动', 'right'], ['右移', 'right'], ['向右平移', 'right'],
   ['向左挪', 'left'], ['往左挪', 'left'], ['左挪', 'left'], ['向左边挪', 'left'], ['往左边挪', 'left'], ['往左边走', 'left'], ['向左边走', 'left'], ['往左靠', 'left'], ['向左边移', 'left'], ['往左边移', 'left'], ['向左侧移', 'left'],
   ['向右挪', 'right'], ['往右挪', 'right'], ['右挪', 'right'], ['向右边挪', 'right'], ['往右边挪', 'right'], ['往右边走', 'right'], ['向右边走', 'right'], ['往右靠', 'right'], ['向右边移', 'right'], ['往右边移', 'right'], ['向右侧移', 'right'],
+  // Cantonese puts the direction after the verb: 转左 (turn left), 转右.
+  ['转左', 'turn_left'], ['转右', 'turn_right'], ['转左边', 'turn_left'], ['转右边', 'turn_right'],
   ['左转', 'turn_left'], ['向左转', 'turn_left'], ['往左转', 'turn_left'], ['左拐', 'turn_left'], ['向左拐', 'turn_left'], ['往左拐', 'turn_left'], ['转向左边', 'turn_left'],
   ['右转', 'turn_right'], ['向右转', 'turn_right'], ['往右转', 'turn_right'], ['右拐', 'turn_right'], ['向右拐', 'turn_right'], ['往右拐', 'turn_right'], ['转向右边', 'turn_right'],
   ['向后转', 'turn_around'], ['掉头', 'turn_around'], ['掉个头', 'turn_around'], ['转身', 'turn_around'], ['转过身', 'turn_around'], ['转个身', 'turn_around'],
@@ -79,11 +83,11 @@ export function createZhGrammar(actionPhrases: Record<string, string[]>): Langua
     },
   };
 
-  /** A core as said, or with its first character said twice (坐坐, 握握手) or as A一A (挥一挥手): child and casual speech. */
+  /** A core as said, or with its first character said twice or more (坐坐, 坐坐坐, 握握手) or as A一A (挥一挥手): child and casual speech. */
   function core(s: string): string | undefined {
     const said = cores.get(s);
     if (said) return said;
-    const r = /^(.)(?:一)?\1/u.exec(s);
+    const r = /^(.)(?:一\1|\1+)/u.exec(s);
     return r ? cores.get(s.slice(r[0].length - 1)) : undefined;
   }
 }

@@ -69,7 +69,7 @@ describe('reflex: emergency reflex (L0)', () => {
 
   it('takes its words from the phrasebook it is given', () => {
     const base = shippedPhrasebook();
-    const empty = { stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], stop_innocent: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {} };
+    const empty = { stop: [], stop_short: [], stop_exact: [], stop_repeated: [], danger: [], alarm: [], hazard: [], warning: [], stop_innocent: [], wake: [], filler: [], politeness: [], particles: [], actions: {}, rewrite: {} };
     const custom = createEmergencyReflex({ phrases: { ...base, ja: empty, zh: empty, en: { ...empty, stop: ['abbruch'] } } });
     expect(custom.match('Abbruch!')).to.deep.equal({ word: 'abbruch', kind: 'stop' });
     expect(custom.match('stop')).to.equal(undefined);

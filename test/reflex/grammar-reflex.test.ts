@@ -170,6 +170,11 @@ describe('reflex: grammar reflex (L1)', () => {
     const text = readFileSync(config.robot.actions_file, 'utf8').replace(/\n {4}enabled: false\n/, '\n    enabled: true\n');
     const enabled = createGrammarReflex({ catalogue: parseCatalogue(text), config });
     expect(enabled.match(analyse('wiggle your hips'))?.actions).to.deep.equal([{ name: 'wiggle_hips' }]);
+    // Recognised in every language once the firmware has it (child speech: お尻ふりふり).
+    for (const t of ['お尻ふりふりして', 'おしりフリフリ', '腰を振って', '扭扭屁股']) {
+      expect(decide(t), t).to.equal(undefined);
+      expect(enabled.match(analyse(t))?.actions, t).to.deep.equal([{ name: 'wiggle_hips' }]);
+    }
   });
 
   it('proposes high-risk actions by name (the safety compiler, not the grammar, gates them)', () => {

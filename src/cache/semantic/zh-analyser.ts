@@ -1,3 +1,6 @@
+import { shippedPhrasebook } from '../../lang/phrasebook';
+import type { LanguageGrammar } from '../../reflex/intent';
+import { ADDRESSEE, SOCIAL, createZhGrammar } from '../../reflex/zh-grammar';
 import { digitiseCounted } from './quantities';
 import { stripAffixes } from './strip-affixes';
 import type { LanguageAnalyser, SkeletonToken } from './types';
@@ -21,12 +24,31 @@ const ASKING = /^(?:你可以|您可以|可以|你能|您能|能)(.+)吗$/u;
 /** Northern erhua and the short 快点/慢点: 快点儿 = 快点 = 快一点, 一点儿 = 一点, 一会儿 = 一会. */
 const ERHUA = /(?<=[点会])儿/gu;
 const A_BIT = /(?<=[快慢])(?:一)?点/gu;
+/**
+ * A measure word inside a verb-object word: 握个手 = 握一下手 = 握手, 打个招呼 = 打招呼, 跳一个舞 = 跳舞.
+ * After the numbers are digitised (一个 -> 1个, 两个 -> 2个): "one" goes with it, any other count stays.
+ */
+const INNER_MEASURE = /(?<=\p{Script=Han})1?(?:个|下)(?=\p{Script=Han})/gu;
+
+let grammar: LanguageGrammar | undefined;
 
 export function createChineseAnalyser(): LanguageAnalyser {
   function strip(normalised: string): string {
     let s = digitiseCounted(normalised.replace(/\s+/g, '').replace(ERHUA, '').replace(A_BIT, '一点'));
-    s = s.replace(ASKING, '$1');
-    return stripAffixes(s, LEADING, TRAILING);
+    s = s.replace(ASKING, '$1').replace(INNER_MEASURE, '');
+    return withoutAddressee(stripAffixes(s, LEADING, TRAILING));
+  }
+  /**
+   * Whom a greeting, bow, heart, dance or pose is for does not change it (跟大家打招呼 = 打招呼), as
+   * in the grammar, which decides what is one; never in front of anything else (跟我走 is follow me).
+   */
+  function withoutAddressee(s: string): string {
+    const to = ADDRESSEE.exec(s);
+    if (!to || to[0].length >= s.length) return s;
+    const rest = s.slice(to[0].length);
+    grammar ??= createZhGrammar(shippedPhrasebook().zh.actions);
+    const intent = grammar.parse(rest);
+    return intent && SOCIAL.has(intent.action) ? rest : s;
   }
   function skeleton(stripped: string): SkeletonToken[] {
     return stripped ? [{ kind: 'lit', text: stripped }] : [];

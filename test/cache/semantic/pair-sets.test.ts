@@ -61,6 +61,14 @@ describe('cache/semantic pair sets', () => {
     expect(s.by_kind['question_vs_command']).to.include({ false_hits: 0 });
   });
 
+  it('third blind set, dev half (data/pairs.blind3.dev.jsonl, written blind to the grammar): no false hit, hit rate >= 0.97', () => {
+    const s = run(dataPath('pairs.blind3.dev.jsonl'));
+    expect(s.pairs).to.equal(85);
+    expect(s.false_hits).to.equal(0);
+    expect(s.hit_rate).to.be.at.least(0.97);
+    expect(s.by_kind['question_vs_command']).to.include({ false_hits: 0 });
+  });
+
   it('colloquial pairs (data/pairs.colloquial.jsonl, each rule at its edge): no false hit with or without hints, hit rate >= 0.95', () => {
     for (const useHint of [true, false]) {
       const s = run(dataPath('pairs.colloquial.jsonl'), useHint);
