@@ -19,12 +19,17 @@ import { createKuromojiAnalyser, loadKuromojiTokenizer } from './semantic/kuromo
 import { createSemanticIndex } from './semantic/semantic-index';
 
 /**
- * Read-throughs join the semantic index at most INDEX_SLICE per event-loop turn, and a slice
- * stops once INDEX_SLICE_MS have gone by (after the first entry: one costs 60-250 µs), so a
- * lookup waits behind at most one entry's indexing.
+ * Read-throughs join the semantic index off the request path, one slice per event-loop turn:
+ * a slice starts at most INDEX_SLICE entries and stops once INDEX_SLICE_MS have gone by. An
+ * entry's indexing (60-250 µs) comes in steps of 10-50 µs with the budget checked after
+ * each, so a Redis reply waits behind about one loopback round trip of it at most. Under a
+ * sustained stream of read-throughs the budget grows with the backlog beyond INDEX_BACKLOG
+ * (up to INDEX_SLICE_MAX_MS), so indexing keeps up instead of piling up for a later drain.
  */
 const INDEX_SLICE = 4;
-const INDEX_SLICE_MS = 0.05;
+const INDEX_SLICE_MS = 0.02;
+const INDEX_BACKLOG = 16;
+const INDEX_SLICE_MAX_MS = 0.2;
 
 /** The app's cache: memory LRU -> Redis -> guarded semantic matching, configured from `cache.*`. */
 export function createDecisionCache(deps: Omit<DecisionCacheDeps, 'analysers'>): TieredDecisionCache {
@@ -124,8 +129,12 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
   const toIndex = createSlicedQueue<CacheEntry>({
     slice: deps.indexSlice ?? INDEX_SLICE,
     sliceMs: INDEX_SLICE_MS,
+    backlog: INDEX_BACKLOG,
+    maxSliceMs: INDEX_SLICE_MAX_MS,
+    // Only what memory still holds goes in (asked again once the features are ready).
     handle: (key, entry) => {
-      if (memory.peek(key) === entry) index.add(key, analysedOf(entry), true);
+      const wanted = () => memory.peek(key) === entry;
+      return wanted() ? index.addInSteps(key, analysedOf(entry), true, wanted) : undefined;
     },
   });
   const drainIndex = () => toIndex.drain();
