@@ -104,6 +104,8 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     background(
       loadKuromojiTokenizer().then(
         (tokenizer) => {
+          // No read-through half analysed by the light analyser may go in after the rebuild.
+          toIndex.drain();
           deps.analysers.ja = createKuromojiAnalyser(tokenizer);
           return index.rebuild().then(() => {
             japanese = 'kuromoji';
