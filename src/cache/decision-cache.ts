@@ -12,14 +12,24 @@ import { isVolatileQuestion, refuseToStore } from './cache-policy';
 import { createMemoryLru } from './memory-lru';
 import { redisTopology } from './redis-connection';
 import { createRedisTier, type RedisTier } from './redis-tier';
+import { createSlicedQueue } from './sliced-queue';
 import { createAnalysers } from './semantic/analysers';
 import type { Analysers } from './semantic/features';
 import { createKuromojiAnalyser, loadKuromojiTokenizer } from './semantic/kuromoji-analyser';
 import { createSemanticIndex } from './semantic/semantic-index';
 
-/** Read-throughs join the semantic index after this long without a lookup, or at this many. */
-const INDEX_IDLE_MS = 5;
-const INDEX_QUEUE_MAX = 256;
+/**
+ * Read-throughs join the semantic index off the request path, one slice per event-loop turn:
+ * a slice starts at most INDEX_SLICE entries and stops once INDEX_SLICE_MS have gone by. An
+ * entry's indexing (60-250 µs) comes in steps of 10-50 µs with the budget checked after
+ * each, so a Redis reply waits behind about one loopback round trip of it at most. Under a
+ * sustained stream of read-throughs the budget grows with the backlog beyond INDEX_BACKLOG
+ * (up to INDEX_SLICE_MAX_MS), so indexing keeps up instead of piling up for a later drain.
+ */
+const INDEX_SLICE = 4;
+const INDEX_SLICE_MS = 0.02;
+const INDEX_BACKLOG = 16;
+const INDEX_SLICE_MAX_MS = 0.2;
 
 /** The app's cache: memory LRU -> Redis -> guarded semantic matching, configured from `cache.*`. */
 export function createDecisionCache(deps: Omit<DecisionCacheDeps, 'analysers'>): TieredDecisionCache {
@@ -35,6 +45,8 @@ export interface DecisionCacheDeps {
   telemetry?: Telemetry;
   /** The per-language analysers of the semantic tier (built by index.ts). */
   analysers: Analysers;
+  /** Read-throughs indexed per slice (INDEX_SLICE); for tests at its edges. */
+  indexSlice?: number;
 }
 
 export interface TieredDecisionCache extends DecisionCache, StatusSource {
@@ -63,6 +75,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     maxEntries: c.memory_max_entries,
     maxBytes: c.memory_max_bytes,
     onEvict: (key, reason) => {
+      toIndex.delete(key);
       index.remove(key);
       if (reason === 'capacity') counters.evictions++;
     },
@@ -91,6 +104,8 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     background(
       loadKuromojiTokenizer().then(
         (tokenizer) => {
+          // No read-through half analysed by the light analyser may go in after the rebuild.
+          toIndex.drain();
           deps.analysers.ja = createKuromojiAnalyser(tokenizer);
           return index.rebuild().then(() => {
             japanese = 'kuromoji';
@@ -106,29 +121,25 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
   }
 
   /**
-   * Redis read-throughs waiting to join the semantic index. Indexing one costs ~50-100 µs
-   * of feature extraction; done on the next event-loop turn it landed on the following
-   * request (the old redis_hit_p99_ms of 1.3 ms). So it waits until the cache has been idle
-   * for INDEX_IDLE_MS, or until a semantic lookup, status or flush needs the index.
+   * Redis read-throughs waiting to join the semantic index. Indexing one costs 60-250 µs of
+   * feature extraction, too much to add to the lookup that read it (the caller is waiting)
+   * or to drain in bulk inside a later one (256 at once cost 10-60 ms). So they are indexed
+   * off the request path in slices, one per event-loop turn; a semantic lookup or a flush,
+   * which needs the whole index, drains what is left first. An entry evicted from memory
+   * leaves the queue too, so the queue never holds more than the memory tier.
    */
-  const toIndex = new Map<string, CacheEntry>();
-  let indexTimer: NodeJS.Timeout | undefined;
-  let lastLookupAt = 0;
-  function drainIndex(): void {
-    if (indexTimer) clearTimeout(indexTimer);
-    indexTimer = undefined;
-    if (toIndex.size === 0) return;
-    for (const [key, entry] of toIndex) if (memory.peek(key) === entry) index.add(key, analysedOf(entry), true);
-    toIndex.clear();
-  }
-  function indexWhenIdle(): void {
-    indexTimer = setTimeout(() => {
-      const idle = performance.now() - lastLookupAt >= INDEX_IDLE_MS;
-      if (idle) drainIndex();
-      else indexWhenIdle();
-    }, INDEX_IDLE_MS);
-    indexTimer.unref();
-  }
+  const toIndex = createSlicedQueue<CacheEntry>({
+    slice: deps.indexSlice ?? INDEX_SLICE,
+    sliceMs: INDEX_SLICE_MS,
+    backlog: INDEX_BACKLOG,
+    maxSliceMs: INDEX_SLICE_MAX_MS,
+    // Only what memory still holds goes in (asked again once the features are ready).
+    handle: (key, entry) => {
+      const wanted = () => memory.peek(key) === entry;
+      return wanted() ? index.addInSteps(key, analysedOf(entry), true, wanted) : undefined;
+    },
+  });
+  const drainIndex = () => toIndex.drain();
 
   function remember(key: string, entry: CacheEntry, json: string, ttl: number, deferIndex = false): void {
     memory.set(key, entry, entryBytes(entry, json), ttl);
@@ -137,10 +148,8 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       index.add(key, analysedOf(entry), true);
       return;
     }
-    // On a Redis read-through the caller is waiting: index the entry once the cache is idle.
-    toIndex.set(key, entry);
-    if (toIndex.size >= INDEX_QUEUE_MAX) drainIndex();
-    else if (!indexTimer) indexWhenIdle();
+    // On a Redis read-through the caller is waiting: the entry is indexed in a later slice.
+    toIndex.add(key, entry);
   }
 
   function serve(entry: CacheEntry, tier: 'memory' | 'redis' | 'semantic', score: number): CacheLookup {
@@ -164,7 +173,6 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     const a = req.analysed;
     if (!c.enabled || !a.normalised || isVolatileQuestion(a)) return {};
     counters.lookups++;
-    lastLookupAt = performance.now();
     const key = exactKey(tag, a, req.promptType, clusterTags);
     const mem = memory.get(key);
     if (mem && mem.text === a.normalised) {
@@ -285,8 +293,8 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
     return loaded;
   }
 
+  // Not draining the index here: /healthz and a metrics scrape stay cheap on the event loop.
   function status(): ComponentStatus {
-    drainIndex();
     const r = redis?.stats();
     const redisDown = r !== undefined && r.state !== 'ready';
     const level = !c.enabled ? 'ok' : redisDown ? 'warn' : 'ok';
@@ -300,6 +308,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
         entries: memory.size(),
         bytes: memory.bytes(),
         semantic_entries: index.size(),
+        semantic_pending: toIndex.size(),
         lookups: counters.lookups,
         memory_hits: counters.memoryHits,
         redis_hits: counters.redisHits,
@@ -332,7 +341,7 @@ export function createTieredDecisionCache(deps: DecisionCacheDeps): TieredDecisi
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
     async close() {
-      if (indexTimer) clearTimeout(indexTimer);
+      toIndex.close();
       await Promise.allSettled([...pending]);
       await redis?.close();
     },

@@ -6,7 +6,8 @@ import type { Config } from '../config/types';
  * `single` (the URL, as before), `Redis` with `sentinels` for `sentinel` (ioredis asks
  * the sentinels for the master on every reconnect), `Redis.Cluster` for `cluster` (slot map, MOVED/ASK
  * redirections and replica promotion are ioredis' and Redis' own). Every mode keeps the
- * tier's rules: no offline queue, a command timeout, no per-request retries, lazy connect.
+ * tier's rules: no offline queue, a command timeout (ioredis' in single mode, the tier's own
+ * race in the others), no per-request retries, lazy connect.
  * No auto-pipelining: it sends every command through a one-command Pipeline on the next
  * setImmediate (measured: ~5 KB more garbage and 20-30 µs more CPU per GET than a plain
  * command), and the tier's commands are one GET per lookup and one write per store, which
@@ -54,9 +55,12 @@ export function parseHostPort(s: string): { host: string; port: number } {
 }
 
 export function createRedisConnection(o: RedisConnectionOptions): RedisClient {
+  // One timer per command: ioredis' commandTimeout in single mode; in sentinel and cluster
+  // mode the tier races every command against the timeout itself (ioredis can hold a command
+  // across a redirection or failover retry beyond its own timer), so ioredis arms none.
   const common: RedisOptions = {
     enableOfflineQueue: false,
-    commandTimeout: o.commandTimeoutMs,
+    ...(o.mode === 'single' ? { commandTimeout: o.commandTimeoutMs } : {}),
     connectTimeout: o.connectTimeoutMs,
     maxRetriesPerRequest: 0,
     lazyConnect: true,

@@ -15,8 +15,9 @@ export { redactUrl } from './redis-connection';
  * keys, a few µs and ~0.5 KB per command), on SCAN's MATCH too, and strips it from the
  * keys SCAN returns.
  * The connection (single, sentinel or cluster) comes from redis-connection.ts; in sentinel
- * and cluster modes each command is also raced against the command timeout here, because
- * ioredis may hold a command across a redirection or failover retry longer than that.
+ * and cluster modes each command (SCAN, the warm-up pipelines and QUIT too) is raced against
+ * the command timeout here instead of by ioredis, because ioredis may hold a command across
+ * a redirection or failover retry longer than that: one timer per command in every mode.
  */
 export type RedisState = 'connecting' | 'ready' | 'down' | 'closed';
 
@@ -184,7 +185,7 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
       [...groups.values()].map(async (group) => {
         const p = client.pipeline();
         for (const k of group) p.get(full(k)).pttl(full(k));
-        const res = (await p.exec().catch(() => null)) ?? [];
+        const res = (await timed(p.exec()).catch(() => null)) ?? [];
         group.forEach((k, i) => {
           const value = res[i * 2]?.[1];
           const ttl = res[i * 2 + 1]?.[1];
@@ -244,7 +245,7 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
       for (const node of scanTargets(client)) {
         let cursor = '0';
         do {
-          const [next, keys] = await node.scan(cursor, 'MATCH', `${keyPrefix}${match}*`, 'COUNT', 500);
+          const [next, keys] = await timed(node.scan(cursor, 'MATCH', `${keyPrefix}${match}*`, 'COUNT', 500));
           cursor = next;
           const bare = keys.map((k) => (k.startsWith(keyPrefix) ? k.slice(keyPrefix.length) : k)).slice(0, max - out.length);
           if (bare.length === 0) continue;
@@ -276,7 +277,7 @@ export function createRedisTier(opts: RedisTierOptions): RedisTier {
       setState('closed');
       waiters.clear();
       try {
-        await client.quit();
+        await timed(client.quit());
       } catch {
         client.disconnect();
       }

@@ -37,12 +37,13 @@ for (const mode of ['single', 'sentinel', 'cluster'] as RedisMode[]) describe(`c
     await deletePrefix(prefix);
   });
 
-  function make(over: Parameters<typeof cacheConfig>[0] = {}, version = 'cat1:qwen:p1', clock = createSystemClock()): TieredDecisionCache {
+  function make(over: Parameters<typeof cacheConfig>[0] = {}, version = 'cat1:qwen:p1', clock = createSystemClock(), indexSlice?: number): TieredDecisionCache {
     const cache = createDecisionCache({
       config: cacheConfig({ redis_enabled: true, ...target.cache, redis_key_prefix: prefix, ...over }),
       version,
       clock,
       logger: createSilentLogger(),
+      ...(indexSlice ? { indexSlice } : {}),
     });
     open.push(cache);
     return cache;
@@ -71,6 +72,60 @@ for (const mode of ['single', 'sentinel', 'cluster'] as RedisMode[]) describe(`c
     expect(keys).to.have.length(1);
     expect(keys[0]?.startsWith(prefix)).to.equal(true);
     expect(all.length - keys.length, 'one cache.redis_max_entries index for the writer').to.equal(1);
+  });
+
+  it('indexes a burst of read-throughs off the request path, at most a slice per event-loop turn, each found by the semantic matcher after', async () => {
+    // A fresh cluster client's first command to each master also connects to it: on a busy
+    // machine more than the default 50 ms, and this test is not about the timeout.
+    const patient = { redis_command_timeout_ms: 2000 };
+    const writer = make(patient);
+    const slice = 3;
+    const reader = make(patient, 'cat1:qwen:p1', createSystemClock(), slice);
+    await Promise.all([ready(writer), ready(reader)]);
+    const n = 2 * slice + 1;
+    const texts = Array.from({ length: n }, (_, i) => `${i + 2}歩進んで`);
+    for (const t of texts) await writer.store(req(t), llmDecision('forward', t));
+    await writer.flush();
+    expect(writer.status().values['redis_errors'] as number + (writer.status().values['redis_timeouts'] as number), 'every write reached Redis').to.equal(0);
+    const burst = await Promise.all(texts.map((t) => reader.lookup(req(t))));
+    expect(burst.map((r) => r.tier)).to.deep.equal(texts.map(() => 'redis'));
+    const pending = () => reader.status().values['semantic_pending'] as number;
+    const indexed = () => reader.status().values['semantic_entries'] as number;
+    expect(pending() + indexed(), 'every read-through is queued or indexed').to.equal(n);
+    expect(pending(), 'the burst did not all go into the index at once').to.be.greaterThan(0);
+    // No lookup from here on: the slices alone index the rest, each at most `slice` entries.
+    const drops: number[] = [];
+    for (let turns = 0; pending() > 0 && turns < 100; turns++) {
+      const before = pending();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      drops.push(before - pending());
+    }
+    expect(pending()).to.equal(0);
+    expect(indexed()).to.equal(n);
+    expect(Math.max(...drops), `entries indexed per turn: ${drops.join(',')}`).to.be.within(1, slice);
+    for (const [i, t] of texts.entries()) {
+      const para = await reader.lookup(req(`${t}ください`));
+      expect(para.tier, t).to.equal('semantic');
+      expect(para.decision?.reply, t).to.equal(texts[i]);
+    }
+  });
+
+  it('never indexes a queued read-through that left memory before its slice', async () => {
+    const writer = make({ redis_command_timeout_ms: 2000 });
+    const reader = make({ memory_max_entries: 2, redis_command_timeout_ms: 2000 });
+    await Promise.all([ready(writer), ready(reader)]);
+    const texts = ['座って', '立って', '伏せて'];
+    for (const [i, t] of texts.entries()) await writer.store(req(t), llmDecision(['sit', 'stand_up', 'lie_down'][i] as string, t));
+    await writer.flush();
+    // Sequential lookups in one turn each would let slices run in between: a burst instead.
+    const burst = await Promise.all(texts.map((t) => reader.lookup(req(t))));
+    expect(burst.map((r) => r.tier)).to.deep.equal(['redis', 'redis', 'redis']);
+    await reader.flush();
+    expect(reader.status().values['semantic_pending']).to.equal(0);
+    expect(reader.status().values['semantic_entries'], 'only what memory still holds').to.equal(2);
+    // Which one memory dropped depends on the order the replies came in (cluster: three masters).
+    const paraphrases = await Promise.all(texts.map((t) => reader.lookup(req(`${t}ください`))));
+    expect(paraphrases.filter((p) => p.tier === 'semantic')).to.have.length(2);
   });
 
   it('versions keys: another catalogue/model/template version does not see old answers', async () => {

@@ -44,7 +44,8 @@ async function startOwn(mode: RedisMode): Promise<OwnRedis> {
  * past the timeout, the lookup comes back as a miss while Redis is still paused (counted
  * in redis_timeouts), and once Redis resumes the same connection answers again, with no
  * reconnect. Paused for half the timeout, the slow answer is still used. In single mode the
- * bound is ioredis' commandTimeout; in sentinel and cluster mode the tier's own race too.
+ * bound is ioredis' commandTimeout; in sentinel and cluster mode the tier's own race alone
+ * (ioredis arms no timer there), which also bounds warming up (SCAN, GET+PTTL) and close.
  */
 for (const mode of ['single', 'sentinel', 'cluster'] as RedisMode[]) describe(`cache: a paused Redis costs a lookup at most the command timeout (${mode}, own redis-server)`, function () {
   this.timeout(30_000);
@@ -144,5 +145,28 @@ for (const mode of ['single', 'sentinel', 'cluster'] as RedisMode[]) describe(`c
     expect(hit.tier).to.equal('redis');
     expect(hit.decision?.reply).to.equal('入口までご案内します。');
     expect(reader.status().values['redis_timeouts']).to.equal(0);
+  });
+
+  it('warming up from a paused Redis gives up after the timeout, and closing does not wait for it', async () => {
+    const writer = await node(1000);
+    await writer.store(req(text), llmDecision('', '入口までご案内します。'));
+    await writer.flush();
+    const fresh = await node(100);
+    const { settled, pausedWhenSettled } = await paused(async (resume) => {
+      let stillPaused = true;
+      const guard = setTimeout(() => {
+        stillPaused = false;
+        resume();
+      }, 10_000);
+      const outcome = await fresh.warm().then(
+        (n) => `loaded ${n}`,
+        (err: Error) => `failed: ${err.message}`,
+      );
+      await fresh.close();
+      clearTimeout(guard);
+      return { settled: outcome, pausedWhenSettled: stillPaused };
+    });
+    expect(pausedWhenSettled, `warm-up and close came back while Redis was paused (${settled})`).to.equal(true);
+    expect(settled).to.match(/timed? ?out/i);
   });
 });

@@ -1,5 +1,5 @@
 import type { Analysed } from '../../lang/types';
-import { extractFeatures, type Analysers } from './features';
+import { extractFeatures, featureSteps, type Analysers } from './features';
 import { judgePair } from './pair-guard';
 import type { GuardName, MatchFeatures } from './types';
 
@@ -23,6 +23,11 @@ export interface SemanticMatch<V> {
 
 export interface SemanticIndex<V> {
   add(id: string, analysed: Analysed, value: V): void;
+  /**
+   * add() in steps (see featureSteps), for work off the request path; `stillWanted` is asked
+   * before the entry goes in, as it may have been evicted meanwhile.
+   */
+  addInSteps(id: string, analysed: Analysed, value: V, stillWanted: () => boolean): Generator<void, void, void>;
   remove(id: string): void;
   lookup(analysed: Analysed): SemanticMatch<V>;
   features(analysed: Analysed): MatchFeatures;
@@ -79,8 +84,17 @@ export function createSemanticIndex<V>(deps: {
   }
 
   function add(id: string, analysed: Analysed, value: V): void {
+    insert(id, analysed, features(analysed), value);
+  }
+
+  function* addInSteps(id: string, analysed: Analysed, value: V, stillWanted: () => boolean): Generator<void, void, void> {
+    const f = yield* featureSteps(analysed, deps.analysers);
+    yield;
+    if (stillWanted()) insert(id, analysed, f, value);
+  }
+
+  function insert(id: string, analysed: Analysed, f: MatchFeatures, value: V): void {
     remove(id);
-    const f = features(analysed);
     const n = free.pop() ?? slots.length;
     slots[n] = { id, analysed, features: f, value };
     byId.set(id, n);
@@ -170,6 +184,7 @@ export function createSemanticIndex<V>(deps: {
 
   return {
     add,
+    addInSteps,
     remove,
     lookup,
     features,

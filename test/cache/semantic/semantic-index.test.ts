@@ -46,4 +46,33 @@ describe('cache/semantic/semantic-index', () => {
     expect(m.hit).to.equal(false);
     expect(m.candidates).to.equal(0);
   });
+
+  it('adds in steps exactly what add() adds, and nothing once the entry is no longer wanted', () => {
+    const whole = createSemanticIndex<string>({ analysers, threshold: 0.86 });
+    const stepped = createSemanticIndex<string>({ analysers, threshold: 0.86 });
+    const utterances = syntheticUtterances(60);
+    let maxSteps = 0;
+    for (const [i, u] of utterances.entries()) {
+      whole.add(`k${i}`, analyse(u.text, u.lang), u.text);
+      const steps = stepped.addInSteps(`k${i}`, analyse(u.text, u.lang), u.text, () => true);
+      let n = 0;
+      while (!steps.next().done) n++;
+      maxSteps = Math.max(maxSteps, n);
+    }
+    expect(maxSteps, 'the work is split').to.be.greaterThan(1);
+    expect(stepped.size()).to.equal(whole.size());
+    for (const u of utterances) expect(stepped.features(analyse(u.text, u.lang))).to.deep.equal(whole.features(analyse(u.text, u.lang)));
+    for (const probe of ['座ってね', '第3个坐下吧', 'sit down number 9 please']) {
+      const a = whole.lookup(analyse(probe));
+      const b = stepped.lookup(analyse(probe));
+      expect({ hit: b.hit, id: b.id, score: b.score }, probe).to.deep.equal({ hit: a.hit, id: a.id, score: a.score });
+    }
+    let wanted = true;
+    const late = stepped.addInSteps('late', analyse('ダンスして'), 'dance', () => wanted);
+    late.next();
+    wanted = false;
+    while (!late.next().done);
+    expect(stepped.size()).to.equal(whole.size());
+    expect(stepped.lookup(analyse('ダンスをお願い')).id).to.not.equal('late');
+  });
 });
