@@ -99,18 +99,14 @@ describe('cli: eval intents', () => {
     }
   });
 
-  it('the third blind set, dev half (data/intents.blind3.dev.jsonl): stop recall 1.0, reflex recall >= 0.99, no wrong action but a stop after a fall', async () => {
+  it('the third blind set, dev half (data/intents.blind3.dev.jsonl): stop recall 1.0, reflex recall >= 0.99, no wrong action', async () => {
     const c = capture();
     expect(await main(['eval', 'intents', dataPath('intents.blind3.dev.jsonl'), '--json'], c.io)).to.equal(0);
     const s = JSON.parse(c.out.at(-1) as string);
     expect(s.total).to.equal(160);
     expect(s.stop_recall).to.equal(1);
     expect(s.reflex_recall).to.be.at.least(0.99);
-    // "跌倒了，快自己爬起來" is labelled recovery_stand; 跌倒了 as its exclaimed head is a fall, and
-    // L0 stops on a fall (a false stop is acceptable, a missed one is not). Nothing else is wrong.
-    const wrong = c.out.filter((l) => l.startsWith('WRONG'));
-    expect(wrong.length).to.equal(s.wrong_actions);
-    for (const l of wrong) expect(l).to.match(/ L0 "跌倒了，快自己爬起來" -> stop /);
+    expect(s.wrong_actions).to.equal(0);
   });
 
   it('scoreOutcome follows the data README', () => {

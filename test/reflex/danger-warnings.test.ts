@@ -36,6 +36,17 @@ describe('reflex: danger warnings and prohibitions of moving', () => {
     fires(['前に階段があるよ！', '足元にコード！', '車が来てる！', '赤ちゃんがいるよ', '目の前に段差'], 'danger');
   });
 
+  it('a hazard where the robot is headed, said with a bare place word (そっち, 那边, 前面, in front, behind), is danger; whatever stepped on is a cry', () => {
+    fires(['そっち車！', 'あっち段差だよ！', '前に階段！', 'その先ガラスだよ'], 'danger');
+    fires(['那边有楼梯！', '前面楼梯', '旁边有小孩', '那邊樓梯！', '下面有玻璃'], 'danger');
+    fires(['stairs in front!', 'a kid behind you!'], 'danger');
+    fires(['踩到我脚了！', '踩到我的手了', '踩着我尾巴了', '你踩我脚'], 'danger');
+  });
+
+  it('a place word said about a hazard in a statement of where something is, in English, is only a word', () => {
+    silent(['the stairs are over there', 'the car is that way', 'the kitchen is down there', '踩到一块石头', '他踩到水了吗']);
+  });
+
   it('a hazard noun or a warning word alone is only a word', () => {
     silent(['the stairs are upstairs', 'right there is fine', 'a baby!', 'coming!', 'I have kids', 'go to the door']);
     silent(['楼梯在哪里', '前面有家店', '孩子们放学了吗', '来了来了', '階段を上って', 'すぐそこのお店', 'お金あるよ']);
