@@ -109,6 +109,16 @@ describe('cli: eval intents', () => {
     expect(s.wrong_actions).to.equal(0);
   });
 
+  it('the third blind set, held-out half (data/intents.blind3.holdout.jsonl): stop recall 1.0, reflex recall >= 0.87, no wrong action', async () => {
+    const c = capture();
+    expect(await main(['eval', 'intents', dataPath('intents.blind3.holdout.jsonl'), '--json'], c.io)).to.equal(0);
+    const s = JSON.parse(c.out.at(-1) as string);
+    expect(s.total).to.equal(160);
+    expect(s.stop_recall).to.equal(1);
+    expect(s.reflex_recall).to.be.at.least(0.87);
+    expect(s.wrong_actions).to.equal(0);
+  });
+
   it('scoreOutcome follows the data README', () => {
     const line = { text: 'x', expect: 'chat' as const, reject: ['front_jump'] };
     expect(scoreOutcome(line, null)).to.deep.equal({ correct: true, wrong: false });
