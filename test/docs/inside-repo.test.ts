@@ -17,7 +17,7 @@ export interface OutsidePath {
 /**
  * Paths a file builds that leave the repository: `path.resolve/join` from `__dirname`,
  * `process.cwd()` or a constant made that way in the same file, with literal segments that
- * climb above the root; and literal relative paths ("../shared/data/x.jsonl") that do so from
+ * climb above the root; and literal relative paths ("../sibling/data/x.jsonl") that do so from
  * the root (where the CLI, the bench and the tests run). A user's clone has nothing beside it.
  * `file` is the file's path relative to the root; module specifiers are not paths.
  */
@@ -99,13 +99,13 @@ describe('code stays inside the repository (a clone has nothing beside it)', () 
   it('catches the climbing forms: from __dirname, process.cwd() or a root constant, and a literal ../ path', () => {
     const lands = (file: string, src: string) => outsidePaths(file, src).map((o) => o.lands);
     // The line bench/robot.ts once had: two levels up from bench/ is outside the clone.
-    expect(lands('bench/robot.ts', "const f = path.resolve(__dirname, '..', '..', 'shared', 'data', 'intents.dev.jsonl');")).to.deep.equal([
-      path.join('..', 'shared', 'data', 'intents.dev.jsonl'),
+    expect(lands('bench/robot.ts', "const f = path.resolve(__dirname, '..', '..', 'sibling', 'data', 'intents.dev.jsonl');")).to.deep.equal([
+      path.join('..', 'sibling', 'data', 'intents.dev.jsonl'),
     ]);
-    expect(lands('bench/robot.ts', "path.join(__dirname, '../../shared/data')")).to.deep.equal([path.join('..', 'shared', 'data')]);
-    expect(lands('test/x.test.ts', "const R = path.resolve(__dirname, '..');\nconst f = path.join(R, '..', 'shared');")).to.deep.equal([path.join('..', 'shared')]);
-    expect(lands('scripts/x.ts', "readFileSync(path.resolve(process.cwd(), '..', 'shared', 'a'))")).to.deep.equal([path.join('..', 'shared', 'a')]);
-    expect(lands('bench/x.ts', "readFileSync('../shared/data/intents.dev.jsonl')")).to.deep.equal([path.join('..', 'shared', 'data', 'intents.dev.jsonl')]);
+    expect(lands('bench/robot.ts', "path.join(__dirname, '../../sibling/data')")).to.deep.equal([path.join('..', 'sibling', 'data')]);
+    expect(lands('test/x.test.ts', "const R = path.resolve(__dirname, '..');\nconst f = path.join(R, '..', 'sibling');")).to.deep.equal([path.join('..', 'sibling')]);
+    expect(lands('scripts/x.ts', "readFileSync(path.resolve(process.cwd(), '..', 'sibling', 'a'))")).to.deep.equal([path.join('..', 'sibling', 'a')]);
+    expect(lands('bench/x.ts', "readFileSync('../sibling/data/intents.dev.jsonl')")).to.deep.equal([path.join('..', 'sibling', 'data', 'intents.dev.jsonl')]);
   });
 
   it('lets paths inside the clone and module specifiers through', () => {
