@@ -1,10 +1,7 @@
 import { expect } from 'chai';
-import { configWith } from '../../src/config';
-import { analyse } from '../../src/lang';
 import { parseActionKey, parsePhrases } from '../../src/lang/phrasebook';
-import { createGrammarReflex } from '../../src/reflex/grammar-reflex';
-import { loadCatalogue } from '../../src/robot/catalogue';
 import { ConfigError } from '../../src/util/errors';
+import { grammarCases } from '../helpers/grammar-cases';
 
 /**
  * L1 rules found by the third blind set's dev half (issue 14): speed levels, a command's first
@@ -13,15 +10,7 @@ import { ConfigError } from '../../src/util/errors';
  * rules (not taken from the set), each with the near forms that must defer.
  */
 describe('reflex: third blind set command forms', () => {
-  const config = configWith();
-  const grammar = createGrammarReflex({ catalogue: loadCatalogue(config.robot.actions_file), config });
-  const act = (t: string) => grammar.match(analyse(t))?.actions.map((a) => (a.params ? `${a.name}${JSON.stringify(a.params)}` : a.name));
-  const check = (cases: Array<[string, string]>) => {
-    for (const [t, a] of cases) expect(act(t), t).to.deep.equal([a]);
-  };
-  const defers = (lines: string[]) => {
-    for (const t of lines) expect(act(t), t).to.equal(undefined);
-  };
+  const { act, check, defers } = grammarCases();
 
   it('speed levels: faster is the fast level, slower the slow one, normal 0 (an absolute level)', () => {
     const fast = 'speed_level{"data":1}';

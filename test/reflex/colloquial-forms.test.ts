@@ -1,12 +1,9 @@
 import { expect } from 'chai';
-import { configWith } from '../../src/config';
-import { analyse } from '../../src/lang';
 import { createNameMatcher } from '../../src/lang/fuzzy-name';
 import { shippedPhrasebook } from '../../src/lang/phrasebook';
 import { parseNumber } from '../../src/reflex/intent';
 import { createEmergencyReflex } from '../../src/reflex/emergency-reflex';
-import { createGrammarReflex } from '../../src/reflex/grammar-reflex';
-import { loadCatalogue } from '../../src/robot/catalogue';
+import { grammarCases } from '../helpers/grammar-cases';
 
 /**
  * How people really say commands (issue 14, colloquial round): each rule of the grammars at its
@@ -14,16 +11,8 @@ import { loadCatalogue } from '../../src/robot/catalogue';
  * set data/intents.colloquial.jsonl holds realistic utterances of every class.
  */
 describe('reflex: colloquial command forms', () => {
-  const config = configWith();
-  const grammar = createGrammarReflex({ catalogue: loadCatalogue(config.robot.actions_file), config });
+  const { check, defers } = grammarCases();
   const l0 = createEmergencyReflex();
-  const act = (t: string, hint = '') => grammar.match(analyse(t, hint))?.actions.map((a) => (a.params ? `${a.name}${JSON.stringify(a.params)}` : a.name));
-  const check = (cases: Array<[string, string]>, hint = '') => {
-    for (const [t, a] of cases) expect(act(t, hint), t).to.deep.equal([a]);
-  };
-  const defers = (lines: string[], hint = '') => {
-    for (const t of lines) expect(act(t, hint), t).to.equal(undefined);
-  };
 
   describe('L0: a hazard shouted twice', () => {
     it('stops on a hazard noun said twice or more as the whole utterance, in any language', () => {

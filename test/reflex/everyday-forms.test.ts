@@ -1,8 +1,4 @@
-import { expect } from 'chai';
-import { configWith } from '../../src/config';
-import { analyse } from '../../src/lang';
-import { createGrammarReflex } from '../../src/reflex/grammar-reflex';
-import { loadCatalogue } from '../../src/robot/catalogue';
+import { grammarCases } from '../helpers/grammar-cases';
 
 /**
  * L1 on everyday forms (issue 14, second round): casual and Kansai Japanese endings, English
@@ -10,15 +6,7 @@ import { loadCatalogue } from '../../src/robot/catalogue';
  * contractions, and the everyday verbs of each action. Lines written for these rules.
  */
 describe('reflex: everyday command forms', () => {
-  const config = configWith();
-  const grammar = createGrammarReflex({ catalogue: loadCatalogue(config.robot.actions_file), config });
-  const act = (t: string) => grammar.match(analyse(t))?.actions.map((a) => (a.params ? `${a.name}${JSON.stringify(a.params)}` : a.name));
-  const check = (cases: Array<[string, string]>) => {
-    for (const [t, a] of cases) expect(act(t), t).to.deep.equal([a]);
-  };
-  const defers = (lines: string[]) => {
-    for (const t of lines) expect(act(t), t).to.equal(undefined);
-  };
+  const { check, defers } = grammarCases();
 
   it('casual and Kansai Japanese request endings (〜や, 〜とき, はよ〜, 〜しよ)', () => {
     check([['座っとき', 'sit'], ['座りや', 'sit'], ['立ち上がりや', 'stand_up'], ['伏せしとき', 'lie_down'], ['はよ座って', 'sit'], ['お手しよ', 'hello'], ['ダンスしよ', 'dance1'], ['お辞儀しよか', 'scrape'], ['寝とき', 'lie_down']]);
