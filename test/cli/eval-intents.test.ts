@@ -99,25 +99,17 @@ describe('cli: eval intents', () => {
     }
   });
 
-  it('the third blind set, dev half (data/intents.blind3.dev.jsonl): stop recall 1.0, reflex recall >= 0.99, no wrong action', async () => {
-    const c = capture();
-    expect(await main(['eval', 'intents', dataPath('intents.blind3.dev.jsonl'), '--json'], c.io)).to.equal(0);
-    const s = JSON.parse(c.out.at(-1) as string);
-    expect(s.total).to.equal(160);
-    expect(s.stop_recall).to.equal(1);
-    expect(s.reflex_recall).to.be.at.least(0.99);
-    expect(s.wrong_actions).to.equal(0);
-  });
-
-  it('the third blind set, held-out half (data/intents.blind3.holdout.jsonl): stop recall 1.0, reflex recall >= 0.87, no wrong action', async () => {
-    const c = capture();
-    expect(await main(['eval', 'intents', dataPath('intents.blind3.holdout.jsonl'), '--json'], c.io)).to.equal(0);
-    const s = JSON.parse(c.out.at(-1) as string);
-    expect(s.total).to.equal(160);
-    expect(s.stop_recall).to.equal(1);
-    expect(s.reflex_recall).to.be.at.least(0.87);
-    expect(s.wrong_actions).to.equal(0);
-  });
+  for (const [half, minRecall] of [['dev', 0.99], ['holdout', 0.87]] as const) {
+    it(`the third blind set, ${half} half (data/intents.blind3.${half}.jsonl): stop recall 1.0, reflex recall >= ${minRecall}, no wrong action`, async () => {
+      const c = capture();
+      expect(await main(['eval', 'intents', dataPath(`intents.blind3.${half}.jsonl`), '--json'], c.io)).to.equal(0);
+      const s = JSON.parse(c.out.at(-1) as string);
+      expect(s.total).to.equal(160);
+      expect(s.stop_recall).to.equal(1);
+      expect(s.reflex_recall).to.be.at.least(minRecall);
+      expect(s.wrong_actions).to.equal(0);
+    });
+  }
 
   it('scoreOutcome follows the data README', () => {
     const line = { text: 'x', expect: 'chat' as const, reject: ['front_jump'] };
