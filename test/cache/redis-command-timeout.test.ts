@@ -104,21 +104,28 @@ for (const mode of ['single', 'sentinel', 'cluster'] as RedisMode[]) describe(`c
     }
   }
 
-  it('past the timeout: a miss while Redis is still paused, then the same connection answers again', async () => {
-    const reader = await answerInRedisAndReader(100);
-    const reconnects = reader.status().values['redis_reconnects'];
-    const { miss, pausedWhenAnswered } = await paused(async (resume) => {
+  /**
+   * `work` with Redis paused and nothing resuming it before `work` is back, but a far-off guard
+   * (so work that waits for Redis fails the test with a message instead of hanging); whether
+   * Redis was still paused when `work` came back.
+   */
+  function untilBack<T>(work: () => Promise<T>): Promise<{ value: T; stillPaused: boolean }> {
+    return paused(async (resume) => {
       let stillPaused = true;
-      // Nothing resumes Redis before the lookup is back, except this far-off guard (so a
-      // lookup that waits for Redis fails the test with a message instead of hanging).
       const guard = setTimeout(() => {
         stillPaused = false;
         resume();
       }, 10_000);
-      const m = await reader.lookup(req(text));
+      const value = await work();
       clearTimeout(guard);
-      return { miss: m, pausedWhenAnswered: stillPaused };
+      return { value, stillPaused };
     });
+  }
+
+  it('past the timeout: a miss while Redis is still paused, then the same connection answers again', async () => {
+    const reader = await answerInRedisAndReader(100);
+    const reconnects = reader.status().values['redis_reconnects'];
+    const { value: miss, stillPaused: pausedWhenAnswered } = await untilBack(() => reader.lookup(req(text)));
     expect(pausedWhenAnswered, 'the lookup waited for the paused Redis').to.equal(true);
     expect(miss.decision).to.equal(undefined);
     expect(reader.status().values['redis_timeouts']).to.equal(1);
@@ -152,19 +159,13 @@ for (const mode of ['single', 'sentinel', 'cluster'] as RedisMode[]) describe(`c
     await writer.store(req(text), llmDecision('', '入口までご案内します。'));
     await writer.flush();
     const fresh = await node(100);
-    const { settled, pausedWhenSettled } = await paused(async (resume) => {
-      let stillPaused = true;
-      const guard = setTimeout(() => {
-        stillPaused = false;
-        resume();
-      }, 10_000);
+    const { value: settled, stillPaused: pausedWhenSettled } = await untilBack(async () => {
       const outcome = await fresh.warm().then(
         (n) => `loaded ${n}`,
         (err: Error) => `failed: ${err.message}`,
       );
       await fresh.close();
-      clearTimeout(guard);
-      return { settled: outcome, pausedWhenSettled: stillPaused };
+      return outcome;
     });
     expect(pausedWhenSettled, `warm-up and close came back while Redis was paused (${settled})`).to.equal(true);
     expect(settled).to.match(/timed? ?out/i);
