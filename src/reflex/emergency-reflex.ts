@@ -48,7 +48,9 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
   const all = (section: Exclude<keyof LanguagePhrases, 'actions' | 'rewrite'>) =>
     PHRASE_LANGUAGES.flatMap((l) => (l === 'zh' ? withTraditional(book.zh[section]) : book[l][section]));
   const stop = compile(all('stop'));
-  const innocent = compileInnocent(all('stop_innocent'), all('stop'));
+  const spareInnocent = compileInnocent(all('stop_innocent'), all('stop'));
+  /** The first stop word in `text` that is not part of an innocent word (ノンストップ). */
+  const stopIn = (text: string) => spareInnocent(firstMatch(stop, text), text, (t) => firstMatch(stop, t));
   // The raw spelling too: "e-stop" is "e stop" once normalised, and the scan keeps the hyphen.
   const stopScan = createStopWordScan(all('stop').flatMap((w) => [...forms(w), w.toLowerCase()]));
   const shortStop = compile(all('stop_short'));
@@ -68,12 +70,6 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
    * `tried` holds the pieces this utterance's other foldings already found nothing in;
    * `stopsSearched` when the stop words were already looked for in this very text.
    */
-  /** The first stop word in `text` that is not part of an innocent word (ノンストップ). */
-  function stopIn(text: string): string | undefined {
-    const s = firstMatch(stop, text);
-    return s && innocent.carriers.has(s) && innocent.in(text) ? firstMatch(stop, innocent.mask(text)) : s;
-  }
-
   function scan(text: string, whole: boolean, tried?: string[], stopsSearched = false): StopHit | undefined {
     const s = stopsSearched ? undefined : stopIn(text);
     if (s) return { word: s, kind: 'stop' };
@@ -174,9 +170,7 @@ export function createEmergencyReflex(deps: EmergencyReflexDeps = {}): Emergency
    * stretches); the exclamation rules look at the head only.
    */
   function long(raw: string): StopHit | undefined {
-    const found = stopScan.find(raw);
-    // Rare: the text holds an innocent word as written; it is blanked and the text read again (still linear).
-    const s = found && innocent.carriers.has(found) && innocent.in(raw) ? stopScan.find(innocent.mask(raw)) : found;
+    const s = spareInnocent(stopScan.find(raw), raw, (t) => stopScan.find(t));
     if (s) return { word: s, kind: 'stop' };
     const h = head(raw);
     return h ? exclaimed(h) : undefined;
@@ -256,25 +250,22 @@ function compile(list: string[]): Compiled {
 }
 
 /**
- * The phrasebook's innocent words (ノンストップ, ストップウォッチ) in every spelling `forms` gives:
- * `carriers` are the stop words found inside one (only a hit of those is checked), `in` tells
- * whether a text holds one and `mask` blanks them. Spelled otherwise (ﾉﾝｽﾄｯﾌﾟ in long text), an
- * innocent word stops the robot: a false stop is acceptable, a missed one is not.
+ * The phrasebook's innocent words (ノンストップ, ストップウォッチ) in every spelling `forms` gives.
+ * The returned check takes a stop word found in `text` and how to look again: when the word is
+ * one an innocent word holds and the text holds an innocent word as written (rare), the innocent
+ * words are blanked and the text read once more (still linear). Spelled otherwise (ﾉﾝｽﾄｯﾌﾟ in
+ * long text), an innocent word stops the robot: a false stop is acceptable, a missed one is not.
  */
-function compileInnocent(list: string[], stops: string[]): { carriers: Set<string>; in(text: string): boolean; mask(text: string): string } {
+function compileInnocent(list: string[], stops: string[]): (hit: string | undefined, text: string, again: (masked: string) => string | undefined) => string | undefined {
   // Unstretched too: the stretched reading of a text takes ー out of ストップモーション as well.
   const words = [...new Set(list.flatMap(forms).flatMap((w) => [w, unstretch(w)]))].sort((a, b) => b.length - a.length);
-  const stopForms = new Set(stops.flatMap(forms).map((w) => w.toLowerCase()));
-  const carriers = new Set([...stopForms].filter((s) => words.some((w) => w.toLowerCase().includes(s))));
-  if (!words.length) return { carriers, in: () => false, mask: (t) => t };
+  if (!words.length) return (hit) => hit;
+  const carriers = new Set(stops.flatMap(forms).map((w) => w.toLowerCase()).filter((s) => words.some((w) => w.toLowerCase().includes(s))));
   const re = new RegExp(words.map(escape).join('|'), 'gi');
-  return {
-    carriers,
-    in: (text) => {
-      re.lastIndex = 0;
-      return re.test(text);
-    },
-    mask: (text) => text.replace(re, ' '),
+  return (hit, text, again) => {
+    if (!hit || !carriers.has(hit)) return hit;
+    re.lastIndex = 0;
+    return re.test(text) ? again(text.replace(re, ' ')) : hit;
   };
 }
 
